@@ -1,0 +1,94 @@
+/**
+ * @module A local stand-in for Upstash's Redis REST API (`/`, `/pipeline`, `/multi-exec`) in
+ * front of a real Redis (or an in-memory one).
+ */
+import http from 'node:http';
+import type net from 'node:net';
+import type { RedisBackend, RedisCommand } from './backends.ts';
+import { type Controls, readJson, sendJson, handleControlRoute, withControls } from './controls.ts';
+
+export type UpstashEndpointOptions = {
+  backend: RedisBackend;
+  token: string;
+  port?: number;
+  latencyMs?: number;
+};
+
+export type UpstashStats = { requests: number; commands: number };
+
+/**
+ * With `Upstash-Encoding: base64` every bulk and status string is base64 (the client decodes
+ * with `atob`); numbers and nil stay JSON. Without it strings are sent as UTF-8 text.
+ */
+function encode(reply: unknown, base64: boolean): unknown {
+  if (reply === null || reply === undefined) return null;
+  if (typeof reply === 'number') return reply;
+  if (Array.isArray(reply)) return reply.map((item) => encode(item, base64));
+  const bytes = Buffer.isBuffer(reply) ? reply : Buffer.from(String(reply), 'utf8');
+  return base64 ? bytes.toString('base64') : bytes.toString('utf8');
+}
+
+function isCommand(value: unknown): value is RedisCommand {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' || typeof v === 'number');
+}
+
+function errorMessage(error: unknown) {
+  const message = (error as Error).message ?? String(error);
+  return /^[A-Z]+ /.test(message) ? message : `ERR ${message}`;
+}
+
+export async function startUpstashEndpoint(options: UpstashEndpointOptions) {
+  const { backend, token } = options;
+  const stats: UpstashStats = { requests: 0, commands: 0 };
+  const controls: Controls = { latencyMs: options.latencyMs ?? 0 };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'ERR only POST is served' });
+    if (req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, { error: 'Unauthorized' });
+    stats.requests++;
+    const base64 = req.headers['upstash-encoding'] === 'base64';
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const body = await readJson(req).catch(() => undefined);
+
+    if (path === '/') {
+      if (!isCommand(body)) return sendJson(res, 400, { error: 'ERR body must be a JSON array command' });
+      stats.commands++;
+      try {
+        return sendJson(res, 200, { result: encode(await backend.call(body), base64) });
+      } catch (error) {
+        return sendJson(res, 400, { error: errorMessage(error) });
+      }
+    }
+    if (path === '/pipeline' || path === '/multi-exec') {
+      if (!Array.isArray(body) || body.length === 0 || !body.every(isCommand)) {
+        return sendJson(res, 400, { error: 'ERR body must be a JSON array of commands' });
+      }
+      stats.commands += body.length;
+      const replies =
+        path === '/multi-exec'
+          ? await backend.transaction(body)
+          : await Promise.all(body.map((command) => backend.call(command).then((result) => ({ result }), (error) => ({ error: errorMessage(error) }))));
+      return sendJson(res, 200, replies.map((r) => ('error' in r ? { error: errorMessage({ message: r.error }) } : { result: encode(r.result, base64) })));
+    }
+    return sendJson(res, 404, { error: 'ERR unknown endpoint' });
+  }
+
+  const server = http.createServer(
+    withControls(controls, async (req, res) => {
+      if (await handleControlRoute(req, res, controls, stats)) return;
+      return handle(req, res);
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    controls,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+    },
+  };
+}

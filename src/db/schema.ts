@@ -1,0 +1,96 @@
+/** @module The database schema: issuers, their badge classes, and the assertions issued from them. */
+import { sql } from 'drizzle-orm';
+import { boolean, customType, foreignKey, index, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+
+/** Raw bytes (the badge image); drizzle's pg-core has no bytea column of its own. */
+const bytea = customType<{ data: Uint8Array; driverData: string | Uint8Array }>({
+  dataType: () => 'bytea',
+  toDriver: (bytes) => `\\x${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`,
+  fromDriver: (value) => (typeof value === 'string' ? hexToBytes(value) : value),
+});
+
+function hexToBytes(value: string): Uint8Array {
+  const hex = value.startsWith('\\x') ? value.slice(2) : value;
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const issuers = pgTable('issuers', {
+  /** Public id: a short URL-safe slug, also the last segment of the issuer's URL. */
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  email: text('email').notNull(),
+  description: text('description'),
+  imageUrl: text('image_url'),
+  /** OB 2.0 `verification.startsWith`: URL prefixes hosted assertions must start with. */
+  verificationStartsWith: text('verification_starts_with').array(),
+  /** OB 2.0 `verification.allowedOrigins`: hosts hosted assertions may live on. */
+  verificationAllowedOrigins: text('verification_allowed_origins').array(),
+  ...timestamps,
+});
+
+export const badgeClasses = pgTable(
+  'badge_classes',
+  {
+    id: text('id').primaryKey(),
+    issuerId: text('issuer_id')
+      .notNull()
+      .references(() => issuers.id),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    criteriaUrl: text('criteria_url'),
+    criteriaNarrative: text('criteria_narrative'),
+    /** The image itself (served at /badges/{id}/image), or `imageUrl` when hosted elsewhere. */
+    imageBytes: bytea('image_bytes'),
+    imageType: text('image_type'),
+    imageUrl: text('image_url'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    ...timestamps,
+  },
+  (t) => [
+    // Target of the assertions' composite key, which keeps assertions.issuer_id truthful.
+    unique('badge_classes_id_issuer_unique').on(t.id, t.issuerId),
+  ],
+);
+
+export const assertions = pgTable(
+  'assertions',
+  {
+    id: text('id').primaryKey(),
+    badgeClassId: text('badge_class_id').notNull(),
+    /** Copied from the badge class (and held to it by a foreign key) so an issuer's revocations are one index range. */
+    issuerId: text('issuer_id').notNull(),
+    recipientType: text('recipient_type').notNull().default('email'),
+    recipientHashed: boolean('recipient_hashed').notNull().default(true),
+    /** `sha256$<hex>` of identity + salt; the plaintext identity is never stored. */
+    recipientIdentity: text('recipient_identity').notNull(),
+    recipientSalt: text('recipient_salt'),
+    issuedOn: timestamp('issued_on', { withTimezone: true }).notNull(),
+    expires: timestamp('expires', { withTimezone: true }),
+    /** OB 2.0 Evidence: a list of `{id?, narrative?, name?, description?}`. */
+    evidence: jsonb('evidence').$type<Array<Record<string, string>>>(),
+    narrative: text('narrative'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revocationReason: text('revocation_reason'),
+    ...timestamps,
+  },
+  (t) => [
+    foreignKey({ columns: [t.badgeClassId, t.issuerId], foreignColumns: [badgeClasses.id, badgeClasses.issuerId], name: 'assertions_badge_class_fk' }),
+    // Serves the issuer's revocation list: keyset pages of revoked ids, WHERE issuer_id = $1 AND id > $2 ORDER BY id.
+    index('assertions_revoked_by_issuer_idx').on(t.issuerId, t.id).where(sql`${t.revokedAt} IS NOT NULL`),
+  ],
+);
+
+export type Issuer = typeof issuers.$inferSelect;
+export type NewIssuer = typeof issuers.$inferInsert;
+export type BadgeClass = typeof badgeClasses.$inferSelect;
+export type NewBadgeClass = typeof badgeClasses.$inferInsert;
+export type Assertion = typeof assertions.$inferSelect;
+export type NewAssertion = typeof assertions.$inferInsert;

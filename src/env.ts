@@ -1,0 +1,20 @@
+/** @module The Worker's bindings, as wrangler.toml and `wrangler secret put` provide them. */
+export type Bindings = {
+  /** Origin the public ids are built from, e.g. https://badges.example.org */
+  PUBLIC_BASE_URL: string;
+  /** Secret. Postgres connection string (Neon). */
+  DATABASE_URL: string;
+  /** Optional secret. A read replica for public reads. */
+  DATABASE_URL_READ?: string;
+  /** Local stack only: where the Neon driver sends SQL-over-HTTP instead of the connection string's host. */
+  NEON_HTTP_ENDPOINT?: string;
+  /** Secret, optional: without both Upstash values the Redis tier is off. */
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  /** Secret. Without it the admin routes answer 503. */
+  ADMIN_TOKEN?: string;
+  REDIS_TIMEOUT_MS?: string;
+  DATABASE_TIMEOUT_MS?: string;
+  DEFINITION_TTL_SECONDS?: string;
+  ASSERTION_TTL_SECONDS?: string;
+};

@@ -1,0 +1,44 @@
+/** @module One error path: thrown problems, rendered as RFC 9457 problem+json in `app.onError`. */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ConfigError } from './config.ts';
+
+/** A machine-readable reason: the `code` field of the body and the last segment of `type`. */
+export type ProblemCode = string;
+
+export class Problem extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message: detail });
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
+  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export function problemResponse(status: number, code: ProblemCode, detail: string, headers: Record<string, string> = {}) {
+  const body = { type: `/problems/${code}`, title: TITLES[status] ?? 'Error', status, code, detail };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+export function renderProblem(error: Error, c: Context): Response {
+  if (error instanceof Problem) return problemResponse(error.status, error.code, error.detail, error.headers);
+  if (error instanceof HTTPException) return problemResponse(error.status, 'http_error', error.message);
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    return problemResponse(500, 'misconfigured', error.message);
+  }
+  console.error(`${c.req.method} ${new URL(c.req.url).pathname} failed:`, error);
+  return problemResponse(500, 'internal_error', 'The request failed unexpectedly.');
+}

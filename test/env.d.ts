@@ -1,0 +1,13 @@
+import type { Bindings } from '../src/env.ts';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {
+      /** Test-only: the local stack's control and stats endpoints. */
+      STACK_NEON_URL: string;
+      STACK_NEON_PORT: string;
+      STACK_UPSTASH_URL: string;
+      STACK_BACKENDS: string;
+    }
+  }
+}

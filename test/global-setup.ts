@@ -1,0 +1,38 @@
+/**
+ * Starts the local stack once for the whole run (real Postgres and Redis when they answer,
+ * embedded ones otherwise; LOCAL_STACK_EMBEDDED=1 forces those), applies the migrations the
+ * app ships, and hands the ports to the tests.
+ */
+import type { TestProject } from 'vitest/node';
+import { applyMigrations } from '../dev/migrate.ts';
+import { startLocalStack, stackOptionsFromEnv } from '../dev/stack.ts';
+
+export default async function setup(project: TestProject) {
+  const stack = await startLocalStack(stackOptionsFromEnv());
+  await applyMigrations(stack.postgres.url);
+  console.log(`[local stack] ${stack.describe()}`);
+  project.provide('stack', {
+    neonUrl: stack.neon.url,
+    neonPort: stack.neon.port,
+    upstashUrl: stack.upstash.url,
+    upstashToken: stack.upstashToken,
+    postgresUrl: stack.postgres.url,
+    postgresKind: stack.postgres.kind,
+    redisKind: stack.redis.kind,
+  });
+  return () => stack.close();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: {
+      neonUrl: string;
+      neonPort: number;
+      upstashUrl: string;
+      upstashToken: string;
+      postgresUrl: string;
+      postgresKind: 'postgres' | 'pglite';
+      redisKind: 'redis' | 'memory';
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+/** Test-only bindings and the admin token; everything else comes from wrangler.toml. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/global-setup.ts'],
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => {
+            const stack = inject('stack');
+            return {
+              main: './src/index.ts',
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  PUBLIC_BASE_URL: 'https://badges.test',
+                  // The host is never dialled: NEON_HTTP_ENDPOINT sends every query to the local proxy.
+                  DATABASE_URL: 'postgres://postgres@db.localtest/test',
+                  NEON_HTTP_ENDPOINT: `${stack.neonUrl}/sql`,
+                  UPSTASH_REDIS_REST_URL: stack.upstashUrl,
+                  UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
+                  ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                  STACK_NEON_URL: stack.neonUrl,
+                  STACK_NEON_PORT: String(stack.neonPort),
+                  STACK_UPSTASH_URL: stack.upstashUrl,
+                  STACK_BACKENDS: `${stack.postgresKind}+${stack.redisKind}`,
+                },
+              },
+            };
+          }),
+        ],
+        test: { name: 'worker', include: ['test/**/*.test.ts'], exclude: ['test/dev/**'] },
+      },
+      {
+        test: { name: 'node', include: ['test/dev/**/*.test.ts'], environment: 'node' },
+      },
+    ],
+  },
+});
