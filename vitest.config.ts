@@ -7,6 +7,8 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
+    // Tests read the local stack's global counters, so files run one at a time.
+    fileParallelism: false,
     projects: [
       {
         plugins: [
@@ -33,7 +35,7 @@ export default defineConfig({
             };
           }),
         ],
-        test: { name: 'worker', include: ['test/**/*.test.ts'], exclude: ['test/dev/**'] },
+        test: { name: 'worker', testTimeout: 30_000, include: ['test/**/*.test.ts'], exclude: ['test/dev/**'] },
       },
       {
         test: { name: 'node', include: ['test/dev/**/*.test.ts'], environment: 'node' },

@@ -131,7 +131,9 @@ async function memoryRedis(): Promise<RedisBackend> {
       const type = await client.type(String(args[0]));
       if (type !== 'string' && type !== 'none') throw new Error(WRONGTYPE);
     }
-    return (fn as (...a: unknown[]) => Promise<unknown>).apply(client, args.map(String));
+    // ioredis-mock only recognises SET's options in upper case; the Upstash client sends lower.
+    const strings = args.map((arg, i) => (method === 'set' && i >= 2 ? String(arg).toUpperCase() : String(arg)));
+    return (fn as (...a: unknown[]) => Promise<unknown>).apply(client, strings);
   };
   return {
     kind: 'memory',

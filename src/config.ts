@@ -15,7 +15,7 @@ const schema = z
     NEON_HTTP_ENDPOINT: httpUrl.optional(),
     UPSTASH_REDIS_REST_URL: httpUrl.optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
-    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
     REDIS_TIMEOUT_MS: millis(150),
     DATABASE_TIMEOUT_MS: millis(5_000),
     DEFINITION_TTL_SECONDS: seconds(86_400, 30 * 86_400),

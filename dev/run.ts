@@ -1,0 +1,68 @@
+/**
+ * @module `npm run dev`: the local stack, migrations, demo data and `wrangler dev` offline,
+ * in one command. Ctrl-C stops every child.
+ */
+import { spawn } from 'node:child_process';
+import { applyMigrations } from './migrate.ts';
+import { seedDemoData } from './seed.ts';
+import { startLocalStack, stackOptionsFromEnv } from './stack.ts';
+
+const port = Number(process.env.PORT ?? 8787);
+const base = `http://127.0.0.1:${port}`;
+export const DEV_ADMIN_TOKEN = 'dev-admin-token';
+
+const stack = await startLocalStack({
+  ...stackOptionsFromEnv(),
+  neonPort: Number(process.env.NEON_PORT ?? 4444),
+  upstashPort: Number(process.env.UPSTASH_PORT ?? 8079),
+});
+console.log(`[dev] ${stack.describe()}`);
+await applyMigrations(stack.postgres.url);
+await seedDemoData(stack.postgres.url);
+console.log('[dev] migrations applied, demo data seeded');
+
+const vars: Record<string, string> = {
+  PUBLIC_BASE_URL: base,
+  DATABASE_URL: 'postgres://postgres@db.localtest/test',
+  NEON_HTTP_ENDPOINT: `${stack.neon.url}/sql`,
+  UPSTASH_REDIS_REST_URL: stack.upstash.url,
+  UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
+  ADMIN_TOKEN: DEV_ADMIN_TOKEN,
+};
+const wrangler = spawn(
+  process.execPath,
+  ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', String(port), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+  { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }, detached: true },
+);
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  // wrangler runs workerd as its own child: signal the whole group.
+  if (wrangler.pid && wrangler.exitCode === null) process.kill(-wrangler.pid, 'SIGTERM');
+  await stack.close();
+  process.exit(code);
+}
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());
+wrangler.on('exit', (code) => stop(code ?? 1));
+
+for (let attempt = 0; attempt < 120; attempt++) {
+  const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+  if (ok) {
+    console.log(`
+[dev] ready on ${base}
+  health          ${base}/health
+  assertion       ${base}/assertions/demo-valid
+  verification    ${base}/assertions/demo-valid/verify
+  expired         ${base}/assertions/demo-expired/verify
+  revoked         ${base}/assertions/demo-revoked
+  badge / issuer  ${base}/badges/demo-badge  ${base}/issuers/demo-issuer
+  admin token     ${DEV_ADMIN_TOKEN}   (dev only)
+  stack stats     ${stack.neon.url}/__stats  ${stack.upstash.url}/__stats
+`);
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}
