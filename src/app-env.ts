@@ -1,9 +1,16 @@
-/** @module The Hono environment shared by every route: bindings in, dependencies on the context. */
+/** @module The Hono environment shared by every route: bindings in, request-scoped helpers on the context. */
 import type { TimingVariables } from 'hono/timing';
+import type { DataScope } from './data/scope.ts';
 import type { Deps } from './deps.ts';
 import type { Bindings } from './env.ts';
+import type { PublicUrls } from './openbadges/urls.ts';
 
 export type AppEnv = {
   Bindings: Bindings;
-  Variables: TimingVariables & { deps: Deps };
+  Variables: TimingVariables & {
+    deps: Deps;
+    /** What data access needs from this request (and the meter that counts its queries). */
+    scope: DataScope;
+    urls: PublicUrls;
+  };
 };

@@ -1,0 +1,20 @@
+/** @module Telling a database outage (503, retry later) apart from a bug (500). */
+import { Problem } from '../problem.ts';
+
+/** SQLSTATE classes that mean "the server cannot serve you now": connection, resources, operator intervention. */
+const OUTAGE_CLASSES = ['08', '53', '57'];
+
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** Rethrows a database failure as 503 when it is an outage (network, timeout, server down), unchanged otherwise. */
+export function asOutage(error: unknown): never {
+  const code = (error as { code?: unknown }).code;
+  const isSqlError = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+  if (!isSqlError || OUTAGE_CLASSES.includes(code.slice(0, 2))) {
+    console.warn(`database unavailable: ${(error as Error).message}`);
+    throw new Problem(503, 'database_unavailable', 'The database cannot be reached; try again shortly.', {
+      'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
+    });
+  }
+  throw error;
+}

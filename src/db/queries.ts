@@ -1,0 +1,149 @@
+/**
+ * @module The read queries: each one SQL statement, built once per Drizzle instance (the SQL
+ * string is cached; Neon HTTP has no server-side prepared statements).
+ */
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import type { Database } from './client.ts';
+import { assertions, badgeClasses, issuers } from './schema.ts';
+
+const issuerColumns = {
+  id: issuers.id,
+  name: issuers.name,
+  url: issuers.url,
+  email: issuers.email,
+  description: issuers.description,
+  imageUrl: issuers.imageUrl,
+  verificationStartsWith: issuers.verificationStartsWith,
+  verificationAllowedOrigins: issuers.verificationAllowedOrigins,
+  updatedAt: issuers.updatedAt,
+};
+
+/** Everything but the image bytes, which only the image routes read. */
+const badgeClassColumns = {
+  id: badgeClasses.id,
+  issuerId: badgeClasses.issuerId,
+  name: badgeClasses.name,
+  description: badgeClasses.description,
+  criteriaUrl: badgeClasses.criteriaUrl,
+  criteriaNarrative: badgeClasses.criteriaNarrative,
+  imageType: badgeClasses.imageType,
+  imageUrl: badgeClasses.imageUrl,
+  tags: badgeClasses.tags,
+  updatedAt: badgeClasses.updatedAt,
+};
+
+const assertionColumns = {
+  id: assertions.id,
+  badgeClassId: assertions.badgeClassId,
+  issuerId: assertions.issuerId,
+  recipientType: assertions.recipientType,
+  recipientHashed: assertions.recipientHashed,
+  recipientIdentity: assertions.recipientIdentity,
+  recipientSalt: assertions.recipientSalt,
+  issuedOn: assertions.issuedOn,
+  expires: assertions.expires,
+  evidence: assertions.evidence,
+  narrative: assertions.narrative,
+  revokedAt: assertions.revokedAt,
+  revocationReason: assertions.revocationReason,
+  updatedAt: assertions.updatedAt,
+};
+
+export type BadgeImage = { bytes: Uint8Array | null; type: string | null; url: string | null };
+export type RevocationPage = { issuerExists: boolean; revoked: Array<{ id: string; revocationReason: string | null }> };
+
+function prepareAll(db: Database) {
+  return {
+    // Verification and the assertion document: assertion ⋈ badge class ⋈ issuer, any number of ids.
+    assertionBundles: db
+      .select({ assertion: assertionColumns, badge: badgeClassColumns, issuer: issuerColumns })
+      .from(assertions)
+      .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
+      .innerJoin(issuers, eq(issuers.id, assertions.issuerId))
+      .where(sql`${assertions.id} = any(${sql.placeholder('ids')}::text[])`)
+      .prepare('assertion_bundles'),
+    issuer: db.select(issuerColumns).from(issuers).where(eq(issuers.id, sql.placeholder('id'))).prepare('issuer'),
+    badgeClass: db.select(badgeClassColumns).from(badgeClasses).where(eq(badgeClasses.id, sql.placeholder('id'))).prepare('badge_class'),
+    badgeImage: db
+      .select({ bytes: badgeClasses.imageBytes, type: badgeClasses.imageType, url: badgeClasses.imageUrl })
+      .from(badgeClasses)
+      .where(eq(badgeClasses.id, sql.placeholder('id')))
+      .prepare('badge_image'),
+    // The baked image: the assertion's status and its badge's image in one statement.
+    assertionImage: db
+      .select({
+        revokedAt: assertions.revokedAt,
+        bytes: badgeClasses.imageBytes,
+        type: badgeClasses.imageType,
+        url: badgeClasses.imageUrl,
+      })
+      .from(assertions)
+      .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
+      .where(eq(assertions.id, sql.placeholder('id')))
+      .prepare('assertion_image'),
+  };
+}
+
+type Prepared = ReturnType<typeof prepareAll>;
+type RowOf<Query extends { execute: (...args: never[]) => Promise<unknown[]> }> = Awaited<ReturnType<Query['execute']>>[number];
+
+/** An assertion with the badge class and issuer it needs to be verified or rendered. */
+export type AssertionBundle = RowOf<Prepared['assertionBundles']>;
+export type AssertionRecord = AssertionBundle['assertion'];
+export type BadgeClassRecord = AssertionBundle['badge'];
+export type IssuerRecord = AssertionBundle['issuer'];
+
+const preparedByDb = new WeakMap<Database, Prepared>();
+
+function prepared(db: Database) {
+  let queries = preparedByDb.get(db);
+  if (!queries) {
+    queries = prepareAll(db);
+    preparedByDb.set(db, queries);
+  }
+  return queries;
+}
+
+/** One statement for any number of ids; unknown ids are simply absent from the result. */
+export function loadAssertionBundles(db: Database, ids: readonly string[]): Promise<AssertionBundle[]> {
+  return prepared(db).assertionBundles.execute({ ids: [...ids] });
+}
+
+export async function loadIssuer(db: Database, id: string): Promise<IssuerRecord | undefined> {
+  return (await prepared(db).issuer.execute({ id }))[0];
+}
+
+export async function loadBadgeClass(db: Database, id: string): Promise<BadgeClassRecord | undefined> {
+  return (await prepared(db).badgeClass.execute({ id }))[0];
+}
+
+export async function loadBadgeImage(db: Database, badgeClassId: string): Promise<BadgeImage | undefined> {
+  return (await prepared(db).badgeImage.execute({ id: badgeClassId }))[0];
+}
+
+export async function loadAssertionImage(db: Database, assertionId: string): Promise<(BadgeImage & { revokedAt: Date | null }) | undefined> {
+  return (await prepared(db).assertionImage.execute({ id: assertionId }))[0];
+}
+
+/**
+ * One keyset page of an issuer's revoked assertions, after the id `after` (exclusive), plus
+ * whether the issuer exists: one statement, served by assertions_revoked_by_issuer_idx.
+ */
+export async function loadRevocationPage(db: Database, issuerId: string, after: string, limit: number): Promise<RevocationPage> {
+  const page = db
+    .select({ id: assertions.id, revocationReason: assertions.revocationReason })
+    .from(assertions)
+    .where(and(eq(assertions.issuerId, issuers.id), isNotNull(assertions.revokedAt), gt(assertions.id, after)))
+    .orderBy(asc(assertions.id))
+    .limit(limit)
+    .as('page');
+  const rows = await db
+    .select({ id: page.id, revocationReason: page.revocationReason })
+    .from(issuers)
+    .leftJoinLateral(page, sql`true`)
+    .where(eq(issuers.id, issuerId));
+  return {
+    issuerExists: rows.length > 0,
+    revoked: rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, revocationReason: row.revocationReason }])),
+  };
+}

@@ -1,0 +1,23 @@
+/** @module The public, dereferenceable URLs of every document, built from PUBLIC_BASE_URL. */
+import { isPublicId } from '../ids.ts';
+
+export type PublicUrls = ReturnType<typeof publicUrls>;
+
+export function publicUrls(base: string) {
+  return {
+    issuer: (id: string) => `${base}/issuers/${id}`,
+    revocationList: (issuerId: string) => `${base}/issuers/${issuerId}/revocations`,
+    badge: (id: string) => `${base}/badges/${id}`,
+    badgeImage: (id: string) => `${base}/badges/${id}/image`,
+    assertion: (id: string) => `${base}/assertions/${id}`,
+    assertionImage: (id: string) => `${base}/assertions/${id}/image`,
+    verification: (id: string) => `${base}/assertions/${id}/verify`,
+    /** The assertion id inside one of our assertion URLs, or undefined for any other URL. */
+    assertionIdOf(url: string): string | undefined {
+      const prefix = `${base}/assertions/`;
+      if (!url.startsWith(prefix)) return undefined;
+      const id = url.slice(prefix.length);
+      return isPublicId(id) ? id : undefined;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/** @module Verification routes: GET one by id, POST anything a verifier holds, POST a batch. */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../app-env.ts';
+import { isPublicId } from '../ids.ts';
+import { Problem } from '../problem.ts';
+import { MAX_UPLOAD_BYTES, batchBody, invalidBody, readVerifyRequest } from '../verify/input.ts';
+import { verifyAssertions } from '../verify/service.ts';
+import { publicIdParam } from './params.ts';
+
+const uploadLimit = bodyLimit({
+  maxSize: MAX_UPLOAD_BYTES,
+  onError: () => {
+    throw new Problem(413, 'body_too_large', `Bodies are limited to ${MAX_UPLOAD_BYTES} bytes.`);
+  },
+});
+
+export const verification = new Hono<AppEnv>()
+  .get('/assertions/:id/verify', publicIdParam, async (c) => {
+    const [report] = await verifyAssertions(c.var.scope, [{ id: c.req.param('id') }]);
+    if (report!.status === 'not_found') throw new Problem(404, 'not_found', 'No assertion with this id.');
+    return c.json(report);
+  })
+  .post('/verify', uploadLimit, async (c) => {
+    const request = await readVerifyRequest(c.req.raw, c.var.urls);
+    const [report] = await verifyAssertions(c.var.scope, [request]);
+    // The answer may depend on a recipient identity: no cache may keep it.
+    c.header('cache-control', 'private, no-store');
+    return c.json(report);
+  })
+  .post('/verify/batch', uploadLimit, async (c) => {
+    const parsed = batchBody.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) throw invalidBody(parsed.error);
+    const { ids, recipient } = parsed.data;
+    const malformed = ids.findIndex((id) => !isPublicId(id));
+    if (malformed >= 0) throw new Problem(400, 'malformed_id', `ids.${malformed}: ids are 1-64 letters, digits, "-" or "_".`);
+    const reports = await verifyAssertions(
+      c.var.scope,
+      ids.map((id) => ({ id, recipient })),
+    );
+    c.header('cache-control', 'private, no-store');
+    return c.json({ results: reports });
+  });
