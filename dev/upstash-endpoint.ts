@@ -14,7 +14,8 @@ export type UpstashEndpointOptions = {
   latencyMs?: number;
 };
 
-export type UpstashStats = { requests: number; commands: number };
+/** `requests` and `commands`, plus one `cmd:<name>` counter per command name seen (e.g. `cmd:mget`). */
+export type UpstashStats = { requests: number; commands: number } & Record<string, number>;
 
 /**
  * With `Upstash-Encoding: base64` every bulk and status string is base64 (the client decodes
@@ -40,6 +41,13 @@ function errorMessage(error: unknown) {
 export async function startUpstashEndpoint(options: UpstashEndpointOptions) {
   const { backend, token } = options;
   const stats: UpstashStats = { requests: 0, commands: 0 };
+  const count = (commands: RedisCommand[]) => {
+    stats.commands += commands.length;
+    for (const [name] of commands) {
+      const key = `cmd:${String(name).toLowerCase()}`;
+      stats[key] = (stats[key] ?? 0) + 1;
+    }
+  };
   const controls: Controls = { latencyMs: options.latencyMs ?? 0 };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -52,7 +60,7 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions) {
 
     if (path === '/') {
       if (!isCommand(body)) return sendJson(res, 400, { error: 'ERR body must be a JSON array command' });
-      stats.commands++;
+      count([body]);
       try {
         return sendJson(res, 200, { result: encode(await backend.call(body), base64) });
       } catch (error) {
@@ -63,7 +71,7 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions) {
       if (!Array.isArray(body) || body.length === 0 || !body.every(isCommand)) {
         return sendJson(res, 400, { error: 'ERR body must be a JSON array of commands' });
       }
-      stats.commands += body.length;
+      count(body);
       const replies =
         path === '/multi-exec'
           ? await backend.transaction(body)

@@ -21,6 +21,15 @@ const schema = z
     DEFINITION_TTL_SECONDS: seconds(86_400, 30 * 86_400),
     // The freshness contract caps how long a revocation may stay unseen in a cache.
     ASSERTION_TTL_SECONDS: seconds(60, 60),
+    CACHE_TIERS: z
+      .string()
+      .default('l1,edge,redis')
+      .transform((list) => new Set(list.split(',').map((tier) => tier.trim()).filter(Boolean)))
+      .refine((tiers) => [...tiers].every((tier) => tier === 'l1' || tier === 'edge' || tier === 'redis' || tier === 'none'), 'a comma list of l1, edge, redis (or none)'),
+    L1_ASSERTION_TTL_SECONDS: seconds(2, 5),
+    L1_DEFINITION_TTL_SECONDS: seconds(60, 3600),
+    L1_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+    L1_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   })
   .refine((env) => Boolean(env.UPSTASH_REDIS_REST_URL) === Boolean(env.UPSTASH_REDIS_REST_TOKEN), {
     message: 'set both or neither',
@@ -39,6 +48,11 @@ export type Config = {
   };
   redis: { url: string; token: string; timeoutMs: number } | undefined;
   adminToken: string | undefined;
+  cache: {
+    /** Which tiers are on (CACHE_TIERS); Redis also needs its URL and token. */
+    tiers: { l1: boolean; edge: boolean; redis: boolean };
+    l1: { maxEntries: number; maxBytes: number; assertionSeconds: number; definitionSeconds: number };
+  };
   ttl: {
     /** Issuers and badge classes: long, purged on change. */
     definitionSeconds: number;
@@ -73,6 +87,10 @@ export function parseConfig(bindings: Bindings): Config {
         ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: env.REDIS_TIMEOUT_MS }
         : undefined,
     adminToken: env.ADMIN_TOKEN,
+    cache: {
+      tiers: { l1: env.CACHE_TIERS.has('l1'), edge: env.CACHE_TIERS.has('edge'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },
+      l1: { maxEntries: env.L1_MAX_ENTRIES, maxBytes: env.L1_MAX_BYTES, assertionSeconds: env.L1_ASSERTION_TTL_SECONDS, definitionSeconds: env.L1_DEFINITION_TTL_SECONDS },
+    },
     ttl: { definitionSeconds: env.DEFINITION_TTL_SECONDS, assertionSeconds: env.ASSERTION_TTL_SECONDS },
   };
 }

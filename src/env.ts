@@ -17,4 +17,10 @@ export type Bindings = {
   DATABASE_TIMEOUT_MS?: string;
   DEFINITION_TTL_SECONDS?: string;
   ASSERTION_TTL_SECONDS?: string;
+  /** Comma list of the cache tiers that are on: l1, edge, redis (default all; `none` for none). */
+  CACHE_TIERS?: string;
+  L1_ASSERTION_TTL_SECONDS?: string;
+  L1_DEFINITION_TTL_SECONDS?: string;
+  L1_MAX_ENTRIES?: string;
+  L1_MAX_BYTES?: string;
 };

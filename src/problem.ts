@@ -34,7 +34,12 @@ export function problemResponse(status: number, code: ProblemCode, detail: strin
 
 export function renderProblem(error: Error, c: Context): Response {
   if (error instanceof Problem) return problemResponse(error.status, error.code, error.detail, error.headers);
-  if (error instanceof HTTPException) return problemResponse(error.status, 'http_error', error.message);
+  if (error instanceof HTTPException) {
+    // hono's own middleware (bearer auth): keep its status and its WWW-Authenticate challenge.
+    const challenge = error.getResponse().headers.get('www-authenticate');
+    const code = error.status === 401 ? 'unauthorized' : error.status === 400 ? 'bad_request' : 'http_error';
+    return problemResponse(error.status, code, error.message || TITLES[error.status] || 'Error', challenge ? { 'www-authenticate': challenge } : {});
+  }
   if (error instanceof ConfigError) {
     console.error(error.message);
     return problemResponse(500, 'misconfigured', error.message);

@@ -9,7 +9,7 @@ export const BASE = 'https://badges.test';
 
 /** A 1×1 PNG. */
 export const PNG_1X1 = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
-export const SVG_BADGE = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>');
+export const SVG_BADGE = new Uint8Array(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>'));
 
 export const uid = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 const db = () => depsFor(env).db;

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 
 export type NeonStats = { httpRequests: number; statements: number; wsSessions: number };
-export type UpstashStats = { requests: number; commands: number };
+export type UpstashStats = { requests: number; commands: number } & Record<string, number>;
 
 export const neonStats = async () => (await fetch(`${env.STACK_NEON_URL}/__stats`)).json<NeonStats>();
 export const upstashStats = async () => (await fetch(`${env.STACK_UPSTASH_URL}/__stats`)).json<UpstashStats>();
@@ -12,4 +12,10 @@ export async function resetStats() {
     fetch(`${env.STACK_NEON_URL}/__stats/reset`, { method: 'POST' }),
     fetch(`${env.STACK_UPSTASH_URL}/__stats/reset`, { method: 'POST' }),
   ]);
+}
+
+/** Sets injected latency or a fault on one service of the local stack. */
+export async function control(service: 'neon' | 'upstash', settings: { latencyMs?: number; fault?: 'error' | 'hang' | null }) {
+  const base = service === 'neon' ? env.STACK_NEON_URL : env.STACK_UPSTASH_URL;
+  await fetch(`${base}/__control`, { method: 'POST', body: JSON.stringify(settings) });
 }

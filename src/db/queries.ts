@@ -49,7 +49,6 @@ const assertionColumns = {
   updatedAt: assertions.updatedAt,
 };
 
-export type BadgeImage = { bytes: Uint8Array | null; type: string | null; url: string | null };
 export type RevocationPage = { issuerExists: boolean; revoked: Array<{ id: string; revocationReason: string | null }> };
 
 function prepareAll(db: Database) {
@@ -62,8 +61,8 @@ function prepareAll(db: Database) {
       .innerJoin(issuers, eq(issuers.id, assertions.issuerId))
       .where(sql`${assertions.id} = any(${sql.placeholder('ids')}::text[])`)
       .prepare('assertion_bundles'),
-    issuer: db.select(issuerColumns).from(issuers).where(eq(issuers.id, sql.placeholder('id'))).prepare('issuer'),
-    badgeClass: db.select(badgeClassColumns).from(badgeClasses).where(eq(badgeClasses.id, sql.placeholder('id'))).prepare('badge_class'),
+    issuers: db.select(issuerColumns).from(issuers).where(sql`${issuers.id} = any(${sql.placeholder('ids')}::text[])`).prepare('issuers'),
+    badgeClasses: db.select(badgeClassColumns).from(badgeClasses).where(sql`${badgeClasses.id} = any(${sql.placeholder('ids')}::text[])`).prepare('badge_classes'),
     badgeImage: db
       .select({ bytes: badgeClasses.imageBytes, type: badgeClasses.imageType, url: badgeClasses.imageUrl })
       .from(badgeClasses)
@@ -92,6 +91,7 @@ export type AssertionBundle = RowOf<Prepared['assertionBundles']>;
 export type AssertionRecord = AssertionBundle['assertion'];
 export type BadgeClassRecord = AssertionBundle['badge'];
 export type IssuerRecord = AssertionBundle['issuer'];
+export type BadgeImage = RowOf<Prepared['badgeImage']>;
 
 const preparedByDb = new WeakMap<Database, Prepared>();
 
@@ -109,19 +109,19 @@ export function loadAssertionBundles(db: Database, ids: readonly string[]): Prom
   return prepared(db).assertionBundles.execute({ ids: [...ids] });
 }
 
-export async function loadIssuer(db: Database, id: string): Promise<IssuerRecord | undefined> {
-  return (await prepared(db).issuer.execute({ id }))[0];
+export function loadIssuers(db: Database, ids: readonly string[]): Promise<IssuerRecord[]> {
+  return prepared(db).issuers.execute({ ids: [...ids] });
 }
 
-export async function loadBadgeClass(db: Database, id: string): Promise<BadgeClassRecord | undefined> {
-  return (await prepared(db).badgeClass.execute({ id }))[0];
+export function loadBadgeClasses(db: Database, ids: readonly string[]): Promise<BadgeClassRecord[]> {
+  return prepared(db).badgeClasses.execute({ ids: [...ids] });
 }
 
 export async function loadBadgeImage(db: Database, badgeClassId: string): Promise<BadgeImage | undefined> {
   return (await prepared(db).badgeImage.execute({ id: badgeClassId }))[0];
 }
 
-export async function loadAssertionImage(db: Database, assertionId: string): Promise<(BadgeImage & { revokedAt: Date | null }) | undefined> {
+export async function loadAssertionImage(db: Database, assertionId: string): Promise<RowOf<Prepared['assertionImage']> | undefined> {
   return (await prepared(db).assertionImage.execute({ id: assertionId }))[0];
 }
 

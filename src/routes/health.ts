@@ -19,7 +19,7 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
 }
 
 export const health = new Hono<AppEnv>().get('/health', async (c) => {
-  const { db, redis } = c.var.deps;
+  const { db, redisClient: redis } = c.var.deps;
   const [database, cache] = await Promise.all([
     check(() => db.execute(sql`select 1`)),
     redis ? check(() => redis.ping()) : Promise.resolve(null),

@@ -2,10 +2,14 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app-env.ts';
+import { cacheKeys } from '../cache/keys.ts';
+import { cacheTags } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
 import { Problem } from '../problem.ts';
 import { MAX_UPLOAD_BYTES, batchBody, invalidBody, readVerifyRequest } from '../verify/input.ts';
 import { verifyAssertions } from '../verify/service.ts';
+import { cachedGet } from './cached-get.ts';
+import { notFound } from './documents.ts';
 import { publicIdParam } from './params.ts';
 
 const uploadLimit = bodyLimit({
@@ -16,10 +20,13 @@ const uploadLimit = bodyLimit({
 });
 
 export const verification = new Hono<AppEnv>()
-  .get('/assertions/:id/verify', publicIdParam, async (c) => {
-    const [report] = await verifyAssertions(c.var.scope, [{ id: c.req.param('id') }]);
-    if (report!.status === 'not_found') throw new Problem(404, 'not_found', 'No assertion with this id.');
-    return c.json(report);
+  .get('/assertions/:id/verify', publicIdParam, (c) => {
+    const id = c.req.param('id');
+    return cachedGet(c, { kind: 'assertion', l1Keys: [cacheKeys.bundle(id)] }, async () => {
+      const [report] = await verifyAssertions(c.var.scope, [{ id }]);
+      if (report!.status === 'not_found') throw notFound('assertion');
+      return Response.json(report, { headers: { 'cache-tag': cacheTags.assertion(id) } });
+    });
   })
   .post('/verify', uploadLimit, async (c) => {
     const request = await readVerifyRequest(c.req.raw, c.var.urls);

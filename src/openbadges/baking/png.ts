@@ -54,7 +54,7 @@ function readChunks(bytes: Uint8Array): Chunk[] {
 }
 
 const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** The `openbadges` text of a chunk, or undefined for any other chunk. */
 function openBadgesText(chunk: Chunk): string | undefined {

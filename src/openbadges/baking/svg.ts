@@ -17,7 +17,7 @@ const escapeXml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&${Object.
 function decode(bytes: Uint8Array): string {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw new BakedImageError('svg_not_utf8', 'The SVG is not UTF-8 text.');
   }
@@ -53,5 +53,5 @@ export function bakeSvg(bytes: Uint8Array, url: string): Uint8Array<ArrayBuffer>
   if (!openTag.includes('xmlns:openbadges')) openTag = openTag.replace(/^<svg\b/, `<svg xmlns:openbadges="${NAMESPACE}"`);
   const element = `<openbadges:assertion verify="${escapeXml(url)}"/>`;
   const baked = text.slice(0, root.index) + openTag + element + text.slice(root.index + root[0].length);
-  return new TextEncoder().encode(baked);
+  return new Uint8Array(new TextEncoder().encode(baked));
 }

@@ -1,0 +1,69 @@
+/**
+ * @module The cached kinds of record: how each is keyed, how long each tier keeps it, how the
+ * database loads many at once (one statement), and how it comes back from Redis's JSON.
+ */
+import { cacheKeys } from '../cache/keys.ts';
+import type { Config } from '../config.ts';
+import { metered } from '../db/meter.ts';
+import { type AssertionBundle, type BadgeClassRecord, type IssuerRecord, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
+import type { DataScope } from './scope.ts';
+import { asOutage } from './unavailable.ts';
+
+export type RecordSource<T> = {
+  name: string;
+  key: (id: string) => string;
+  l1Seconds: (config: Config) => number;
+  redisSeconds: (config: Config) => number;
+  /** One statement for all `ids`; the ones not found are absent. */
+  load: (scope: DataScope, ids: readonly string[]) => Promise<Map<string, T>>;
+  /** From the JSON Redis hands back (dates arrive as strings). */
+  revive: (json: any) => T;
+};
+
+/** Runs one metered statement on the read database, turning an outage into 503. */
+export function readQuery<T>(scope: DataScope, run: (db: DataScope['deps']['readDb']) => Promise<T>): Promise<T> {
+  return metered(scope.meter, 1, () => run(scope.deps.readDb)).catch(asOutage);
+}
+
+const date = (value: string | Date) => new Date(value);
+const optionalDate = (value: string | Date | null) => (value === null ? null : new Date(value));
+
+const reviveIssuer = (json: IssuerRecord): IssuerRecord => ({ ...json, updatedAt: date(json.updatedAt) });
+const reviveBadge = (json: BadgeClassRecord): BadgeClassRecord => ({ ...json, updatedAt: date(json.updatedAt) });
+
+export const bundles: RecordSource<AssertionBundle> = {
+  name: 'bundle',
+  key: cacheKeys.bundle,
+  l1Seconds: (config) => config.cache.l1.assertionSeconds,
+  redisSeconds: (config) => config.ttl.assertionSeconds,
+  load: async (scope, ids) => new Map((await readQuery(scope, (db) => loadAssertionBundles(db, ids))).map((b) => [b.assertion.id, b])),
+  revive: (json: AssertionBundle) => ({
+    assertion: {
+      ...json.assertion,
+      issuedOn: date(json.assertion.issuedOn),
+      expires: optionalDate(json.assertion.expires),
+      revokedAt: optionalDate(json.assertion.revokedAt),
+      updatedAt: date(json.assertion.updatedAt),
+    },
+    badge: reviveBadge(json.badge),
+    issuer: reviveIssuer(json.issuer),
+  }),
+};
+
+export const issuerRecords: RecordSource<IssuerRecord> = {
+  name: 'issuer',
+  key: cacheKeys.issuer,
+  l1Seconds: (config) => config.cache.l1.definitionSeconds,
+  redisSeconds: (config) => config.ttl.definitionSeconds,
+  load: async (scope, ids) => new Map((await readQuery(scope, (db) => loadIssuers(db, ids))).map((i) => [i.id, i])),
+  revive: reviveIssuer,
+};
+
+export const badgeRecords: RecordSource<BadgeClassRecord> = {
+  name: 'badge',
+  key: cacheKeys.badge,
+  l1Seconds: (config) => config.cache.l1.definitionSeconds,
+  redisSeconds: (config) => config.ttl.definitionSeconds,
+  load: async (scope, ids) => new Map((await readQuery(scope, (db) => loadBadgeClasses(db, ids))).map((b) => [b.id, b])),
+  revive: reviveBadge,
+};

@@ -1,0 +1,63 @@
+/** @module Request bodies of the admin routes, validated with zod. */
+import { z } from 'zod';
+import { PUBLIC_ID } from '../ids.ts';
+import { recipientClaim } from '../verify/input.ts';
+
+const publicId = z.string().regex(PUBLIC_ID, 'ids are 1-64 letters, digits, "-" or "_"');
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const text = (max: number) => z.string().trim().min(1).max(max);
+const MAX_IMAGE_BYTES = 1024 * 1024;
+
+const issuerFields = {
+  name: text(200),
+  url: httpUrl,
+  email: z.email().max(320),
+  description: text(5000).nullish(),
+  imageUrl: httpUrl.nullish(),
+  verification: z
+    .object({
+      startsWith: z.array(httpUrl).max(20).optional(),
+      allowedOrigins: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a host name')).max(20).optional(),
+    })
+    .nullish(),
+};
+
+export const newIssuerBody = z.strictObject({ id: publicId.optional(), ...issuerFields });
+export const issuerPatchBody = z.strictObject(issuerFields).partial();
+
+const image = z
+  .strictObject({
+    type: z.enum(['image/png', 'image/svg+xml']),
+    base64: z.base64().max(Math.ceil((MAX_IMAGE_BYTES * 4) / 3)),
+  })
+  .describe('the badge image, stored and served at /badges/{id}/image');
+
+const badgeFields = {
+  name: text(200),
+  description: text(5000),
+  criteria: z
+    .strictObject({ url: httpUrl.optional(), narrative: text(10_000).optional() })
+    .refine((c) => c.url || c.narrative, 'give criteria.url or criteria.narrative'),
+  image: image.optional(),
+  imageUrl: httpUrl.optional(),
+  tags: z.array(text(100)).max(50).optional(),
+};
+
+export const newBadgeBody = z
+  .strictObject({ id: publicId.optional(), issuerId: publicId, ...badgeFields })
+  .refine((b) => b.image || b.imageUrl, { message: 'give image or imageUrl', path: ['image'] });
+export const badgePatchBody = z.strictObject(badgeFields).partial();
+
+export const newAssertionBody = z
+  .strictObject({
+    id: publicId.optional(),
+    badgeId: publicId,
+    recipient: recipientClaim,
+    issuedOn: z.iso.datetime({ offset: true }).optional(),
+    expires: z.iso.datetime({ offset: true }).optional(),
+    evidence: z.array(z.strictObject({ id: httpUrl.optional(), narrative: text(5000).optional(), name: text(200).optional(), description: text(5000).optional() })).max(20).optional(),
+    narrative: text(10_000).optional(),
+  })
+  .refine((a) => !a.expires || !a.issuedOn || Date.parse(a.expires) > Date.parse(a.issuedOn), { message: 'expires must be after issuedOn', path: ['expires'] });
+
+export const revokeBody = z.strictObject({ reason: text(500) });

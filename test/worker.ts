@@ -1,0 +1,35 @@
+/**
+ * The Worker as a test calls it: `worker(overrides)` is one "isolate" with its own bindings (so
+ * its own L1 and configuration); every fetch returns the response and a promise for its
+ * background work (cache write-backs and refreshes).
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import app from '../src/index.ts';
+import { BASE } from './fixtures.ts';
+
+export const ADMIN = { authorization: `Bearer ${env.ADMIN_TOKEN}` };
+
+export function worker(overrides: Partial<Cloudflare.Env> = {}) {
+  const bindings = { ...env, ...overrides };
+  async function fetch(path: string, init?: RequestInit) {
+    const ctx = createExecutionContext();
+    const response = await app.fetch(new Request(`${BASE}${path}`, init), bindings, ctx);
+    return { response, settled: waitOnExecutionContext(ctx) };
+  }
+  return {
+    bindings,
+    fetch,
+    /** GET, waiting for the background work too. */
+    async get(path: string, headers: Record<string, string> = {}) {
+      const { response, settled } = await fetch(path, { headers });
+      await settled;
+      return response;
+    },
+    async admin(method: string, path: string, body: unknown) {
+      const { response, settled } = await fetch(path, { method, headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await settled;
+      return response;
+    },
+  };
+}
