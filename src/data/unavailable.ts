@@ -6,11 +6,18 @@ const OUTAGE_CLASSES = ['08', '53', '57'];
 
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
+/** The SQLSTATE of a database error, looking through Drizzle's wrapper (`cause`); undefined for a network failure. */
+export function sqlState(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
 /** Rethrows a database failure as 503 when it is an outage (network, timeout, server down), unchanged otherwise. */
 export function asOutage(error: unknown): never {
-  const code = (error as { code?: unknown }).code;
-  const isSqlError = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
-  if (!isSqlError || OUTAGE_CLASSES.includes(code.slice(0, 2))) {
+  const code = sqlState(error);
+  if (code === undefined || OUTAGE_CLASSES.includes(code.slice(0, 2))) {
     console.warn(`database unavailable: ${(error as Error).message}`);
     throw new Problem(503, 'database_unavailable', 'The database cannot be reached; try again shortly.', {
       'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),

@@ -8,11 +8,11 @@ import * as writes from '../db/writes.ts';
 import { Problem } from '../problem.ts';
 import { invalidateAfterWrite, type InvalidationResult } from './invalidate.ts';
 import type { DataScope } from './scope.ts';
-import { asOutage } from './unavailable.ts';
+import { asOutage, sqlState } from './unavailable.ts';
 
 /** Constraint violations are the caller's mistake (4xx); outages are 503. */
 function asWriteError(error: unknown): never {
-  const code = (error as { code?: string }).code;
+  const code = sqlState(error);
   if (code === '23505') throw new Problem(409, 'already_exists', 'A record with this id already exists.');
   if (code === '23503') throw new Problem(422, 'unknown_reference', 'The record refers to an issuer or badge class that does not exist.');
   if (code === '23514' || code === '22P02' || code === '22007' || code === '22008') throw new Problem(422, 'invalid_value', 'A value was rejected by the database.');
