@@ -135,9 +135,14 @@ export async function startNeonProxy(options: NeonProxyOptions) {
       socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
       return;
     }
+    if (controls.fault === 'hang') return;
+    if (controls.fault === 'error') {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       stats.wsSessions++;
-      bridge(ws, backend);
+      bridge(ws, backend, controls);
     });
   });
 
@@ -161,17 +166,23 @@ export async function startNeonProxy(options: NeonProxyOptions) {
  * Pipes one WebSocket to one Postgres TCP connection. The requested address is not dialled:
  * the bridge only ever reaches its own backend, like a proxy scoped to one project.
  */
-function bridge(ws: WebSocket, backend: PostgresBackend) {
+function bridge(ws: WebSocket, backend: PostgresBackend, controls: Controls) {
   const tcp = net.connect({ host: backend.host, port: backend.port });
   const watcher = terminateWatcher(() => tcp.end());
+  // The injected latency delays every client→server frame, so each round trip pays it once.
+  const forward = (data: Buffer) => {
+    if (!tcp.writable) return;
+    tcp.write(data);
+    watcher(data);
+  };
   tcp.on('data', (data) => ws.send(data));
   // workerd raises an `error` event when the server closes a WebSocket cleanly, so a
   // Postgres-side close terminates the socket (1006) instead.
   tcp.on('close', () => ws.terminate());
   tcp.on('error', () => ws.terminate());
   ws.on('message', (data: Buffer) => {
-    tcp.write(data);
-    watcher(data);
+    if (controls.latencyMs > 0) setTimeout(forward, controls.latencyMs, data);
+    else forward(data);
   });
   ws.on('close', () => tcp.end());
   ws.on('error', () => tcp.destroy());

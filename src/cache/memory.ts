@@ -9,7 +9,10 @@ export type MemoryCacheOptions = {
   maxBytes: number;
 };
 
-type Entry = { value: unknown; expiresAt: number; bytes: number };
+type Entry = { value: unknown; expiresAt: number; refreshAt: number; bytes: number };
+
+/** An entry past half its TTL is still served, and reloaded in the background (refresh-ahead). */
+const REFRESH_AHEAD_FRACTION = 0.5;
 
 export class MemoryCache {
   readonly #entries = new Map<string, Entry>(); // insertion order = recency order
@@ -24,6 +27,11 @@ export class MemoryCache {
   }
 
   get<T>(key: string, now = Date.now()): T | undefined {
+    return this.lookup<T>(key, now)?.value;
+  }
+
+  /** The live value of `key` and whether it is due for a background reload. */
+  lookup<T>(key: string, now = Date.now()): { value: T; refresh: boolean } | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     this.#entries.delete(key);
@@ -32,7 +40,7 @@ export class MemoryCache {
       return undefined;
     }
     this.#entries.set(key, entry);
-    return entry.value as T;
+    return { value: entry.value as T, refresh: now >= entry.refreshAt };
   }
 
   /** Whether `key` holds a live entry, without touching its recency. */
@@ -44,7 +52,8 @@ export class MemoryCache {
   set(key: string, value: unknown, ttlMs: number, bytes: number): void {
     this.delete(key);
     if (ttlMs <= 0 || bytes > this.options.maxBytes) return;
-    this.#entries.set(key, { value, expiresAt: Date.now() + ttlMs, bytes });
+    const now = Date.now();
+    this.#entries.set(key, { value, expiresAt: now + ttlMs, refreshAt: now + ttlMs * REFRESH_AHEAD_FRACTION, bytes });
     this.#bytes += bytes;
     for (const [oldest, entry] of this.#entries) {
       if (this.#entries.size <= this.options.maxEntries && this.#bytes <= this.options.maxBytes) break;

@@ -11,24 +11,34 @@ export async function readThrough<T>(scope: DataScope, source: RecordSource<T>, 
   const useL1 = config.cache.tiers.l1;
   const found = new Map<string, T>();
   const missing: string[] = [];
+  const due: string[] = [];
   for (const id of new Set(ids)) {
-    const hit = useL1 && scope.readL1 ? memory.get<T>(source.key(id)) : undefined;
+    const hit = useL1 && scope.readL1 ? memory.lookup<T>(source.key(id)) : undefined;
     if (hit === undefined) missing.push(id);
-    else found.set(id, hit);
+    else {
+      found.set(id, hit.value);
+      if (hit.refresh) due.push(id);
+    }
   }
   if (found.size) scope.cache.served.add('l1');
+  // A hot key is reloaded before it expires, so its readers never wait on the next tier.
+  if (due.length) scope.waitUntil(loadIntoL1(scope, source, due).catch(() => undefined));
   if (!missing.length) return found;
-
-  // Concurrent misses for the same ids in this isolate share one load (stampede protection).
-  const generation = memory.generation;
-  const loaded = await memory.coalesce(`${source.name}:${missing.join(',')}`, () => readBelowL1(scope, source, missing));
-  const l1Ms = source.l1Seconds(config) * 1000;
-  for (const [id, value] of loaded) {
-    found.set(id, value);
-    // A local write during the load may have made `value` old: then it is not kept.
-    if (useL1 && memory.generation === generation) memory.set(source.key(id), value, l1Ms, JSON.stringify(value).length);
-  }
+  for (const [id, value] of await loadIntoL1(scope, source, missing)) found.set(id, value);
   return found;
+}
+
+/** Loads from Redis or the database, coalesced per ids in this isolate (stampede protection), and keeps the result in L1. */
+async function loadIntoL1<T>(scope: DataScope, source: RecordSource<T>, ids: string[]): Promise<Map<string, T>> {
+  const { memory, config } = scope.deps;
+  const generation = memory.generation;
+  const loaded = await memory.coalesce(`${source.name}:${ids.join(',')}`, () => readBelowL1(scope, source, ids));
+  const l1Ms = source.l1Seconds(config) * 1000;
+  // A local write during the load may have made the values old: then they are not kept.
+  if (config.cache.tiers.l1 && memory.generation === generation) {
+    for (const [id, value] of loaded) memory.set(source.key(id), value, l1Ms, JSON.stringify(value).length);
+  }
+  return loaded;
 }
 
 async function readBelowL1<T>(scope: DataScope, source: RecordSource<T>, ids: string[]): Promise<Map<string, T>> {
