@@ -142,7 +142,7 @@ export async function startNeonProxy(options: NeonProxyOptions) {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       stats.wsSessions++;
-      bridge(ws, backend, controls);
+      bridge(ws, backend, controls, stats);
     });
   });
 
@@ -166,9 +166,12 @@ export async function startNeonProxy(options: NeonProxyOptions) {
  * Pipes one WebSocket to one Postgres TCP connection. The requested address is not dialled:
  * the bridge only ever reaches its own backend, like a proxy scoped to one project.
  */
-function bridge(ws: WebSocket, backend: PostgresBackend, controls: Controls) {
+function bridge(ws: WebSocket, backend: PostgresBackend, controls: Controls, stats: NeonProxyStats) {
   const tcp = net.connect({ host: backend.host, port: backend.port });
-  const watcher = terminateWatcher(() => tcp.end());
+  const watcher = frontendWatcher({
+    onStatement: () => stats.statements++,
+    onTerminate: () => tcp.end(),
+  });
   // The injected latency delays every client→server frame, so each round trip pays it once.
   const forward = (data: Buffer) => {
     if (!tcp.writable) return;
@@ -192,10 +195,11 @@ const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 
 /**
- * Follows the frontend message stream and calls `onTerminate` on Terminate ('X'): the Neon
- * driver never closes its WebSocket on `end()`, so the bridge ends the TCP side itself.
+ * Follows the frontend message stream: counts statements (simple Query 'Q' or Parse 'P') and
+ * calls `onTerminate` on Terminate ('X'), since the Neon driver never closes its WebSocket on
+ * `end()` and the bridge must end the TCP side itself.
  */
-function terminateWatcher(onTerminate: () => void) {
+function frontendWatcher({ onStatement, onTerminate }: { onStatement: () => void; onTerminate: () => void }) {
   let buffered = Buffer.alloc(0);
   let startup = true;
   return (chunk: Buffer) => {
@@ -215,6 +219,7 @@ function terminateWatcher(onTerminate: () => void) {
       const length = buffered.readInt32BE(1);
       if (buffered.length < 1 + length) return;
       buffered = buffered.subarray(1 + length);
+      if (type === 0x51 || type === 0x50) onStatement();
       if (type === 0x58) onTerminate();
     }
   };

@@ -95,7 +95,8 @@ export type BadgeImage = RowOf<Prepared['badgeImage']>;
 
 const preparedByDb = new WeakMap<Database, Prepared>();
 
-function prepared(db: Database) {
+/** The prepared read queries of `db`, built on first use. */
+export function prepared(db: Database) {
   let queries = preparedByDb.get(db);
   if (!queries) {
     queries = prepareAll(db);
@@ -130,6 +131,15 @@ export async function loadAssertionImage(db: Database, assertionId: string): Pro
  * whether the issuer exists: one statement, served by assertions_revoked_by_issuer_idx.
  */
 export async function loadRevocationPage(db: Database, issuerId: string, after: string, limit: number): Promise<RevocationPage> {
+  const rows = await revocationPageQuery(db, issuerId, after, limit);
+  return {
+    issuerExists: rows.length > 0,
+    revoked: rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, revocationReason: row.revocationReason }])),
+  };
+}
+
+/** The issuer LEFT JOIN LATERAL one page of its revoked assertions: no row = no issuer. */
+export function revocationPageQuery(db: Database, issuerId: string, after: string, limit: number) {
   const page = db
     .select({ id: assertions.id, revocationReason: assertions.revocationReason })
     .from(assertions)
@@ -137,13 +147,9 @@ export async function loadRevocationPage(db: Database, issuerId: string, after: 
     .orderBy(asc(assertions.id))
     .limit(limit)
     .as('page');
-  const rows = await db
+  return db
     .select({ id: page.id, revocationReason: page.revocationReason })
     .from(issuers)
     .leftJoinLateral(page, sql`true`)
     .where(eq(issuers.id, issuerId));
-  return {
-    issuerExists: rows.length > 0,
-    revoked: rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, revocationReason: row.revocationReason }])),
-  };
 }

@@ -41,13 +41,17 @@ export type NewAssertionValues = {
 
 /** Issues from a badge class, copying its issuer in the same statement; no row when the class is unknown. */
 export async function insertAssertion(db: Database, v: NewAssertionValues) {
-  const { rows } = await db.execute<{ id: string; badge_class_id: string; issuer_id: string }>(sql`
+  const { rows } = await db.execute<{ id: string; badge_class_id: string; issuer_id: string }>(insertAssertionQuery(v));
+  return rows.map((row) => ({ id: row.id, badgeClassId: row.badge_class_id, issuerId: row.issuer_id }));
+}
+
+export function insertAssertionQuery(v: NewAssertionValues) {
+  return sql`
     insert into ${assertions} (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, evidence, narrative)
     select ${v.id}, b.id, b.issuer_id, ${v.recipientType}, true, ${v.recipientIdentity}, ${v.recipientSalt},
            ${v.issuedOn.toISOString()}::timestamptz, ${v.expires?.toISOString() ?? null}::timestamptz, ${v.evidence ? JSON.stringify(v.evidence) : null}::jsonb, ${v.narrative}
     from ${badgeClasses} b where b.id = ${v.badgeClassId}
-    returning id, badge_class_id, issuer_id`);
-  return rows.map((row) => ({ id: row.id, badgeClassId: row.badge_class_id, issuerId: row.issuer_id }));
+    returning id, badge_class_id, issuer_id`;
 }
 
 /** Revokes once: a second revoke keeps the first time, and updates the reason. */

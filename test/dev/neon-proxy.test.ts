@@ -120,6 +120,7 @@ describe('WebSocket /v1 bridge', () => {
       client.release();
       await pool.end();
     }
-    expect((await stats()).wsSessions).toBe(1);
+    // BEGIN, CREATE, INSERT, SELECT, COMMIT over the bridge.
+    expect(await stats()).toMatchObject({ wsSessions: 1, statements: 5, httpRequests: 0 });
   });
 });

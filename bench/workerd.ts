@@ -1,0 +1,69 @@
+/** @module Serving built Worker bundles with bare `workerd` (no wrangler, no inspector): one service per configuration. */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type WorkerService = {
+  name: string;
+  port: number;
+  /** Absolute path of the bundled ES module. */
+  bundle: string;
+  bindings: Record<string, string>;
+};
+
+const COMPATIBILITY_DATE = '2026-04-20';
+
+function capnpString(value: string) {
+  return JSON.stringify(value);
+}
+
+function config(services: WorkerService[], dir: string): string {
+  const workers = services
+    .map(
+      (s) => `const ${s.name}Worker :Workerd.Worker = (
+  modules = [ (name = "${path.basename(s.bundle)}", esModule = embed ${capnpString(path.relative(dir, s.bundle))}) ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+  compatibilityFlags = ["nodejs_compat"],
+  bindings = [ ${Object.entries(s.bindings)
+    .map(([name, text]) => `(name = ${capnpString(name)}, text = ${capnpString(text)})`)
+    .join(', ')} ],
+  globalOutbound = "loopback",
+);`,
+    )
+    .join('\n');
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    ${services.map((s) => `(name = "${s.name}", worker = .${s.name}Worker),`).join('\n    ')}
+    (name = "loopback", network = (allow = ["public", "private", "local", "network"])),
+  ],
+  sockets = [
+    ${services.map((s) => `(name = "${s.name}", address = "127.0.0.1:${s.port}", http = (), service = "${s.name}"),`).join('\n    ')}
+  ],
+);
+${workers}
+`;
+}
+
+export async function startWorkerd(services: WorkerService[], dir: string) {
+  const file = path.join(dir, 'workerd.capnp');
+  writeFileSync(file, config(services, dir));
+  const binary = path.resolve('node_modules/@cloudflare/workerd-linux-64/bin/workerd');
+  const child = spawn(binary, ['serve', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  for (const service of services) {
+    for (let attempt = 0; ; attempt++) {
+      const up = await fetch(`http://127.0.0.1:${service.port}/health/live`).then(() => true, () => false);
+      if (up) break;
+      if (attempt > 100 || child.exitCode !== null) throw new Error(`workerd did not start:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
