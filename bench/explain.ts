@@ -37,7 +37,7 @@ for (const query of queries) {
   await client.query('begin');
   try {
     const plan = await client.query({ text: `explain (analyze, buffers) ${query.sql}`, values: query.params });
-    const lines = plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']);
+    const lines: string[] = plan.rows.map((row: Record<string, string>) => row['QUERY PLAN'] ?? '');
     const scansAssertions = lines.some((line) => /Seq Scan on assertions/.test(line));
     seqScans += scansAssertions ? 1 : 0;
     console.log(`\n== ${query.name}${query.write ? ' (rolled back)' : ''}${scansAssertions ? '  ← SEQUENTIAL SCAN ON assertions' : ''}`);
