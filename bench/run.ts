@@ -22,7 +22,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     'db-rtt': { type: 'string', default: '20' },
     'redis-rtt': { type: 'string', default: '2' },
-    connections: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '4' },
   },
 });
 const quick = flags.quick!;
