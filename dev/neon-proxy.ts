@@ -17,7 +17,8 @@ export type NeonProxyOptions = {
   latencyMs?: number;
 };
 
-export type NeonProxyStats = { httpRequests: number; statements: number; wsSessions: number };
+/** Totals, plus `db:<name>` HTTP requests per database named in the connection string. */
+export type NeonProxyStats = { httpRequests: number; statements: number; wsSessions: number } & Record<string, number>;
 
 type SqlQuery = { query: string; params?: unknown[] };
 
@@ -82,9 +83,13 @@ export async function startNeonProxy(options: NeonProxyOptions) {
   };
 
   async function handleSql(req: http.IncomingMessage, res: http.ServerResponse) {
-    if (!req.headers['neon-connection-string']) {
-      return sendJson(res, 400, { message: 'missing Neon-Connection-String header' });
+    const connection = String(req.headers['neon-connection-string'] ?? '');
+    if (!URL.canParse(connection)) {
+      return sendJson(res, 400, { message: 'missing or malformed Neon-Connection-String header' });
     }
+    // Every database name is served by the one backend; the count shows which one a client asked for.
+    const database = `db:${new URL(connection).pathname.slice(1)}`;
+    stats[database] = (stats[database] ?? 0) + 1;
     const body = await readJson(req).catch(() => undefined);
     const arrayMode = req.headers['neon-array-mode'] === 'true';
     const batch = (body as { queries?: unknown })?.queries;

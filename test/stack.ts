@@ -1,7 +1,7 @@
 /** Helpers for reading and steering the local stack from tests inside workerd. */
 import { env } from 'cloudflare:workers';
 
-export type NeonStats = { httpRequests: number; statements: number; wsSessions: number };
+export type NeonStats = { httpRequests: number; statements: number; wsSessions: number } & Record<string, number>;
 export type UpstashStats = { requests: number; commands: number } & Record<string, number>;
 
 export const neonStats = async () => (await fetch(`${env.STACK_NEON_URL}/__stats`)).json<NeonStats>();
