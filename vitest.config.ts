@@ -26,6 +26,8 @@ export default defineConfig({
                   UPSTASH_REDIS_REST_URL: stack.upstashUrl,
                   UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
                   ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                  // Tests share one client address; the rate-limit tests set their own small limits.
+                  RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
                   STACK_NEON_URL: stack.neonUrl,
                   STACK_NEON_PORT: String(stack.neonPort),
                   STACK_UPSTASH_URL: stack.upstashUrl,

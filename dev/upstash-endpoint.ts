@@ -2,6 +2,7 @@
  * @module A local stand-in for Upstash's Redis REST API (`/`, `/pipeline`, `/multi-exec`) in
  * front of a real Redis (or an in-memory one).
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import type { RedisBackend, RedisCommand } from './backends.ts';
@@ -38,8 +39,38 @@ function errorMessage(error: unknown) {
   return /^[A-Z]+ /.test(message) ? message : `ERR ${message}`;
 }
 
+/**
+ * Upstash accepts the `allow-key-locking` script flag (used by @upstash/ratelimit); Redis 7.0
+ * and the in-memory stand-in reject it. Scripts are run without that shebang, and EVALSHA of the
+ * original text is mapped to the rewritten script's digest.
+ */
+function scriptRewriter() {
+  const SHEBANG = /^#!lua flags=allow-key-locking\s*\n/;
+  const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+  const rewrittenSha = new Map<string, string>();
+  return (command: RedisCommand): RedisCommand => {
+    const name = String(command[0]).toLowerCase();
+    const scriptIndex = name === 'eval' || name === 'eval_ro' ? 1 : name === 'script' && String(command[1]).toLowerCase() === 'load' ? 2 : -1;
+    if (scriptIndex > 0 && SHEBANG.test(String(command[scriptIndex]))) {
+      const original = String(command[scriptIndex]);
+      const script = original.replace(SHEBANG, '');
+      rewrittenSha.set(sha1(original), sha1(script));
+      return command.map((part, i) => (i === scriptIndex ? script : part));
+    }
+    if ((name === 'evalsha' || name === 'evalsha_ro') && rewrittenSha.has(String(command[1]))) {
+      return command.map((part, i) => (i === 1 ? rewrittenSha.get(String(part))! : part));
+    }
+    return command;
+  };
+}
+
 export async function startUpstashEndpoint(options: UpstashEndpointOptions) {
-  const { backend, token } = options;
+  const { token } = options;
+  const rewrite = scriptRewriter();
+  const backend = {
+    call: (command: RedisCommand) => options.backend.call(rewrite(command)),
+    transaction: (commands: RedisCommand[]) => options.backend.transaction(commands.map(rewrite)),
+  };
   const stats: UpstashStats = { requests: 0, commands: 0 };
   const count = (commands: RedisCommand[]) => {
     stats.commands += commands.length;

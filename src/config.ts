@@ -29,6 +29,8 @@ const schema = z
     L1_ASSERTION_TTL_SECONDS: seconds(2, 5),
     L1_DEFINITION_TTL_SECONDS: seconds(60, 3600),
     L1_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+    RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
+    RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(10),
     L1_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   })
   .refine((env) => Boolean(env.UPSTASH_REDIS_REST_URL) === Boolean(env.UPSTASH_REDIS_REST_TOKEN), {
@@ -53,6 +55,8 @@ export type Config = {
     tiers: { l1: boolean; edge: boolean; redis: boolean };
     l1: { maxEntries: number; maxBytes: number; assertionSeconds: number; definitionSeconds: number };
   };
+  /** Per client IP and minute, in Redis; 0 switches a limit off (and so does running without Redis). */
+  rateLimits: { verifyPerMinute: number; adminFailuresPerMinute: number };
   ttl: {
     /** Issuers and badge classes: long, purged on change. */
     definitionSeconds: number;
@@ -91,6 +95,7 @@ export function parseConfig(bindings: Bindings): Config {
       tiers: { l1: env.CACHE_TIERS.has('l1'), edge: env.CACHE_TIERS.has('edge'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },
       l1: { maxEntries: env.L1_MAX_ENTRIES, maxBytes: env.L1_MAX_BYTES, assertionSeconds: env.L1_ASSERTION_TTL_SECONDS, definitionSeconds: env.L1_DEFINITION_TTL_SECONDS },
     },
+    rateLimits: { verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE, adminFailuresPerMinute: env.RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE },
     ttl: { definitionSeconds: env.DEFINITION_TTL_SECONDS, assertionSeconds: env.ASSERTION_TTL_SECONDS },
   };
 }

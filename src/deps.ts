@@ -5,6 +5,7 @@ import { createRedis, RedisCache } from './cache/redis.ts';
 import { type Config, parseConfig } from './config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import type { Bindings } from './env.ts';
+import { createRateLimiters, type RateLimiters } from './rate-limit.ts';
 
 export type Deps = {
   config: Config;
@@ -18,6 +19,7 @@ export type Deps = {
   redis: RedisCache | undefined;
   /** The raw client, for health checks and rate limits. */
   redisClient: ReturnType<typeof createRedis> | undefined;
+  limits: RateLimiters;
 };
 
 // Bindings are one object per isolate; keying on it lets a test with other bindings get its own set.
@@ -37,6 +39,7 @@ export function depsFor(bindings: Bindings): Deps {
       edge: config.cache.tiers.edge ? new EdgeCache(caches.default) : undefined,
       redis: redisClient && config.cache.tiers.redis ? new RedisCache(redisClient) : undefined,
       redisClient,
+      limits: createRateLimiters(redisClient, config),
     };
     built.set(bindings, deps);
   }

@@ -19,6 +19,10 @@ export type Bindings = {
   ASSERTION_TTL_SECONDS?: string;
   /** Comma list of the cache tiers that are on: l1, edge, redis (default all; `none` for none). */
   CACHE_TIERS?: string;
+  /** Requests per client IP and minute to POST /verify and /verify/batch (0 = no limit). */
+  RATE_LIMIT_VERIFY_PER_MINUTE?: string;
+  /** Failed admin authentications per client IP and minute before 429 (0 = no limit). */
+  RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE?: string;
   L1_ASSERTION_TTL_SECONDS?: string;
   L1_DEFINITION_TTL_SECONDS?: string;
   L1_MAX_ENTRIES?: string;

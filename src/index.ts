@@ -1,9 +1,11 @@
 /** @module The Worker: a Hono app with its dependencies on the context and one error path. */
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { timing } from 'hono/timing';
 import type { AppEnv } from './app-env.ts';
-import { problemResponse, renderProblem } from './problem.ts';
+import { notFoundOrNotAllowed } from './method-not-allowed.ts';
+import { renderProblem } from './problem.ts';
 import { requestScope } from './request-scope.ts';
 import { admin } from './routes/admin.ts';
 import { documents } from './routes/documents.ts';
@@ -14,6 +16,15 @@ import { verification } from './routes/verify.ts';
 const app = new Hono<AppEnv>();
 
 app.use(timing({ totalDescription: 'worker' }));
+// Verifiers embed the public API anywhere; admin routes answer no cross-origin request.
+const publicCors = cors({
+  origin: '*',
+  allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+  allowHeaders: ['content-type', 'if-none-match'],
+  exposeHeaders: ['etag', 'server-timing', 'x-cache', 'retry-after'],
+  maxAge: 86_400,
+});
+app.use((c, next) => (c.req.path.startsWith('/admin') ? next() : publicCors(c, next)));
 // Strong ETags on every 2xx GET, and 304 for a matching If-None-Match.
 app.use(etag());
 app.use(requestScope);
@@ -24,7 +35,7 @@ app.route('/', images);
 app.route('/', verification);
 app.route('/', admin);
 
-app.notFound((c) => problemResponse(404, 'route_not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+app.notFound((c) => notFoundOrNotAllowed(app, c.req.method, c.req.path));
 app.onError(renderProblem);
 
 export default app;

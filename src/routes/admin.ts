@@ -11,6 +11,7 @@ import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import { newPublicId } from '../ids.ts';
 import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
 import { Problem } from '../problem.ts';
+import { adminFailureGate, recordAdminFailure } from '../rate-limit.ts';
 import { invalidBody } from '../verify/input.ts';
 import { badgePatchBody, issuerPatchBody, newAssertionBody, newBadgeBody, newIssuerBody, revokeBody } from './admin-bodies.ts';
 import { publicIdParam } from './params.ts';
@@ -23,9 +24,14 @@ const adminEnabled = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Constant-time comparison of the bearer token; the token itself is never logged. */
+/** Constant-time comparison of the bearer token; the token itself is never logged. A failure counts against the address. */
 const adminToken = bearerAuth({
-  verifyToken: (token, c) => timingSafeEqual((c as Context<AppEnv>).var.deps.config.adminToken!, token),
+  verifyToken: async (token, c) => {
+    const context = c as Context<AppEnv>;
+    const ok = await timingSafeEqual(context.var.deps.config.adminToken!, token);
+    if (!ok) await recordAdminFailure(context);
+    return ok;
+  },
 });
 
 async function body<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
@@ -65,7 +71,7 @@ function badgeColumns(input: z.output<typeof badgePatchBody>): Partial<NewBadgeC
 }
 
 export const admin = new Hono<AppEnv>()
-  .use('/admin/*', adminEnabled, adminToken, adminBodyLimit)
+  .use('/admin/*', adminEnabled, adminFailureGate, adminToken, adminBodyLimit)
   .post('/admin/issuers', async (c) => {
     const { id, ...input } = await body(c.req.raw, newIssuerBody);
     const result = await createIssuer(c.var.scope, { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() });

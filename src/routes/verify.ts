@@ -6,6 +6,7 @@ import { cacheKeys } from '../cache/keys.ts';
 import { cacheTags } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
 import { Problem } from '../problem.ts';
+import { verifyRateLimit } from '../rate-limit.ts';
 import { MAX_UPLOAD_BYTES, batchBody, invalidBody, readVerifyRequest } from '../verify/input.ts';
 import { verifyAssertions } from '../verify/service.ts';
 import { cachedGet } from './cached-get.ts';
@@ -28,14 +29,14 @@ export const verification = new Hono<AppEnv>()
       return Response.json(report, { headers: { 'cache-tag': cacheTags.assertion(id) } });
     });
   })
-  .post('/verify', uploadLimit, async (c) => {
+  .post('/verify', verifyRateLimit, uploadLimit, async (c) => {
     const request = await readVerifyRequest(c.req.raw, c.var.urls);
     const [report] = await verifyAssertions(c.var.scope, [request]);
     // The answer may depend on a recipient identity: no cache may keep it.
     c.header('cache-control', 'private, no-store');
     return c.json(report);
   })
-  .post('/verify/batch', uploadLimit, async (c) => {
+  .post('/verify/batch', verifyRateLimit, uploadLimit, async (c) => {
     const parsed = batchBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) throw invalidBody(parsed.error);
     const { ids, recipient } = parsed.data;

@@ -1,0 +1,23 @@
+/** @module 405 with `Allow` for a known path asked with another method (Hono itself answers 404). */
+import type { Hono } from 'hono';
+import { problemResponse } from './problem.ts';
+
+type Route = { pattern: RegExp; method: string };
+
+/** The allowed methods of `path` among `app`'s routes (middleware, registered for ALL, excluded). */
+export function allowedMethods(app: Hono<any>, path: string): string[] {
+  const routes: Route[] = app.routes
+    .filter((route) => route.method !== 'ALL')
+    .map((route) => ({ method: route.method, pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}$`) }));
+  const methods = new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method));
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods];
+}
+
+export function notFoundOrNotAllowed(app: Hono<any>, method: string, path: string): Response {
+  const allowed = allowedMethods(app, path);
+  if (allowed.length && !allowed.includes(method)) {
+    return problemResponse(405, 'method_not_allowed', `${method} is not allowed here; use ${allowed.join(', ')}.`, { allow: allowed.join(', ') });
+  }
+  return problemResponse(404, 'route_not_found', `No route for ${method} ${path}.`);
+}

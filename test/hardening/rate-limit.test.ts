@@ -1,0 +1,59 @@
+/** Rate limits per client address, on the real Redis through @upstash/ratelimit. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { control } from '../stack.ts';
+import { ADMIN, worker } from '../worker.ts';
+
+const address = () => `203.0.113.${Math.floor(Math.random() * 250)}-${crypto.randomUUID().slice(0, 6)}`;
+afterEach(async () => {
+  await control('upstash', { fault: null });
+  vi.restoreAllMocks();
+});
+
+const verify = (w: ReturnType<typeof worker>, ip: string) =>
+  w.fetch('/verify/batch', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip }, body: JSON.stringify({ ids: ['nothing-here'] }) }).then((r) => r.response);
+
+describe('POST /verify rate limit', () => {
+  it('answers 429 with Retry-After past the limit, per address', async () => {
+    const w = worker({ RATE_LIMIT_VERIFY_PER_MINUTE: '3' });
+    const ip = address();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await verify(w, ip)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await verify(w, ip);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ code: 'rate_limited' });
+    expect((await verify(w, address())).status).toBe(200); // another address is not affected
+  });
+
+  it('fails open when Redis is down', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const w = worker({ RATE_LIMIT_VERIFY_PER_MINUTE: '1', REDIS_TIMEOUT_MS: '100' });
+    await control('upstash', { fault: 'error' });
+    const ip = address();
+    expect([(await verify(w, ip)).status, (await verify(w, ip)).status]).toEqual([200, 200]);
+  });
+});
+
+describe('admin authentication failures', () => {
+  const attempt = (w: ReturnType<typeof worker>, ip: string, token: string) =>
+    w.fetch('/admin/issuers', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': ip, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.response);
+
+  it('locks an address out after too many wrong tokens, even for the right one', async () => {
+    const w = worker({ RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '2' });
+    const ip = address();
+    expect((await attempt(w, ip, 'guess-number-one')).status).toBe(401);
+    expect((await attempt(w, ip, 'guess-number-two')).status).toBe(401);
+    const locked = await attempt(w, ip, ADMIN.authorization.slice('Bearer '.length));
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBeTruthy();
+    expect((await attempt(w, address(), ADMIN.authorization.slice('Bearer '.length))).status).toBe(400); // authenticated, empty body
+  });
+
+  it('fails closed when Redis is down', async () => {
+    const w = worker({ REDIS_TIMEOUT_MS: '100' });
+    await control('upstash', { fault: 'error' });
+    const res = await attempt(w, address(), ADMIN.authorization.slice('Bearer '.length));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'rate_limiter_unavailable' });
+  });
+});
