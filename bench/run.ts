@@ -4,7 +4,7 @@
  * autocannon against the local stack (injected latency models the edge), and writes
  * bench/results/latest.{json,md,svg}. Needs the local Postgres and Redis servers.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { startLocalStack } from '../dev/stack.ts';
 import { addAssertion, BENCH_DATABASE, benchId, ensureBenchDatabase, ID_PREFIX, ID_WIDTH, peakBackends, seedAssertions } from './dataset.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 import { type BenchReport, markdown, type ScenarioResult, svgChart, type Target } from './report.ts';
+import { bundleWorker } from './build.ts';
 import { startWorkerd } from './workerd.ts';
 
 const { values: flags } = parseArgs({
@@ -41,14 +42,6 @@ const root = path.resolve(import.meta.dirname, '..');
 const build = path.join(root, 'bench/results/tmp');
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-function bundle(configPath: string, outdir: string) {
-  execFileSync(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'deploy', '--dry-run', '--outdir', outdir, '-c', configPath], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
-  });
-}
-
 function load(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -60,8 +53,8 @@ function load(spec: LoadSpec): Promise<LoadResult> {
 
 log('building the production bundle and the baseline');
 mkdirSync(build, { recursive: true });
-bundle('wrangler.toml', path.join(build, 'app'));
-bundle('bench/baseline/wrangler.toml', path.join(build, 'baseline'));
+const app = bundleWorker(root, 'wrangler.toml', path.join(build, 'app'));
+const baselineBundle = bundleWorker(root, 'bench/baseline/wrangler.toml', path.join(build, 'baseline'));
 
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const databaseUrl = await ensureBenchDatabase(adminUrl);
@@ -83,7 +76,6 @@ const appBindings = (port: number, tiers: string) => ({
   UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
   CACHE_TIERS: tiers,
 });
-const app = path.join(build, 'app/index.js');
 const workerd = await startWorkerd(
   [
     { name: 'cold', port: ports.cold, bundle: app, bindings: appBindings(ports.cold, 'none') },
@@ -92,7 +84,7 @@ const workerd = await startWorkerd(
     {
       name: 'baseline',
       port: ports.baseline,
-      bundle: path.join(build, 'baseline/worker.js'),
+      bundle: baselineBundle,
       bindings: { DATABASE_URL: `postgres://postgres@bench.localtest/${BENCH_DATABASE}`, NEON_PROXY_HOST: `127.0.0.1:${stack.neon.port}` },
     },
   ],

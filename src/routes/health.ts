@@ -22,7 +22,7 @@ export const health = new Hono<AppEnv>()
   // Liveness: answers without any I/O (also the benchmark's ceiling).
   .get('/health/live', (c) => c.json({ status: 'ok' }, 200, { 'cache-control': 'no-store' }))
   .get('/health', async (c) => {
-  const { db, redisClient: redis } = c.var.deps;
+  const { db, redisClient: redis, memory, config } = c.var.deps;
   const [database, cache] = await Promise.all([
     check(() => db.execute(sql`select 1`)),
     redis ? check(() => redis.ping()) : Promise.resolve(null),
@@ -30,5 +30,14 @@ export const health = new Hono<AppEnv>()
   // Redis is a cache, never a gate: only the database decides whether the service is up.
   const status = database.ok ? 200 : 503;
   c.header('cache-control', 'no-store');
-  return c.json({ status: database.ok ? 'ok' : 'unavailable', database, redis: cache ?? { ok: null, error: 'not configured' } }, status);
+  return c.json(
+    {
+      status: database.ok ? 'ok' : 'unavailable',
+      database,
+      redis: cache ?? { ok: null, error: 'not configured' },
+      // This isolate's L1, against its configured bounds.
+      l1: { ...memory.size, maxEntries: config.cache.l1.maxEntries, maxBytes: config.cache.l1.maxBytes },
+    },
+    status,
+  );
 });
