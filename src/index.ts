@@ -8,9 +8,11 @@ import { notFoundOrNotAllowed } from './method-not-allowed.ts';
 import { renderProblem } from './problem.ts';
 import { requestScope } from './request-scope.ts';
 import { admin } from './routes/admin.ts';
-import { documents } from './routes/documents.ts';
+import { docs } from './routes/docs.tsx';
+import { documents } from './routes/documents.tsx';
 import { health } from './routes/health.ts';
 import { images } from './routes/images.ts';
+import { pages } from './routes/pages.tsx';
 import { verification } from './routes/verify.ts';
 
 const app = new Hono<AppEnv>();
@@ -33,6 +35,8 @@ app.route('/', health);
 app.route('/', documents);
 app.route('/', images);
 app.route('/', verification);
+app.route('/', pages);
+app.route('/', docs);
 app.route('/', admin);
 
 app.notFound((c) => notFoundOrNotAllowed(app, c.req.method, c.req.path));

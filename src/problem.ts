@@ -18,6 +18,8 @@ export class Problem extends HTTPException {
   }
 }
 
+export const notFound = (what: string) => new Problem(404, 'not_found', `No ${what} with this id.`);
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
   413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',

@@ -5,9 +5,8 @@ import { cacheTags } from '../cache/policy.ts';
 import { getAssertionImage, getBadgeImage } from '../data/documents.ts';
 import type { BadgeImage } from '../db/queries.ts';
 import { bakeAssertionUrl, imageKind } from '../openbadges/baking/index.ts';
-import { Problem } from '../problem.ts';
+import { notFound, Problem } from '../problem.ts';
 import { cachedGet } from './cached-get.ts';
-import { notFound } from './documents.ts';
 import { publicIdParam } from './params.ts';
 
 /** Stored bytes, checked to be PNG or SVG: a verifier must never receive anything else as an image. */

@@ -1,13 +1,14 @@
-/** @module JSON-LD responses: `application/ld+json` unless the client only accepts `application/json`. */
+/** @module Content negotiation for the document URLs: JSON-LD for machines (the default), HTML for browsers. */
 import type { Context } from 'hono';
 import { accepts } from 'hono/accepts';
 
-export type JsonLdType = 'application/ld+json' | 'application/json';
+export type DocumentType = 'application/ld+json' | 'application/json' | 'text/html';
 
-export function negotiateJsonLd(c: Context): JsonLdType {
-  return accepts(c, { header: 'Accept', supports: ['application/ld+json', 'application/json'], default: 'application/ld+json' }) as JsonLdType;
+/** `application/ld+json` unless the client prefers `application/json` or `text/html` (a browser). */
+export function negotiateDocument(c: Context): DocumentType {
+  return accepts(c, { header: 'Accept', supports: ['application/ld+json', 'application/json', 'text/html'], default: 'application/ld+json' }) as DocumentType;
 }
 
-export function jsonLdResponse(document: unknown, type: JsonLdType, status = 200): Response {
+export function jsonLdResponse(document: unknown, type: Exclude<DocumentType, 'text/html'>, status = 200): Response {
   return new Response(JSON.stringify(document), { status, headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
 }

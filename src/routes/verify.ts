@@ -5,12 +5,11 @@ import type { AppEnv } from '../app-env.ts';
 import { cacheKeys } from '../cache/keys.ts';
 import { cacheTags } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
-import { Problem } from '../problem.ts';
+import { notFound, Problem } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
 import { MAX_UPLOAD_BYTES, batchBody, invalidBody, readVerifyRequest } from '../verify/input.ts';
 import { verifyAssertions } from '../verify/service.ts';
 import { cachedGet } from './cached-get.ts';
-import { notFound } from './documents.ts';
 import { publicIdParam } from './params.ts';
 
 const uploadLimit = bodyLimit({

@@ -19,7 +19,7 @@ export const recipientClaim = z.object({
 
 const assertionDocument = z.looseObject({ id: z.string().max(2048) });
 
-const verifyBody = z.object({
+export const verifyBody = z.object({
   assertion: z.union([z.string().min(1).max(2048), assertionDocument]),
   recipient: recipientClaim.optional(),
 });

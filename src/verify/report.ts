@@ -1,30 +1,26 @@
-/** @module The verification report: what a verifier gets back, for one assertion. */
+/** @module The verification report: what a verifier gets back, for one assertion (a zod schema, so OpenAPI shows it). */
+import { z } from 'zod';
 
-export type VerificationStatus = 'valid' | 'revoked' | 'expired' | 'not_found' | 'invalid';
+export const verificationStatus = z.enum(['valid', 'revoked', 'expired', 'not_found', 'invalid']);
+export type VerificationStatus = z.infer<typeof verificationStatus>;
 
-export type Check = {
-  /** Stable machine name, e.g. `not_revoked`. */
-  name: string;
-  passed: boolean;
-  /** One sentence for people. */
-  message: string;
-};
+export const check = z.object({
+  name: z.string().describe('stable machine name, e.g. `not_revoked`'),
+  passed: z.boolean(),
+  message: z.string().describe('one sentence for people'),
+});
+export type Check = z.infer<typeof check>;
 
-export type VerificationReport = {
-  valid: boolean;
-  status: VerificationStatus;
-  checks: Check[];
-  /** `matched` is null when no recipient was asked about. */
-  recipient: { matched: boolean | null };
-  assertion?: {
-    id: string;
-    issuedOn: string;
-    expires: string | null;
-    revoked: boolean;
-    revocationReason: string | null;
-  };
-  badge?: { id: string; name: string; description: string; image: string };
-  issuer?: { id: string; name: string; url: string };
-  /** ISO 8601 instant the checks were made. */
-  verifiedAt: string;
-};
+export const verificationReport = z.object({
+  valid: z.boolean(),
+  status: verificationStatus,
+  checks: z.array(check),
+  recipient: z.object({ matched: z.boolean().nullable().describe('null when no recipient was asked about') }),
+  assertion: z
+    .object({ id: z.string(), issuedOn: z.string(), expires: z.string().nullable(), revoked: z.boolean(), revocationReason: z.string().nullable() })
+    .optional(),
+  badge: z.object({ id: z.string(), name: z.string(), description: z.string(), image: z.string() }).optional(),
+  issuer: z.object({ id: z.string(), name: z.string(), url: z.string() }).optional(),
+  verifiedAt: z.string().describe('ISO 8601 instant the checks were made'),
+});
+export type VerificationReport = z.infer<typeof verificationReport>;

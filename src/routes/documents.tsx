@@ -6,12 +6,14 @@ import { cacheHeaders, cacheTags } from '../cache/policy.ts';
 import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/documents.ts';
 import { assertionDocument, badgeClassDocument, issuerDocument, revokedAssertionDocument } from '../openbadges/documents.ts';
 import { REVOCATION_PAGE_SIZE, revocationListStream } from '../openbadges/revocation-list.ts';
-import { Problem } from '../problem.ts';
+import { notFound } from '../problem.ts';
 import { cachedGet } from './cached-get.ts';
-import { jsonLdResponse, negotiateJsonLd } from './json-ld.ts';
+import { AssertionPage } from '../pages/assertion-page.tsx';
+import { BadgePage, IssuerPage } from '../pages/definition-pages.tsx';
+import { htmlResponse } from '../pages/render.ts';
+import { verifyBundle } from '../verify/verify.ts';
+import { jsonLdResponse, negotiateDocument } from './json-ld.ts';
 import { publicIdParam } from './params.ts';
-
-export const notFound = (what: string) => new Problem(404, 'not_found', `No ${what} with this id.`);
 
 const tagged = (response: Response, ...tags: string[]) => {
   response.headers.set('cache-tag', tags.join(','));
@@ -21,33 +23,39 @@ const tagged = (response: Response, ...tags: string[]) => {
 export const documents = new Hono<AppEnv>()
   .get('/issuers/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
-    const type = negotiateJsonLd(c);
+    const type = negotiateDocument(c);
     return cachedGet(c, { kind: 'definition', l1Keys: [cacheKeys.issuer(id)], variant: type }, async () => {
       const issuer = await getIssuer(c.var.scope, id);
       if (!issuer) throw notFound('issuer');
-      return tagged(jsonLdResponse(issuerDocument(issuer, c.var.urls), type), cacheTags.issuer(id));
+      const response = type === 'text/html' ? await htmlResponse(<IssuerPage issuer={issuer} urls={c.var.urls} />) : jsonLdResponse(issuerDocument(issuer, c.var.urls), type);
+      return tagged(response, cacheTags.issuer(id));
     });
   })
   .get('/badges/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
-    const type = negotiateJsonLd(c);
+    const type = negotiateDocument(c);
     return cachedGet(c, { kind: 'definition', l1Keys: [cacheKeys.badge(id)], variant: type }, async () => {
       const badge = await getBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
-      return tagged(jsonLdResponse(badgeClassDocument(badge, c.var.urls), type), cacheTags.badge(id), cacheTags.issuer(badge.issuerId));
+      const response = type === 'text/html' ? await htmlResponse(<BadgePage badge={badge} urls={c.var.urls} />) : jsonLdResponse(badgeClassDocument(badge, c.var.urls), type);
+      return tagged(response, cacheTags.badge(id), cacheTags.issuer(badge.issuerId));
     });
   })
   .get('/assertions/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
-    const type = negotiateJsonLd(c);
+    const type = negotiateDocument(c);
     return cachedGet(c, { kind: 'assertion', l1Keys: [cacheKeys.bundle(id)], variant: type }, async () => {
       const bundle = await getAssertionBundle(c.var.scope, id);
       if (!bundle) throw notFound('assertion');
       const { assertion } = bundle;
-      // OB 2.0: a revoked hosted assertion answers 410 Gone with a minimal revoked document.
-      const response = assertion.revokedAt
-        ? jsonLdResponse(revokedAssertionDocument(assertion, c.var.urls), type, 410)
-        : jsonLdResponse(assertionDocument(assertion, c.var.urls), type);
+      // OB 2.0: a revoked hosted assertion answers 410 Gone, as JSON-LD (a minimal revoked document) and as a page.
+      const status = assertion.revokedAt ? 410 : 200;
+      const response =
+        type === 'text/html'
+          ? await htmlResponse(<AssertionPage bundle={bundle} report={await verifyBundle(bundle, { id }, c.var.urls, new Date())} urls={c.var.urls} />, status)
+          : assertion.revokedAt
+            ? jsonLdResponse(revokedAssertionDocument(assertion, c.var.urls), type, 410)
+            : jsonLdResponse(assertionDocument(assertion, c.var.urls), type);
       return tagged(response, cacheTags.assertion(id), cacheTags.badge(assertion.badgeClassId), cacheTags.issuer(assertion.issuerId));
     });
   })

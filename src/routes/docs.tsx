@@ -1,0 +1,15 @@
+/** @module GET /openapi.json and GET /docs. */
+import { Hono } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { openApiDocument } from '../openapi/document.ts';
+import { DocsPage } from '../pages/docs-page.tsx';
+import { htmlResponse } from '../pages/render.ts';
+
+const ONE_HOUR = { 'cache-control': 'public, max-age=3600, stale-while-revalidate=86400' };
+
+export const docs = new Hono<AppEnv>()
+  .get('/openapi.json', (c) => c.json(openApiDocument(c.var.deps.config.publicBaseUrl), 200, ONE_HOUR))
+  .get('/docs', (c) => {
+    const base = c.var.deps.config.publicBaseUrl;
+    return htmlResponse(<DocsPage doc={openApiDocument(base)} url={`${base}/docs`} />, 200, ONE_HOUR);
+  });
