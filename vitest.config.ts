@@ -40,7 +40,7 @@ export default defineConfig({
         test: { name: 'worker', testTimeout: 30_000, include: ['test/**/*.test.ts'], exclude: ['test/dev/**'] },
       },
       {
-        test: { name: 'node', include: ['test/dev/**/*.test.ts'], environment: 'node' },
+        test: { name: 'node', include: ['test/dev/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
       },
     ],
   },

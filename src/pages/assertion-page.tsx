@@ -77,7 +77,7 @@ export function AssertionPage({ bundle, report, urls, answer }: { bundle: Assert
           </p>
         )}
       </article>
-      <section class="card" aria-labelledby="recipient-question">
+      <section class="card" aria-label="Recipient check">
         <form method="post" action={`/assertions/${assertion.id}/recipient`}>
           <label id="recipient-question" for="email">
             Was this badge issued to …?
