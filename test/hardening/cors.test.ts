@@ -25,6 +25,8 @@ describe('CORS', () => {
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, HEAD');
     expect(await res.json()).toMatchObject({ code: 'method_not_allowed' });
-    expect((await w.fetch('/verify', { method: 'GET' })).response.status).toBe(405);
+    const put = (await w.fetch('/verify', { method: 'PUT' })).response;
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
   });
 });
