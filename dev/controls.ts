@@ -1,5 +1,6 @@
 /** @module What the local stack's servers share: JSON helpers, counters and the control routes. */
 import type http from 'node:http';
+import type net from 'node:net';
 
 /** Knobs a test or benchmark turns at run time (`POST /__control`). */
 export type Controls = {
@@ -60,5 +61,19 @@ export function withControls(controls: Controls, handler: Handler): Handler {
     } catch (error) {
       if (!res.headersSent) sendJson(res, 500, { error: String(error), message: String(error) });
     }
+  };
+}
+
+/** Listens on 127.0.0.1 (`port` 0 picks a free one); resolves to where it listens and how to stop it. */
+export async function listenOnLoopback(server: http.Server, port = 0) {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as net.AddressInfo).port;
+  return {
+    port: bound,
+    url: `http://127.0.0.1:${bound}`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+    },
   };
 }

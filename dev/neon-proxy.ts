@@ -7,7 +7,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PostgresBackend } from './backends.ts';
-import { type Controls, readJson, sendJson, handleControlRoute, withControls } from './controls.ts';
+import { type Controls, handleControlRoute, listenOnLoopback, readJson, sendJson, withControls } from './controls.ts';
 
 export type NeonProxyOptions = {
   backend: PostgresBackend;
@@ -151,17 +151,15 @@ export async function startNeonProxy(options: NeonProxyOptions) {
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
   return {
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: listening.port,
+    url: listening.url,
     stats,
     controls,
     async close() {
       for (const ws of wss.clients) ws.terminate();
-      await new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
+      await listening.close();
       await pool.end();
     },
   };

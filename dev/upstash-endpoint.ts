@@ -4,9 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type net from 'node:net';
 import type { RedisBackend, RedisCommand } from './backends.ts';
-import { type Controls, readJson, sendJson, handleControlRoute, withControls } from './controls.ts';
+import { type Controls, handleControlRoute, listenOnLoopback, readJson, sendJson, withControls } from './controls.ts';
 
 export type UpstashEndpointOptions = {
   backend: RedisBackend;
@@ -118,16 +117,6 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions) {
       return handle(req, res);
     }),
   );
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    stats,
-    controls,
-    async close() {
-      await new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
-    },
-  };
+  const listening = await listenOnLoopback(server, options.port);
+  return { port: listening.port, url: listening.url, stats, controls, close: listening.close };
 }

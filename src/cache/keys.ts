@@ -13,3 +13,14 @@ export const cacheKeys = {
 };
 
 export const BUNDLE_PREFIX = `${VERSION}:bundle:`;
+
+/** The edge tier's key for one representation of a public URL, on the public origin so any hostname's write finds it. */
+export function edgeKey(publicBaseUrl: string, path: string, variant?: string): string {
+  return `${publicBaseUrl}${path}${variant ? `?variant=${encodeURIComponent(variant)}` : ''}`;
+}
+
+/** Every representation the edge tier may hold for `paths`, for deletion after a write. */
+export function edgeKeysFor(publicBaseUrl: string, paths: readonly string[]): string[] {
+  const variants = [undefined, 'application/ld+json', 'application/json', 'text/html'];
+  return paths.flatMap((path) => variants.map((variant) => edgeKey(publicBaseUrl, path, variant)));
+}

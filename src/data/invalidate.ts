@@ -3,8 +3,7 @@
  * the edge tier in this data centre, then L1 in this isolate. The freshness contract in the
  * README follows from this order and the tiers' lifetimes.
  */
-import { BUNDLE_PREFIX, cacheKeys } from '../cache/keys.ts';
-import { edgeKeys } from '../routes/cached-get.ts';
+import { BUNDLE_PREFIX, cacheKeys, edgeKeysFor } from '../cache/keys.ts';
 import type { DataScope } from './scope.ts';
 
 /** What a write changed. Definitions (issuers, badge classes) are copied into every bundle. */
@@ -37,7 +36,7 @@ export async function invalidateAfterWrite(scope: DataScope, touched: Touched, d
       result = { redis: 'failed' };
     }
   }
-  await edge?.delete(edgeKeys(config.publicBaseUrl, paths(touched)), definitionsChanged);
+  await edge?.delete(edgeKeysFor(config.publicBaseUrl, paths(touched)), definitionsChanged);
   memory.invalidate(keys, definitionsChanged ? [BUNDLE_PREFIX] : []);
   return result;
 }

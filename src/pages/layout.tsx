@@ -23,7 +23,7 @@ export function Layout({ meta, children, scripts = [] }: { meta: Meta; children:
         <meta property="og:description" content={meta.description} />
         <meta property="og:url" content={meta.url} />
         {meta.image && <meta property="og:image" content={meta.image} />}
-        <meta name="twitter:card" content={meta.image ? 'summary' : 'summary'} />
+        <meta name="twitter:card" content="summary" />
         <meta name="twitter:title" content={meta.title} />
         <meta name="twitter:description" content={meta.description} />
         {meta.image && <meta name="twitter:image" content={meta.image} />}

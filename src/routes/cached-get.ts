@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
+import { edgeKey } from '../cache/keys.ts';
 import { cacheHeaders, freshness, type ResourceKind } from '../cache/policy.ts';
 import { Problem, problemResponse } from '../problem.ts';
 
@@ -37,19 +38,9 @@ export async function cachedGet(c: Context<AppEnv>, options: CachedGetOptions, r
   const inMemory = deps.config.cache.tiers.l1 && options.l1Keys?.length && options.l1Keys.every((key) => deps.memory.has(key));
   if (!deps.edge || inMemory) return renderWithPolicy();
 
-  // Keyed on the public origin, so a write through any hostname deletes the same entries.
-  const path = new URL(c.req.url).pathname;
-  const key = `${deps.config.publicBaseUrl}${path}${options.variant ? `?variant=${encodeURIComponent(options.variant)}` : ''}`;
+  const key = edgeKey(deps.config.publicBaseUrl, new URL(c.req.url).pathname, options.variant);
   scope.readL1 = false;
   const { response, state } = await deps.edge.serve(key, freshness(options.kind, ttl), renderWithPolicy, (work) => c.executionCtx.waitUntil(work));
   scope.cache.edge = state;
   return response;
-}
-
-/** Every URL variant the edge tier may hold for `path`, for deletion after a write. */
-export function edgeKeys(publicBaseUrl: string, paths: readonly string[]): string[] {
-  return paths.flatMap((path) => [
-    `${publicBaseUrl}${path}`,
-    ...['application/ld+json', 'application/json'].map((type) => `${publicBaseUrl}${path}?variant=${encodeURIComponent(type)}`),
-  ]);
 }

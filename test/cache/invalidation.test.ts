@@ -18,18 +18,25 @@ async function warm(path: string) {
   expect(res.headers.get('x-cache')).toMatch(/HIT/);
 }
 
+const BROWSER = { accept: 'text/html' };
 const report = async (path: string) => (await w.get(path)).json<VerificationReport>();
 
 describe('writes are visible to the next read', () => {
-  it('revoke → verify says revoked and the document answers 410', async () => {
+  it('revoke → verify says revoked, and the document and the page answer 410', async () => {
     const id = await fixture.assertion();
     await warm(`/assertions/${id}/verify`);
     await warm(`/assertions/${id}`);
+    // The page's edge entry, read through another isolate so this one's L1 does not answer first.
+    const other = worker();
+    await other.get(`/assertions/${id}`, BROWSER);
     expect((await w.admin('POST', `/admin/assertions/${id}/revoke`, { reason: 'Fraud' })).status).toBe(200);
     expect(await report(`/assertions/${id}/verify`)).toMatchObject({ status: 'revoked', valid: false });
     expect((await w.get(`/assertions/${id}`)).status).toBe(410);
-    const other = worker(); // another isolate: its L1 is empty, Redis and the edge were invalidated
-    expect((await other.get(`/assertions/${id}/verify`).then((r) => r.json<VerificationReport>())).status).toBe('revoked');
+    expect((await w.get(`/assertions/${id}`, BROWSER)).status).toBe(410);
+    // A third isolate in this data centre finds no pre-revoke page in the edge tier.
+    expect((await worker().get(`/assertions/${id}`, BROWSER)).status).toBe(410);
+    // Another isolate: Redis and the edge were invalidated; its L1 never held the bundle.
+    expect((await worker().get(`/assertions/${id}/verify`).then((r) => r.json<VerificationReport>())).status).toBe('revoked');
   });
 
   it('badge edit → new name in the badge document and in verification reports', async () => {
