@@ -18,8 +18,9 @@ const { values: flags } = parseArgs({ options: { seconds: { type: 'string', defa
 const SECONDS = Number(flags.seconds);
 const CONCURRENCY = Number(flags.concurrency);
 const ASSERTIONS = 5_000;
-const L1_MAX_ENTRIES = 1_000;
-const L1_MAX_BYTES = 2 * 1024 * 1024;
+// Small on purpose: 5,000 assertions cannot fit, so the LRU must evict under load.
+const L1_MAX_ENTRIES = 200;
+const L1_MAX_BYTES = 128 * 1024;
 const ADMIN_TOKEN = 'soak-admin-token-0123';
 /** The contract within one data centre: the writing isolate at once, others within L1_ASSERTION_TTL_SECONDS. */
 const SAME_ISOLATE_BOUND_MS = 0;

@@ -59,6 +59,9 @@ for (let attempt = 0; attempt < 120; attempt++) {
   expired         ${base}/assertions/demo-expired/verify
   revoked         ${base}/assertions/demo-revoked
   badge / issuer  ${base}/badges/demo-badge  ${base}/issuers/demo-issuer
+  in a browser    ${base}/assertions/demo-valid   (the same URL serves a page to browsers)
+  upload page     ${base}/verify
+  API reference   ${base}/docs   ${base}/openapi.json
   admin token     ${DEV_ADMIN_TOKEN}   (dev only)
   stack stats     ${stack.neon.url}/__stats  ${stack.upstash.url}/__stats
 `);
