@@ -110,3 +110,23 @@ describe('GET /assertions/{id}/verify through the tiers', () => {
     expect(await counts()).toMatchObject({ statements: 1, dbRequests: 1, mget: 1 });
   });
 });
+
+describe('Redis soft expiry', () => {
+  it('serves a soft-expired value at once and lets one request refresh it behind a lock', async () => {
+    const id = await fixture.assertion();
+    const [first, second] = [worker({ CACHE_TIERS: 'redis' }), worker({ CACHE_TIERS: 'redis' })]; // two isolates
+    await first.get(`/assertions/${id}/verify`);
+    const redis = depsFor(env).redisClient!;
+    const key = `v1:bundle:${id}`;
+    const stored = await redis.get<{ e: number; s: number; v: unknown }>(key);
+    await redis.set(key, { ...stored!, s: Date.now() - 1 }, { ex: 60 }); // past its soft expiry, not its TTL
+
+    await resetStats();
+    const results = await Promise.all([first.fetch(`/assertions/${id}/verify`), second.fetch(`/assertions/${id}/verify`)]);
+    expect(results.map((r) => r.response.headers.get('x-cache'))).toEqual(['HIT redis', 'HIT redis']);
+    await Promise.all(results.map((r) => r.settled));
+    expect((await neonStats()).statements).toBe(1); // one refresh, by the lock holder
+    const refreshed = await redis.get<{ s: number }>(key);
+    expect(refreshed!.s).toBeGreaterThan(Date.now());
+  });
+});
