@@ -5,10 +5,12 @@ import { createRedis, RedisCache } from './cache/redis.ts';
 import { type Config, parseConfig } from './config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import type { Bindings } from './env.ts';
+import { type PublicUrls, publicUrls } from './openbadges/urls.ts';
 import { createRateLimiters, type RateLimiters } from './rate-limit.ts';
 
 export type Deps = {
   config: Config;
+  urls: PublicUrls;
   /** Primary: writes, and reads that back an invalidation. */
   db: Database;
   /** Replica when configured, else the primary: public reads. */
@@ -33,6 +35,7 @@ export function depsFor(bindings: Bindings): Deps {
     const redisClient = config.redis && createRedis(config.redis);
     deps = {
       config,
+      urls: publicUrls(config.publicBaseUrl),
       db,
       readDb: config.database.readUrl === config.database.url ? db : createDatabase(config.database.readUrl, config.database),
       memory: new MemoryCache(config.cache.l1),

@@ -8,7 +8,6 @@ import type { AppEnv } from './app-env.ts';
 import { type CacheTrace, newCacheTrace } from './data/scope.ts';
 import { newQueryMeter } from './db/meter.ts';
 import { depsFor } from './deps.ts';
-import { publicUrls } from './openbadges/urls.ts';
 
 /** Which tier answered: the edge tier if it did, else the farthest data tier a record came from. */
 function answeredBy(trace: CacheTrace): string | undefined {
@@ -25,7 +24,7 @@ export const requestScope = createMiddleware<AppEnv>(async (c, next) => {
   const meter = newQueryMeter();
   const cache = newCacheTrace();
   c.set('deps', deps);
-  c.set('urls', publicUrls(deps.config.publicBaseUrl));
+  c.set('urls', deps.urls);
   c.set('scope', { deps, meter, cache, readL1: true, waitUntil: (work) => c.executionCtx.waitUntil(work) });
   await next();
   setMetric(c, 'db', meter.milliseconds, `${meter.statements} statements in ${meter.requests} requests`);

@@ -28,8 +28,6 @@ export function readQuery<T>(scope: DataScope, run: (db: DataScope['deps']['read
 const date = (value: string | Date) => new Date(value);
 const optionalDate = (value: string | Date | null) => (value === null ? null : new Date(value));
 
-const reviveIssuer = (json: IssuerRecord): IssuerRecord => ({ ...json, updatedAt: date(json.updatedAt) });
-const reviveBadge = (json: BadgeClassRecord): BadgeClassRecord => ({ ...json, updatedAt: date(json.updatedAt) });
 
 export const bundles: RecordSource<AssertionBundle> = {
   name: 'bundle',
@@ -45,25 +43,26 @@ export const bundles: RecordSource<AssertionBundle> = {
       revokedAt: optionalDate(json.assertion.revokedAt),
       updatedAt: date(json.assertion.updatedAt),
     },
-    badge: reviveBadge(json.badge),
-    issuer: reviveIssuer(json.issuer),
+    badge: { ...json.badge, updatedAt: date(json.badge.updatedAt) },
+    issuer: { ...json.issuer, updatedAt: date(json.issuer.updatedAt) },
   }),
 };
 
-export const issuerRecords: RecordSource<IssuerRecord> = {
-  name: 'issuer',
-  key: cacheKeys.issuer,
-  l1Seconds: (config) => config.cache.l1.definitionSeconds,
-  redisSeconds: (config) => config.ttl.definitionSeconds,
-  load: async (scope, ids) => new Map((await readQuery(scope, (db) => loadIssuers(db, ids))).map((i) => [i.id, i])),
-  revive: reviveIssuer,
-};
+/** Issuers and badge classes: long-lived, removed on change, loaded by primary key. */
+function definitions<T extends { id: string; updatedAt: Date }>(
+  name: string,
+  key: (id: string) => string,
+  load: (db: DataScope['deps']['readDb'], ids: readonly string[]) => Promise<T[]>,
+): RecordSource<T> {
+  return {
+    name,
+    key,
+    l1Seconds: (config) => config.cache.l1.definitionSeconds,
+    redisSeconds: (config) => config.ttl.definitionSeconds,
+    load: async (scope, ids) => new Map((await readQuery(scope, (db) => load(db, ids))).map((row) => [row.id, row])),
+    revive: (json: T) => ({ ...json, updatedAt: date(json.updatedAt) }),
+  };
+}
 
-export const badgeRecords: RecordSource<BadgeClassRecord> = {
-  name: 'badge',
-  key: cacheKeys.badge,
-  l1Seconds: (config) => config.cache.l1.definitionSeconds,
-  redisSeconds: (config) => config.ttl.definitionSeconds,
-  load: async (scope, ids) => new Map((await readQuery(scope, (db) => loadBadgeClasses(db, ids))).map((b) => [b.id, b])),
-  revive: reviveBadge,
-};
+export const issuerRecords = definitions<IssuerRecord>('issuer', cacheKeys.issuer, loadIssuers);
+export const badgeRecords = definitions<BadgeClassRecord>('badge', cacheKeys.badge, loadBadgeClasses);

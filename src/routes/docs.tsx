@@ -7,9 +7,17 @@ import { htmlResponse } from '../pages/render.ts';
 
 const ONE_HOUR = { 'cache-control': 'public, max-age=3600, stale-while-revalidate=86400' };
 
+// The document only depends on the public origin: built once per isolate.
+const built = new Map<string, ReturnType<typeof openApiDocument>>();
+function documentFor(base: string) {
+  let doc = built.get(base);
+  if (!doc) built.set(base, (doc = openApiDocument(base)));
+  return doc;
+}
+
 export const docs = new Hono<AppEnv>()
-  .get('/openapi.json', (c) => c.json(openApiDocument(c.var.deps.config.publicBaseUrl), 200, ONE_HOUR))
+  .get('/openapi.json', (c) => c.json(documentFor(c.var.deps.config.publicBaseUrl), 200, ONE_HOUR))
   .get('/docs', (c) => {
     const base = c.var.deps.config.publicBaseUrl;
-    return htmlResponse(<DocsPage doc={openApiDocument(base)} url={`${base}/docs`} />, 200, ONE_HOUR);
+    return htmlResponse(<DocsPage doc={documentFor(base)} url={`${base}/docs`} />, 200, ONE_HOUR);
   });
