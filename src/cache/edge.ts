@@ -43,8 +43,9 @@ export class EdgeCache {
       }
       return { response: cleaned(cached), state: 'stale' };
     }
+    const generation = this.#generation; // taken before rendering: a write during it must win
     const response = await render();
-    if (cacheable(response)) waitUntil(this.#store(key, freshness, response.clone(), this.#generation));
+    if (cacheable(response)) waitUntil(this.#store(key, freshness, response.clone(), generation));
     return { response, state: 'miss' };
   }
 
