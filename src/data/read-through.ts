@@ -32,8 +32,10 @@ export async function readThrough<T>(scope: DataScope, source: RecordSource<T>, 
 async function loadIntoL1<T>(scope: DataScope, source: RecordSource<T>, ids: string[]): Promise<Map<string, T>> {
   const { memory, config } = scope.deps;
   const generation = memory.generation;
+  const startedAt = Date.now();
   const loaded = await memory.coalesce(`${source.name}:${ids.join(',')}`, () => readBelowL1(scope, source, ids));
-  const l1Ms = source.l1Seconds(config) * 1000;
+  // The L1 lifetime counts from when the data was read, so no entry outlives its bound by the load's duration.
+  const l1Ms = source.l1Seconds(config) * 1000 - (Date.now() - startedAt);
   // A local write during the load may have made the values old: then they are not kept.
   if (config.cache.tiers.l1 && memory.generation === generation) {
     for (const [id, value] of loaded) memory.set(source.key(id), value, l1Ms, JSON.stringify(value).length);
