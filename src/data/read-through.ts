@@ -32,9 +32,11 @@ export async function readThrough<T>(scope: DataScope, source: RecordSource<T>, 
 async function loadIntoL1<T>(scope: DataScope, source: RecordSource<T>, ids: string[]): Promise<Map<string, T>> {
   const { memory, config } = scope.deps;
   const generation = memory.generation;
-  const startedAt = Date.now();
-  const loaded = await memory.coalesce(`${source.name}:${ids.join(',')}`, () => readBelowL1(scope, source, ids));
-  // The L1 lifetime counts from when the data was read, so no entry outlives its bound by the load's duration.
+  const { startedAt, loaded } = await memory.coalesce(`${source.name}:${ids.join(',')}`, async () => ({
+    startedAt: Date.now(),
+    loaded: await readBelowL1(scope, source, ids),
+  }));
+  // The L1 lifetime counts from when the shared load began, so no entry outlives its bound by the load's duration.
   const l1Ms = source.l1Seconds(config) * 1000 - (Date.now() - startedAt);
   // A local write during the load may have made the values old: then they are not kept.
   if (config.cache.tiers.l1 && memory.generation === generation) {
