@@ -44,8 +44,9 @@ export class EdgeCache {
       return { response: cleaned(cached), state: 'stale' };
     }
     const generation = this.#generation; // taken before rendering: a write during it must win
+    const startedAt = Date.now();
     const response = await render();
-    if (cacheable(response)) waitUntil(this.#store(key, freshness, response.clone(), generation));
+    if (cacheable(response)) waitUntil(this.#store(key, freshness, response.clone(), generation, startedAt));
     return { response, state: 'miss' };
   }
 
@@ -58,14 +59,16 @@ export class EdgeCache {
 
   async #renderAndStore(key: string, freshness: EdgeFreshness, render: () => Promise<Response>) {
     const generation = this.#generation;
+    const startedAt = Date.now();
     const response = await render().catch(() => undefined);
-    if (response && cacheable(response)) await this.#store(key, freshness, response, generation);
+    if (response && cacheable(response)) await this.#store(key, freshness, response, generation, startedAt);
   }
 
-  async #store(key: string, freshness: EdgeFreshness, response: Response, generation: number) {
+  /** `renderedFrom`: when the data behind `response` began to be read; the entry's age counts from then. */
+  async #store(key: string, freshness: EdgeFreshness, response: Response, generation: number, renderedFrom: number) {
     if (generation !== this.#generation) return;
     const headers = new Headers(response.headers);
-    headers.set(STORED_AT, String(Date.now()));
+    headers.set(STORED_AT, String(renderedFrom));
     headers.set(FRESH_FOR, String(freshness.freshSeconds));
     headers.set(DOWNSTREAM_CACHE_CONTROL, response.headers.get('cache-control') ?? '');
     // The Cache API keeps an entry for its max-age: fresh plus stale window.
