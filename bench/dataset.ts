@@ -1,5 +1,5 @@
 /** @module The benchmark's own database and data, written with set-based SQL (a million rows in seconds). */
-import pg from 'pg';
+import { withPgClient } from '../dev/backends.ts';
 
 export const BENCH_DATABASE = 'badge_bench';
 export const ID_PREFIX = 'bench-';
@@ -10,14 +10,10 @@ const IMAGE = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><c
 
 /** Creates the benchmark database on the server behind `adminUrl` when it is missing; returns its URL. */
 export async function ensureBenchDatabase(adminUrl: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withPgClient(adminUrl, async (client) => {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE]);
     if (!rowCount) await client.query(`create database ${BENCH_DATABASE}`);
-  } finally {
-    await client.end();
-  }
+  });
   const url = new URL(adminUrl);
   url.pathname = `/${BENCH_DATABASE}`;
   return url.toString();
@@ -25,9 +21,7 @@ export async function ensureBenchDatabase(adminUrl: string): Promise<string> {
 
 /** One issuer, one badge class and assertions 1..count (every 100th revoked). */
 export async function seedAssertions(databaseUrl: string, from: number, to: number) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  await withPgClient(databaseUrl, async (client) => {
     if (from === 1) {
       await client.query('truncate assertions, badge_classes, issuers');
       await client.query(`insert into issuers (id, name, url, email) values ('bench-issuer', 'Bench Issuer', 'https://bench.example.org', 'b@bench.example.org')`);
@@ -45,45 +39,39 @@ export async function seedAssertions(databaseUrl: string, from: number, to: numb
       [ID_PREFIX, ID_WIDTH, from, to],
     );
     await client.query('analyze');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Peak number of client backends connected to the benchmark database, sampled while `work` runs. */
 export async function peakBackends<T>(adminUrl: string, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  let peak = 0;
-  let running = true;
-  const sampler = (async () => {
-    while (running) {
-      const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and backend_type = 'client backend'`, [BENCH_DATABASE]);
-      peak = Math.max(peak, rows[0].n);
-      await new Promise((r) => setTimeout(r, 25));
+  return withPgClient(adminUrl, async (client) => {
+    let peak = 0;
+    let running = true;
+    const sampler = (async () => {
+      while (running) {
+        const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and backend_type = 'client backend'`, [BENCH_DATABASE]);
+        peak = Math.max(peak, rows[0].n);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    try {
+      const result = await work();
+      return { result, peak };
+    } finally {
+      running = false;
+      await sampler;
     }
-  })();
-  try {
-    return { result: await work(), peak };
-  } finally {
-    running = false;
-    await sampler;
-    await client.end();
-  }
+  });
 }
 
 /** One more assertion, never read before: the stampede's target. */
 export async function addAssertion(databaseUrl: string, id: string): Promise<string> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(
+  await withPgClient(databaseUrl, (client) =>
+    client.query(
       `insert into assertions (id, badge_class_id, issuer_id, recipient_identity, recipient_salt, issued_on)
        values ($1, 'bench-badge', 'bench-issuer', 'sha256$00', 'salt', now() - interval '1 day')`,
       [id],
-    );
-  } finally {
-    await client.end();
-  }
+    ),
+  );
   return id;
 }

@@ -1,6 +1,7 @@
 /** @module Backends for the local stack: the real Postgres and Redis servers, or embedded stand-ins when none answers. */
 import net from 'node:net';
 import { Redis as IORedis } from 'ioredis';
+import pg from 'pg';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -27,6 +28,17 @@ export type RedisBackend = {
   transaction(commands: RedisCommand[]): Promise<Array<{ result: unknown } | { error: string }>>;
   close(): Promise<void>;
 };
+
+/** Runs `work` on one fresh connection to `url`, which is closed afterwards whatever happens. */
+export async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
 
 function canConnect(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

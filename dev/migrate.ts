@@ -2,21 +2,16 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
-import { DEFAULT_DATABASE_URL } from './backends.ts';
+import { DEFAULT_DATABASE_URL, withPgClient } from './backends.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 export async function applyMigrations(databaseUrl: string) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  await withPgClient(databaseUrl, async (client) => {
     // Serialises concurrent runs (dev and tests starting together) on one database.
     await client.query('SELECT pg_advisory_lock(727274)');
     await migrate(drizzle(client), { migrationsFolder });
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -2,8 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { DEFAULT_DATABASE_URL } from './backends.ts';
+import { DEFAULT_DATABASE_URL, withPgClient } from './backends.ts';
 
 export const DEMO_RECIPIENT = 'alice@example.org';
 const SALT = 'demo-salt-7f3a';
@@ -11,42 +10,40 @@ const identity = `sha256$${createHash('sha256').update(DEMO_RECIPIENT + SALT).di
 const image = readFileSync(new URL('./seed/demo-badge.svg', import.meta.url));
 
 export async function seedDemoData(databaseUrl: string) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO issuers (id, name, url, email, description) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, email = excluded.email, description = excluded.description, updated_at = now()`,
-      ['demo-issuer', 'Demo Academy', 'https://academy.example.org', 'badges@academy.example.org', 'A demo issuer for local development.'],
-    );
-    await client.query(
-      `INSERT INTO badge_classes (id, issuer_id, name, description, criteria_narrative, image_bytes, image_type, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, criteria_narrative = excluded.criteria_narrative,
-         image_bytes = excluded.image_bytes, image_type = excluded.image_type, tags = excluded.tags, updated_at = now()`,
-      ['demo-badge', 'demo-issuer', 'Demo Badge', 'Awarded for completing the demo course.', 'Complete every module of the demo course and pass the final quiz.', image, 'image/svg+xml', ['demo']],
-    );
-    const assertions: Array<[string, string, string | null, string | null]> = [
-      ['demo-valid', '2026-01-15T09:00:00Z', null, null],
-      ['demo-expired', '2024-01-15T09:00:00Z', '2025-01-15T09:00:00Z', null],
-      ['demo-revoked', '2026-01-15T09:00:00Z', null, 'Issued in error'],
-    ];
-    for (const [id, issuedOn, expires, revocationReason] of assertions) {
+  await withPgClient(databaseUrl, async (client) => {
+    try {
+      await client.query('BEGIN');
       await client.query(
-        `INSERT INTO assertions (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, revoked_at, revocation_reason)
-         VALUES ($1, 'demo-badge', 'demo-issuer', 'email', true, $2, $3, $4, $5, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END, $6)
-         ON CONFLICT (id) DO UPDATE SET recipient_identity = excluded.recipient_identity, recipient_salt = excluded.recipient_salt, issued_on = excluded.issued_on,
-           expires = excluded.expires, revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason, updated_at = now()`,
-        [id, identity, SALT, issuedOn, expires, revocationReason],
+        `INSERT INTO issuers (id, name, url, email, description) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, email = excluded.email, description = excluded.description, updated_at = now()`,
+        ['demo-issuer', 'Demo Academy', 'https://academy.example.org', 'badges@academy.example.org', 'A demo issuer for local development.'],
       );
+      await client.query(
+        `INSERT INTO badge_classes (id, issuer_id, name, description, criteria_narrative, image_bytes, image_type, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, criteria_narrative = excluded.criteria_narrative,
+           image_bytes = excluded.image_bytes, image_type = excluded.image_type, tags = excluded.tags, updated_at = now()`,
+        ['demo-badge', 'demo-issuer', 'Demo Badge', 'Awarded for completing the demo course.', 'Complete every module of the demo course and pass the final quiz.', image, 'image/svg+xml', ['demo']],
+      );
+      const assertions: Array<[string, string, string | null, string | null]> = [
+        ['demo-valid', '2026-01-15T09:00:00Z', null, null],
+        ['demo-expired', '2024-01-15T09:00:00Z', '2025-01-15T09:00:00Z', null],
+        ['demo-revoked', '2026-01-15T09:00:00Z', null, 'Issued in error'],
+      ];
+      for (const [id, issuedOn, expires, revocationReason] of assertions) {
+        await client.query(
+          `INSERT INTO assertions (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, revoked_at, revocation_reason)
+           VALUES ($1, 'demo-badge', 'demo-issuer', 'email', true, $2, $3, $4, $5, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END, $6)
+           ON CONFLICT (id) DO UPDATE SET recipient_identity = excluded.recipient_identity, recipient_salt = excluded.recipient_salt, issued_on = excluded.issued_on,
+             expires = excluded.expires, revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason, updated_at = now()`,
+          [id, identity, SALT, issuedOn, expires, revocationReason],
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -23,8 +23,6 @@ export type LocalStackOptions = {
 
 export const LOCAL_UPSTASH_TOKEN = 'local-upstash-token';
 
-export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
-
 export async function startLocalStack(options: LocalStackOptions = {}) {
   const postgres = await openPostgres(options.databaseUrl ?? DEFAULT_DATABASE_URL, options.embedded);
   const redis = await openRedis(options.redisUrl ?? DEFAULT_REDIS_URL, options.embedded);

@@ -4,12 +4,23 @@ import { problemResponse } from './problem.ts';
 
 type Route = { pattern: RegExp; method: string };
 
+// Unknown paths are what scanners send most: the route patterns are compiled once per isolate.
+const compiled = new WeakMap<Hono<any>, Route[]>();
+
+function routesOf(app: Hono<any>): Route[] {
+  let routes = compiled.get(app);
+  if (!routes) {
+    routes = app.routes
+      .filter((route) => route.method !== 'ALL')
+      .map((route) => ({ method: route.method, pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}$`) }));
+    compiled.set(app, routes);
+  }
+  return routes;
+}
+
 /** The allowed methods of `path` among `app`'s routes (middleware, registered for ALL, excluded). */
 export function allowedMethods(app: Hono<any>, path: string): string[] {
-  const routes: Route[] = app.routes
-    .filter((route) => route.method !== 'ALL')
-    .map((route) => ({ method: route.method, pattern: new RegExp(`^${route.path.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}$`) }));
-  const methods = new Set(routes.filter((route) => route.pattern.test(path)).map((route) => route.method));
+  const methods = new Set(routesOf(app).filter((route) => route.pattern.test(path)).map((route) => route.method));
   if (methods.has('GET')) methods.add('HEAD');
   return [...methods];
 }
