@@ -2,7 +2,7 @@
  * @module Every statement the service runs on a hot or write path, with sample parameters, as
  * SQL text: `npm run db:explain` prints their plans and a test checks each is served by an index.
  */
-import { fillPlaceholders } from 'drizzle-orm';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../src/db/client.ts';
 import { prepared, revocationPageQuery } from '../src/db/queries.ts';
@@ -25,14 +25,17 @@ const write = (name: string, query: Query): CriticalQuery => ({ ...query, name, 
 /** Params as the Neon driver sends them: text, arrays as Postgres array literals. */
 export function asText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return `{${value.map((v) => JSON.stringify(String(v))).join(',')}}`;
+  if (Array.isArray(value)) return `{${value.map((v) => (v === null ? 'NULL' : JSON.stringify(String(v)))).join(',')}}`;
   if (value instanceof Date) return value.toISOString();
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+const toQuery = (statement: SQL) => new PgDialect().sqlToQuery(statement);
+
 export function criticalQueries(db: Database, sample: Sample): CriticalQuery[] {
   const q = prepared(db);
   const now = new Date();
+  const award = (id: string): writes.NewAward => ({ id, recipientType: 'email', recipientIdentity: 'sha256$00', recipientSalt: 's', issuedOn: now, expires: null, evidence: null, narrative: null });
   return [
     read('verify one (assertion ⋈ badge ⋈ issuer)', q.assertionBundles.getQuery(), { ids: [sample.assertionId] }),
     read(`verify batch of ${sample.batchIds.length}`, q.assertionBundles.getQuery(), { ids: sample.batchIds }),
@@ -41,26 +44,12 @@ export function criticalQueries(db: Database, sample: Sample): CriticalQuery[] {
     read('badge image', q.badgeImage.getQuery(), { id: sample.badgeId }),
     read('baked assertion image', q.assertionImage.getQuery(), { id: sample.assertionId }),
     read('revocation list page', revocationPageQuery(db, sample.issuerId, '', 1000).toSQL()),
-    write('create issuer', writes.insertIssuer(db, { id: 'explain-issuer', name: 'n', url: 'https://e.org', email: 'e@e.org' }).toSQL()),
-    write('edit issuer', writes.updateIssuer(db, sample.issuerId, { name: 'renamed' }).toSQL()),
-    write('create badge class', writes.insertBadgeClass(db, { id: 'explain-badge', issuerId: sample.issuerId, name: 'n', description: 'd' }).toSQL()),
-    write('edit badge class', writes.updateBadgeClass(db, sample.badgeId, { name: 'renamed' }).toSQL()),
-    write(
-      'issue assertion',
-      new PgDialect().sqlToQuery(
-        writes.insertAssertionQuery({
-          id: 'explain-assertion',
-          badgeClassId: sample.badgeId,
-          recipientType: 'email',
-          recipientIdentity: 'sha256$00',
-          recipientSalt: 's',
-          issuedOn: now,
-          expires: null,
-          evidence: null,
-          narrative: null,
-        }),
-      ),
-    ),
-    write('revoke assertion', writes.revokeAssertion(db, sample.assertionId, 'explain').toSQL()),
+    write('create issuer', toQuery(writes.insertIssuerStatement(db, { id: 'explain-issuer', name: 'n', url: 'https://e.org', email: 'e@e.org' }))),
+    write('edit issuer', toQuery(writes.updateIssuerStatement(db, sample.issuerId, { name: 'renamed' }))),
+    write('create badge class', toQuery(writes.insertBadgeClassStatement(db, { id: 'explain-badge', issuerId: sample.issuerId, name: 'n', description: 'd' }))),
+    write('edit badge class', toQuery(writes.updateBadgeClassStatement(db, sample.badgeId, { name: 'renamed' }))),
+    write('issue assertion', toQuery(writes.insertAssertionsStatement(sample.badgeId, [award('explain-assertion')]))),
+    write('issue 1000 assertions (batch)', toQuery(writes.insertAssertionsStatement(sample.badgeId, Array.from({ length: 1000 }, (_, i) => award(`explain-batch-${i}`))))),
+    write('revoke assertion', toQuery(writes.revokeAssertionStatement(db, sample.assertionId, 'explain'))),
   ].map((query) => ({ ...query, params: query.params.map(asText) }));
 }

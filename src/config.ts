@@ -19,15 +19,17 @@ const schema = z
     REDIS_TIMEOUT_MS: millis(150),
     DATABASE_TIMEOUT_MS: millis(5_000),
     DEFINITION_TTL_SECONDS: seconds(86_400, 30 * 86_400),
-    // The freshness contract caps how long a revocation may stay unseen in a cache.
+    // The freshness contract caps how long a revocation may stay unseen in a downstream cache.
     ASSERTION_TTL_SECONDS: seconds(60, 60),
+    // Records in Redis are versioned and written through on every change: their lifetime is a safety net.
+    REDIS_TTL_SECONDS: seconds(7 * 86_400, 30 * 86_400),
     CACHE_TIERS: z
       .string()
-      .default('l1,edge,redis')
+      .default('l1,redis')
       .transform((list) => new Set(list.split(',').map((tier) => tier.trim()).filter(Boolean)))
-      .refine((tiers) => [...tiers].every((tier) => tier === 'l1' || tier === 'edge' || tier === 'redis' || tier === 'none'), 'a comma list of l1, edge, redis (or none)'),
-    L1_ASSERTION_TTL_SECONDS: seconds(2, 5),
-    L1_DEFINITION_TTL_SECONDS: seconds(60, 3600),
+      .refine((tiers) => [...tiers].every((tier) => tier === 'l1' || tier === 'redis' || tier === 'none'), 'a comma list of l1, redis (or none)'),
+    // The bound on how long a write made in another isolate can go unseen in this one.
+    L1_TTL_SECONDS: seconds(2, 5),
     L1_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
     RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
     RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(10),
@@ -52,15 +54,17 @@ export type Config = {
   adminToken: string | undefined;
   cache: {
     /** Which tiers are on (CACHE_TIERS); Redis also needs its URL and token. */
-    tiers: { l1: boolean; edge: boolean; redis: boolean };
-    l1: { maxEntries: number; maxBytes: number; assertionSeconds: number; definitionSeconds: number };
+    tiers: { l1: boolean; redis: boolean };
+    l1: { maxEntries: number; maxBytes: number; ttlSeconds: number };
+    /** Lifetime of a record in Redis; every write rewrites it, so this only bounds memory. */
+    redisTtlSeconds: number;
   };
   /** Per client IP and minute, in Redis; 0 switches a limit off (and so does running without Redis). */
   rateLimits: { verifyPerMinute: number; adminFailuresPerMinute: number };
   ttl: {
-    /** Issuers and badge classes: long, purged on change. */
+    /** Downstream (browsers, CDNs): issuers and badge classes. */
     definitionSeconds: number;
-    /** Assertions and verification results: short, bounds how long a revocation can go unseen. */
+    /** Downstream: assertions and verification results; bounds how long a revocation can go unseen there. */
     assertionSeconds: number;
   };
 };
@@ -92,8 +96,9 @@ export function parseConfig(bindings: Bindings): Config {
         : undefined,
     adminToken: env.ADMIN_TOKEN,
     cache: {
-      tiers: { l1: env.CACHE_TIERS.has('l1'), edge: env.CACHE_TIERS.has('edge'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },
-      l1: { maxEntries: env.L1_MAX_ENTRIES, maxBytes: env.L1_MAX_BYTES, assertionSeconds: env.L1_ASSERTION_TTL_SECONDS, definitionSeconds: env.L1_DEFINITION_TTL_SECONDS },
+      tiers: { l1: env.CACHE_TIERS.has('l1'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },
+      l1: { maxEntries: env.L1_MAX_ENTRIES, maxBytes: env.L1_MAX_BYTES, ttlSeconds: env.L1_TTL_SECONDS },
+      redisTtlSeconds: env.REDIS_TTL_SECONDS,
     },
     rateLimits: { verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE, adminFailuresPerMinute: env.RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE },
     ttl: { definitionSeconds: env.DEFINITION_TTL_SECONDS, assertionSeconds: env.ASSERTION_TTL_SECONDS },

@@ -1,24 +1,27 @@
 /** @module Everything a request needs from outside the Worker, built once per isolate from its bindings. */
-import { EdgeCache } from './cache/edge.ts';
+import { Coalescer } from './cache/coalesce.ts';
+import { recordKeyPrefix } from './cache/keys.ts';
 import { MemoryCache } from './cache/memory.ts';
-import { createRedis, RedisCache } from './cache/redis.ts';
+import { createRedis, RedisRecords } from './cache/redis.ts';
 import { type Config, parseConfig } from './config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import type { Bindings } from './env.ts';
 import { type PublicUrls, publicUrls } from './openbadges/urls.ts';
 import { createRateLimiters, type RateLimiters } from './rate-limit.ts';
 
+/** The record caches, nearest first; a tier that is off is absent. */
+export type Tiers = { l1?: MemoryCache; redis?: RedisRecords };
+
 export type Deps = {
   config: Config;
   urls: PublicUrls;
-  /** Primary: writes, and reads that back an invalidation. */
+  /** Primary: writes, the outbox, and reads Redis could not fence. */
   db: Database;
-  /** Replica when configured, else the primary: public reads. */
+  /** Replica when configured, else the primary: public reads behind a Redis that answered. */
   readDb: Database;
-  /** L1. Its in-flight coalescing works even when storing is off (CACHE_TIERS without l1). */
-  memory: MemoryCache;
-  edge: EdgeCache | undefined;
-  redis: RedisCache | undefined;
+  tiers: Tiers;
+  /** Concurrent loads of the same records in this isolate share one call (on even with L1 off). */
+  inFlight: Coalescer;
   /** The raw client, for health checks and rate limits. */
   redisClient: ReturnType<typeof createRedis> | undefined;
   limits: RateLimiters;
@@ -33,14 +36,17 @@ export function depsFor(bindings: Bindings): Deps {
     const config = parseConfig(bindings);
     const db = createDatabase(config.database.url, config.database);
     const redisClient = config.redis && createRedis(config.redis);
+    const { l1, redisTtlSeconds, tiers } = config.cache;
     deps = {
       config,
       urls: publicUrls(config.publicBaseUrl),
       db,
       readDb: config.database.readUrl === config.database.url ? db : createDatabase(config.database.readUrl, config.database),
-      memory: new MemoryCache(config.cache.l1),
-      edge: config.cache.tiers.edge ? new EdgeCache(caches.default) : undefined,
-      redis: redisClient && config.cache.tiers.redis ? new RedisCache(redisClient) : undefined,
+      tiers: {
+        l1: tiers.l1 ? new MemoryCache({ ...l1, indexedPrefixes: [recordKeyPrefix.badge, recordKeyPrefix.issuer] }) : undefined,
+        redis: redisClient && tiers.redis ? new RedisRecords(redisClient, redisTtlSeconds) : undefined,
+      },
+      inFlight: new Coalescer(),
       redisClient,
       limits: createRateLimiters(redisClient, config),
     };

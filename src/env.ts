@@ -17,14 +17,16 @@ export type Bindings = {
   DATABASE_TIMEOUT_MS?: string;
   DEFINITION_TTL_SECONDS?: string;
   ASSERTION_TTL_SECONDS?: string;
-  /** Comma list of the cache tiers that are on: l1, edge, redis (default all; `none` for none). */
+  /** Lifetime of a record in Redis (default 7 days); records are rewritten on every change. */
+  REDIS_TTL_SECONDS?: string;
+  /** Comma list of the cache tiers that are on: l1, redis (default both; `none` for none). */
   CACHE_TIERS?: string;
   /** Requests per client IP and minute to POST /verify and /verify/batch (0 = no limit). */
   RATE_LIMIT_VERIFY_PER_MINUTE?: string;
   /** Failed admin authentications per client IP and minute before 429 (0 = no limit). */
   RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE?: string;
-  L1_ASSERTION_TTL_SECONDS?: string;
-  L1_DEFINITION_TTL_SECONDS?: string;
+  /** Lifetime of a record in isolate memory (default 2 s, at most 5). */
+  L1_TTL_SECONDS?: string;
   L1_MAX_ENTRIES?: string;
   L1_MAX_BYTES?: string;
 };

@@ -1,7 +1,8 @@
 /**
  * @module Rate limits per client IP with @upstash/ratelimit on the same Redis: POST /verify* (fails
- * open: a verifier is never refused because Redis is down) and failed admin authentication
- * (fails closed: without Redis nobody can guess tokens unmetered).
+ * open: a verifier is never refused because Redis is down) and failed admin authentication (falls
+ * back to a per-isolate count while Redis is down: guessing stays metered, and an issuer can
+ * still revoke during a Redis outage).
  */
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Context } from 'hono';
@@ -11,7 +12,38 @@ import type { createRedis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { Problem } from './problem.ts';
 
-export type RateLimiters = { verify: Ratelimit | undefined; adminFailures: Ratelimit | undefined };
+/** Failures per address in this isolate over the last minute: the fallback while Redis cannot be asked. */
+export class IsolateFailureCount {
+  readonly #failures = new Map<string, number[]>();
+
+  constructor(
+    readonly perMinute: number,
+    /** Addresses remembered at most; the oldest is forgotten first. */
+    readonly maxAddresses = 10_000,
+  ) {}
+
+  #recent(address: string, now: number): number[] {
+    const recent = (this.#failures.get(address) ?? []).filter((at) => now - at < 60_000);
+    if (recent.length) this.#failures.set(address, recent);
+    else this.#failures.delete(address);
+    return recent;
+  }
+
+  record(address: string, now = Date.now()): void {
+    const recent = this.#recent(address, now);
+    this.#failures.delete(address);
+    this.#failures.set(address, [...recent, now].slice(-this.perMinute));
+    if (this.#failures.size > this.maxAddresses) this.#failures.delete(this.#failures.keys().next().value!);
+  }
+
+  /** Remaining failures and when the oldest counted one leaves the window (ms since epoch). */
+  remaining(address: string, now = Date.now()): { remaining: number; reset: number } {
+    const recent = this.#recent(address, now);
+    return { remaining: this.perMinute - recent.length, reset: (recent[0] ?? now) + 60_000 };
+  }
+}
+
+export type RateLimiters = { verify: Ratelimit | undefined; adminFailures: Ratelimit | undefined; adminFailuresInIsolate: IsolateFailureCount | undefined };
 
 export function createRateLimiters(redis: ReturnType<typeof createRedis> | undefined, config: Config): RateLimiters {
   const limiter = (perMinute: number, prefix: string) =>
@@ -21,6 +53,7 @@ export function createRateLimiters(redis: ReturnType<typeof createRedis> | undef
   return {
     verify: limiter(config.rateLimits.verifyPerMinute, 'verify'),
     adminFailures: limiter(config.rateLimits.adminFailuresPerMinute, 'admin-failures'),
+    adminFailuresInIsolate: config.rateLimits.adminFailuresPerMinute > 0 ? new IsolateFailureCount(config.rateLimits.adminFailuresPerMinute) : undefined,
   };
 }
 
@@ -45,19 +78,22 @@ export const verifyRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Before admin authentication: 429 once this address has failed too often, 503 when that cannot be known. */
+/** Before admin authentication: 429 once this address has failed too often (in Redis, or in this isolate while Redis is down). */
 export const adminFailureGate = createMiddleware<AppEnv>(async (c, next) => {
-  const limiter = c.var.deps.limits.adminFailures;
-  if (limiter) {
-    const state = await limiter.getRemaining(clientIp(c)).catch(() => {
-      throw new Problem(503, 'rate_limiter_unavailable', 'Admin routes are unavailable while the rate limiter cannot be reached.', { 'retry-after': '5' });
-    });
-    if (state.remaining <= 0) throw tooMany(state.reset);
-  }
+  const { adminFailures, adminFailuresInIsolate } = c.var.deps.limits;
+  const address = clientIp(c);
+  const shared = await adminFailures?.getRemaining(address).catch((error: Error) => {
+    console.warn(`rate limiter unavailable, counting admin failures in this isolate: ${error.message}`);
+    return undefined;
+  });
+  const state = shared ?? adminFailuresInIsolate?.remaining(address);
+  if (state && state.remaining <= 0) throw tooMany(state.reset);
   await next();
 });
 
-/** Counts one failed admin authentication for this address. */
+/** Counts one failed admin authentication for this address, in Redis and in this isolate. */
 export async function recordAdminFailure(c: Context<AppEnv>): Promise<void> {
-  await c.var.deps.limits.adminFailures?.limit(clientIp(c)).catch(() => undefined);
+  const { adminFailures, adminFailuresInIsolate } = c.var.deps.limits;
+  adminFailuresInIsolate?.record(clientIp(c));
+  await adminFailures?.limit(clientIp(c)).catch(() => undefined);
 }

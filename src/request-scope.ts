@@ -5,14 +5,11 @@
 import { createMiddleware } from 'hono/factory';
 import { setMetric } from 'hono/timing';
 import type { AppEnv } from './app-env.ts';
-import { type CacheTrace, newCacheTrace } from './data/scope.ts';
-import { newQueryMeter } from './db/meter.ts';
+import { type CacheTrace, newDataScope } from './data/scope.ts';
 import { depsFor } from './deps.ts';
 
-/** Which tier answered: the edge tier if it did, else the farthest data tier a record came from. */
+/** Which tier answered: the farthest data tier a record came from. */
 function answeredBy(trace: CacheTrace): string | undefined {
-  if (trace.edge === 'fresh') return 'HIT edge';
-  if (trace.edge === 'stale') return 'STALE edge';
   if (trace.served.has('db')) return 'MISS';
   if (trace.served.has('redis')) return 'HIT redis';
   if (trace.served.has('l1')) return 'HIT l1';
@@ -21,11 +18,11 @@ function answeredBy(trace: CacheTrace): string | undefined {
 
 export const requestScope = createMiddleware<AppEnv>(async (c, next) => {
   const deps = depsFor(c.env);
-  const meter = newQueryMeter();
-  const cache = newCacheTrace();
+  const scope = newDataScope(deps, (work) => c.executionCtx.waitUntil(work));
+  const { meter, cache } = scope;
   c.set('deps', deps);
   c.set('urls', deps.urls);
-  c.set('scope', { deps, meter, cache, readL1: true, waitUntil: (work) => c.executionCtx.waitUntil(work) });
+  c.set('scope', scope);
   await next();
   setMetric(c, 'db', meter.milliseconds, `${meter.statements} statements in ${meter.requests} requests`);
   if (cache.redisRequests) setMetric(c, 'redis', cache.redisMilliseconds, `${cache.redisRequests} requests`);

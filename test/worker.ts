@@ -5,7 +5,7 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import app from '../src/index.ts';
+import { app } from '../src/app.ts';
 import { BASE } from './fixtures.ts';
 
 export const ADMIN = { authorization: `Bearer ${env.ADMIN_TOKEN}` };

@@ -1,10 +1,12 @@
 /**
  * @module HTTP caching policy per kind of resource: `Cache-Control` for browsers,
- * `CDN-Cache-Control` / `Cloudflare-CDN-Cache-Control` for the edge, and the edge tier's own
- * freshness. Never `s-maxage`: at Cloudflare it switches stale-while-revalidate off.
+ * `CDN-Cache-Control` / `Cloudflare-CDN-Cache-Control` for the edge. Never `s-maxage`: at
+ * Cloudflare it switches stale-while-revalidate off.
  */
 import type { Config } from '../config.ts';
-import type { EdgeFreshness } from './edge.ts';
+
+/** How long a response is fresh, then how long it may still be served while it is revalidated. */
+export type Freshness = { freshSeconds: number; staleSeconds: number };
 
 export type ResourceKind = 'definition' | 'image' | 'assertion' | 'not_found' | 'private';
 
@@ -13,7 +15,7 @@ const DEFINITION_FRESH_SECONDS = 300;
 const NOT_FOUND_SECONDS = 10;
 
 /** Fresh and stale-while-revalidate windows for each kind; an assertion's two add up to ASSERTION_TTL_SECONDS. */
-export function freshness(kind: ResourceKind, ttl: Config['ttl']): EdgeFreshness {
+export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
   switch (kind) {
     case 'definition':
     case 'image':

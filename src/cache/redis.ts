@@ -1,19 +1,18 @@
 /**
- * @module L2: Upstash Redis as a cache. One MGET per request reads every key it needs plus the
- * write epoch; values carry a soft expiry so a hot key is refreshed in the background by one
- * request (SET NX PX lock) while the others keep being served. Every failure is a miss.
+ * @module L2: Upstash Redis holding versioned records for a long time. A read is one script
+ * call (the records asked for, plus the definitions they name); a write is one compare-and-set
+ * script call that never replaces a newer version. Every failure is reported and answers
+ * "unknown", so the caller falls through to the database.
  */
 import { Redis } from '@upstash/redis/cloudflare';
 import type { Config } from '../config.ts';
-import { cacheKeys } from './keys.ts';
+import { recordKeyPrefix } from './keys.ts';
+import { READ_RECORDS } from './lua/read-records.ts';
+import { WRITE_NEWER } from './lua/write-newer.ts';
+import { reportCacheFailure } from './report.ts';
 
-/** What this tier needs of a Redis client: the narrowest slice, so tests can wrap the real one. */
-export type RedisClient = Pick<Redis, 'mget' | 'set' | 'pipeline'>;
-
-/** A value as stored: the epoch it was read under, when it should be refreshed, and the value. */
-type Stored<T> = { e: number; s: number; v: T };
-
-export type RedisRead<T> = { value: T; stale: boolean } | undefined;
+/** What this tier needs of a Redis client: scripts only, so tests can wrap the real one. */
+export type RedisClient = Pick<Redis, 'createScript'>;
 
 export function createRedis(redis: NonNullable<Config['redis']>): Redis {
   return new Redis({
@@ -22,61 +21,64 @@ export function createRedis(redis: NonNullable<Config['redis']>): Redis {
     // A cache that is slow is worse than none: fail fast and fall through to the database.
     signal: () => AbortSignal.timeout(redis.timeoutMs),
     retry: { retries: 1, backoff: () => 0 },
-    // Commands of one request are sent together explicitly (MGET/pipeline), never by accident.
+    // Commands of one request are sent together explicitly (one script call), never by accident.
     enableAutoPipelining: false,
     enableTelemetry: false,
   });
 }
 
-/** Soft expiry at this fraction of the TTL: the rest of the TTL is served while one request refreshes. */
-const SOFT_FRACTION = 0.8;
-const LOCK_MS = 5_000;
+/** Stored values by key; a key that holds nothing is absent. */
+export type StoredValues = Map<string, string>;
 
-export class RedisCache {
-  constructor(readonly client: RedisClient) {}
+export class RedisRecords {
+  readonly #read;
+  readonly #write;
+
+  constructor(
+    client: RedisClient,
+    /** How long a record lives without being rewritten: a safety net, not the freshness mechanism. */
+    readonly ttlSeconds: number,
+  ) {
+    this.#read = client.createScript<Array<string | null>>(READ_RECORDS);
+    this.#write = client.createScript<number>(WRITE_NEWER);
+  }
 
   /**
-   * One round trip: the epoch and every key. Resolves to the epoch (0 when unset, undefined when
-   * Redis failed) and one read per key, undefined for a miss or a value from an older epoch.
+   * One round trip: `keys`, and the badge classes and issuers that assertions among them name,
+   * except those in `held`. Undefined when Redis failed (then nothing is known).
    */
-  async read<T>(keys: readonly string[]): Promise<{ epoch: number | undefined; values: RedisRead<T>[] }> {
+  async read(keys: readonly string[], held: readonly string[] = []): Promise<StoredValues | undefined> {
+    if (!keys.length) return new Map();
     try {
-      const [epoch, ...raw] = await this.client.mget<[number | null, ...Array<Stored<T> | null>]>(cacheKeys.epoch, ...keys);
-      const current = Number(epoch ?? 0);
-      const now = Date.now();
-      return {
-        epoch: current,
-        values: raw.map((stored) => (stored && stored.e === current ? { value: stored.v, stale: now >= stored.s } : undefined)),
-      };
+      const reply = await this.#read.exec([...keys], [recordKeyPrefix.badge, recordKeyPrefix.issuer, ...held]);
+      const values: StoredValues = new Map();
+      keys.forEach((key, i) => {
+        const value = reply[i];
+        if (typeof value === 'string') values.set(key, value);
+      });
+      for (let i = keys.length; i + 1 < reply.length; i += 2) {
+        const value = reply[i + 1];
+        if (typeof value === 'string') values.set(String(reply[i]), value);
+      }
+      return values;
     } catch (error) {
-      console.warn(`redis read failed, falling through to the database: ${(error as Error).message}`);
-      return { epoch: undefined, values: keys.map(() => undefined) };
+      reportCacheFailure('redis', 'read', error);
+      return undefined;
     }
   }
 
-  /** Stores values read under `epoch`, all in one pipeline; failures are logged and ignored. */
-  async write(entries: ReadonlyArray<{ key: string; value: unknown; ttlSeconds: number }>, epoch: number): Promise<void> {
-    if (!entries.length) return;
-    const now = Date.now();
-    const pipeline = this.client.pipeline();
-    for (const { key, value, ttlSeconds } of entries) {
-      const stored: Stored<unknown> = { e: epoch, s: now + ttlSeconds * 1000 * SOFT_FRACTION, v: value };
-      pipeline.set(key, stored, { ex: ttlSeconds });
+  /** Stores every encoded record over an older version (one round trip); false when Redis failed. */
+  async write(entries: ReadonlyArray<{ key: string; value: string }>): Promise<boolean> {
+    if (!entries.length) return true;
+    try {
+      await this.#write.exec(
+        entries.map((entry) => entry.key),
+        [String(this.ttlSeconds), ...entries.map((entry) => entry.value)],
+      );
+      return true;
+    } catch (error) {
+      reportCacheFailure('redis', 'write', error);
+      return false;
     }
-    await pipeline.exec().catch((error: Error) => console.warn(`redis write failed: ${error.message}`));
-  }
-
-  /** True for the one caller that may refresh `key` for the next few seconds. */
-  async acquireRefreshLock(key: string): Promise<boolean> {
-    const result = await this.client.set(cacheKeys.lock(key), 1, { nx: true, px: LOCK_MS }).catch(() => null);
-    return result === 'OK';
-  }
-
-  /** After a write: drop the touched keys and bump the epoch, in one round trip. Throws on failure. */
-  async invalidate(keys: readonly string[]): Promise<void> {
-    const pipeline = this.client.pipeline();
-    if (keys.length) pipeline.del(...keys);
-    pipeline.incr(cacheKeys.epoch);
-    await pipeline.exec();
   }
 }

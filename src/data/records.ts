@@ -1,68 +1,137 @@
 /**
- * @module The cached kinds of record: how each is keyed, how long each tier keeps it, how the
- * database loads many at once (one statement), and how it comes back from Redis's JSON.
+ * @module Reading records through the tiers: L1 (isolate memory) → Redis (one script call) →
+ * the database (one statement), writing back on the way up. Caches are optional, never a gate.
+ *
+ * An assertion bundle is assembled from three records (assertion, badge class, issuer), each
+ * cached on its own, so a definition edit touches one key. A cold verification still costs one
+ * Redis round trip and one statement, however many ids.
+ *
+ * The read replica, when configured, only serves reads that Redis answered with a miss: every
+ * write writes its record through to Redis, so a miss there means no write that a lagging
+ * replica could hide. When Redis failed (or is off), the primary answers.
  */
-import { cacheKeys } from '../cache/keys.ts';
-import type { Config } from '../config.ts';
-import { metered } from '../db/meter.ts';
-import { type AssertionBundle, type BadgeClassRecord, type IssuerRecord, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
+import type { RecordOf } from '../cache/codec.ts';
+import { recordKey } from '../cache/keys.ts';
+import type { Database } from '../db/client.ts';
+import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
+import { readQuery } from './query.ts';
 import type { DataScope } from './scope.ts';
-import { asOutage } from './unavailable.ts';
+import { type Found, keepInL1, readFromRedis, writeToRedis } from './tiers.ts';
 
-export type RecordSource<T> = {
-  name: string;
-  key: (id: string) => string;
-  l1Seconds: (config: Config) => number;
-  redisSeconds: (config: Config) => number;
-  /** One statement for all `ids`; the ones not found are absent. */
-  load: (scope: DataScope, ids: readonly string[]) => Promise<Map<string, T>>;
-  /** From the JSON Redis hands back (dates arrive as strings). */
-  revive: (json: any) => T;
-};
+/** At most this many held definitions are named to Redis (so it does not send them back). */
+const MAX_HELD_NAMED = 100;
 
-/** Runs one metered statement on the read database, turning an outage into 503. */
-export function readQuery<T>(scope: DataScope, run: (db: DataScope['deps']['readDb']) => Promise<T>): Promise<T> {
-  return metered(scope.meter, 1, () => run(scope.deps.readDb)).catch(asOutage);
+type Definition = 'badge' | 'issuer';
+
+function lookupL1<K extends keyof RecordOf>(scope: DataScope, kind: K, id: string) {
+  return scope.deps.tiers.l1?.lookup<RecordOf[K]>(recordKey(kind, id));
 }
 
-const date = (value: string | Date) => new Date(value);
-const optionalDate = (value: string | Date | null) => (value === null ? null : new Date(value));
-
-
-export const bundles: RecordSource<AssertionBundle> = {
-  name: 'bundle',
-  key: cacheKeys.bundle,
-  l1Seconds: (config) => config.cache.l1.assertionSeconds,
-  redisSeconds: (config) => config.ttl.assertionSeconds,
-  load: async (scope, ids) => new Map((await readQuery(scope, (db) => loadAssertionBundles(db, ids))).map((b) => [b.assertion.id, b])),
-  revive: (json: AssertionBundle) => ({
-    assertion: {
-      ...json.assertion,
-      issuedOn: date(json.assertion.issuedOn),
-      expires: optionalDate(json.assertion.expires),
-      revokedAt: optionalDate(json.assertion.revokedAt),
-      updatedAt: date(json.assertion.updatedAt),
-    },
-    badge: { ...json.badge, updatedAt: date(json.badge.updatedAt) },
-    issuer: { ...json.issuer, updatedAt: date(json.issuer.updatedAt) },
-  }),
-};
-
-/** Issuers and badge classes: long-lived, removed on change, loaded by primary key. */
-function definitions<T extends { id: string; updatedAt: Date }>(
-  name: string,
-  key: (id: string) => string,
-  load: (db: DataScope['deps']['readDb'], ids: readonly string[]) => Promise<T[]>,
-): RecordSource<T> {
-  return {
-    name,
-    key,
-    l1Seconds: (config) => config.cache.l1.definitionSeconds,
-    redisSeconds: (config) => config.ttl.definitionSeconds,
-    load: async (scope, ids) => new Map((await readQuery(scope, (db) => load(db, ids))).map((row) => [row.id, row])),
-    revive: (json: T) => ({ ...json, updatedAt: date(json.updatedAt) }),
-  };
+function bundleInL1(scope: DataScope, id: string): { bundle: AssertionBundle; refresh: boolean } | undefined {
+  const assertion = lookupL1(scope, 'assertion', id);
+  const badge = assertion && lookupL1(scope, 'badge', assertion.value.badgeClassId);
+  const issuer = assertion && lookupL1(scope, 'issuer', assertion.value.issuerId);
+  if (!assertion || !badge || !issuer) return undefined;
+  return { bundle: { assertion: assertion.value, badge: badge.value, issuer: issuer.value }, refresh: assertion.refresh || badge.refresh || issuer.refresh };
 }
 
-export const issuerRecords = definitions<IssuerRecord>('issuer', cacheKeys.issuer, loadIssuers);
-export const badgeRecords = definitions<BadgeClassRecord>('badge', cacheKeys.badge, loadBadgeClasses);
+/** The database for a read below Redis: the replica only when Redis answered (see the module comment). */
+const databaseFor = (scope: DataScope, redisAnswered: boolean): Database => (redisAnswered ? scope.deps.readDb : scope.deps.db);
+
+const bundleRecords = (bundle: AssertionBundle): Found[] => [
+  { kind: 'assertion', record: bundle.assertion },
+  { kind: 'badge', record: bundle.badge },
+  { kind: 'issuer', record: bundle.issuer },
+];
+
+/** Redis, then one statement for whatever Redis lacked; keeps everything in L1 and writes back to Redis. */
+async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Map<string, AssertionBundle>> {
+  const since = Date.now();
+  const held = scope.deps.tiers.l1?.freshKeys(MAX_HELD_NAMED) ?? [];
+  const fromRedis = await readFromRedis(
+    scope,
+    ids.map((id) => recordKey('assertion', id)),
+    held,
+  );
+  const cached = <K extends keyof RecordOf>(kind: K, id: string): RecordOf[K] | undefined =>
+    (fromRedis?.get(recordKey(kind, id))?.record as RecordOf[K] | undefined) ?? lookupL1(scope, kind, id)?.value;
+
+  const bundles = new Map<string, AssertionBundle>();
+  const toLoad: string[] = [];
+  for (const id of ids) {
+    const assertion = cached('assertion', id);
+    const badge = assertion && cached('badge', assertion.badgeClassId);
+    const issuer = assertion && cached('issuer', assertion.issuerId);
+    if (assertion && badge && issuer) bundles.set(id, { assertion, badge, issuer });
+    else toLoad.push(id);
+  }
+  if (bundles.size) scope.cache.served.add('redis');
+  if (fromRedis) keepInL1(scope, fromRedis.values(), since);
+  if (!toLoad.length) return bundles;
+
+  const rows = await readQuery(scope, (db) => loadAssertionBundles(db, toLoad), databaseFor(scope, fromRedis !== undefined));
+  scope.cache.served.add('db');
+  const loaded = rows.flatMap(bundleRecords);
+  keepInL1(scope, loaded, since);
+  if (fromRedis) scope.waitUntil(writeToRedis(scope, loaded));
+  for (const bundle of rows) bundles.set(bundle.assertion.id, bundle);
+  return bundles;
+}
+
+/** Assertion bundles by id; ids not found are absent. However many ids: one Redis call and one statement at most. */
+export async function readAssertionBundles(scope: DataScope, ids: readonly string[]): Promise<Map<string, AssertionBundle>> {
+  const found = new Map<string, AssertionBundle>();
+  const missing: string[] = [];
+  const due: string[] = [];
+  for (const id of new Set(ids)) {
+    const hit = bundleInL1(scope, id);
+    if (!hit) missing.push(id);
+    else {
+      found.set(id, hit.bundle);
+      if (hit.refresh) due.push(id);
+    }
+  }
+  if (found.size) scope.cache.served.add('l1');
+  const { inFlight } = scope.deps;
+  // A hot record is reloaded before it expires, so its readers never wait on the next tier.
+  if (due.length) scope.waitUntil(inFlight.run(`bundles:${due.join(',')}`, () => loadBundles(scope, due)).catch(() => undefined));
+  if (!missing.length) return found;
+  const loaded = await inFlight.run(`bundles:${missing.join(',')}`, () => loadBundles(scope, missing));
+  for (const [id, bundle] of loaded) found.set(id, bundle);
+  return found;
+}
+
+const loadDefinitionRows = {
+  badge: loadBadgeClasses,
+  issuer: loadIssuers,
+} satisfies Record<Definition, (db: Database, ids: readonly string[]) => Promise<unknown[]>>;
+
+async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, id: string): Promise<RecordOf[K] | undefined> {
+  const since = Date.now();
+  const key = recordKey(kind, id);
+  const fromRedis = await readFromRedis(scope, [key]);
+  const hit = fromRedis?.get(key);
+  if (hit) {
+    scope.cache.served.add('redis');
+    keepInL1(scope, [hit], since);
+    return hit.record as RecordOf[K];
+  }
+  const query = loadDefinitionRows[kind] as (db: Database, ids: readonly string[]) => Promise<Array<RecordOf[K]>>;
+  const [row] = await readQuery(scope, (db) => query(db, [id]), databaseFor(scope, fromRedis !== undefined));
+  scope.cache.served.add('db');
+  if (!row) return undefined;
+  const found = { kind, record: row } as Found;
+  keepInL1(scope, [found], since);
+  if (fromRedis) scope.waitUntil(writeToRedis(scope, [found]));
+  return row;
+}
+
+/** An issuer or badge class by id, through the tiers; undefined when there is none. */
+export async function readDefinition<K extends Definition>(scope: DataScope, kind: K, id: string): Promise<RecordOf[K] | undefined> {
+  const hit = lookupL1(scope, kind, id);
+  const load = () => scope.deps.inFlight.run(`${kind}:${id}`, () => loadDefinition(scope, kind, id));
+  if (!hit) return load();
+  scope.cache.served.add('l1');
+  if (hit.refresh) scope.waitUntil(load().catch(() => undefined));
+  return hit.value;
+}

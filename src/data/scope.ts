@@ -1,5 +1,6 @@
-/** @module What the data-access functions get from the request they serve. */
+/** @module What the data-access functions get from the request (or scheduled run) they serve. */
 import type { QueryMeter } from '../db/meter.ts';
+import { newQueryMeter } from '../db/meter.ts';
 import type { Deps } from '../deps.ts';
 
 /** The data tiers, nearest first. */
@@ -11,22 +12,16 @@ export type CacheTrace = {
   served: Set<DataTier>;
   redisRequests: number;
   redisMilliseconds: number;
-  /** Set when the response went through the edge tier. */
-  edge?: 'fresh' | 'stale' | 'miss';
 };
 
 export type DataScope = {
   deps: Deps;
   meter: QueryMeter;
   cache: CacheTrace;
-  /**
-   * False while rendering a response for the edge tier: what the edge stores is shared by every
-   * isolate in the data centre, so it is built from Redis or the database, never from this
-   * isolate's L1 (which may lag a write made elsewhere by up to its TTL).
-   */
-  readL1: boolean;
-  /** Work that may finish after the response (cache write-backs and refreshes). */
+  /** Work that may finish after the response (cache write-backs, outbox settling). */
   waitUntil(work: Promise<unknown>): void;
 };
 
 export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });
+
+export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil']): DataScope => ({ deps, meter: newQueryMeter(), cache: newCacheTrace(), waitUntil });

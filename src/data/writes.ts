@@ -1,12 +1,14 @@
 /**
- * @module The write path: one statement on the primary (its own transaction), then the
- * invalidation of every tier that may hold what it changed. Answers after commit and Redis.
+ * @module The write path: one statement on the primary (its own transaction, outbox rows
+ * included), then the new records written through to the caches. Answers after the commit and
+ * the Redis write, and says whether Redis took it.
  */
 import { metered } from '../db/meter.ts';
+import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
 import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import * as writes from '../db/writes.ts';
 import { Problem } from '../problem.ts';
-import { invalidateAfterWrite, type InvalidationResult } from './invalidate.ts';
+import { applyWrite, type CacheUpdate } from './outbox.ts';
 import type { DataScope } from './scope.ts';
 import { asOutage, sqlState } from './unavailable.ts';
 
@@ -28,36 +30,36 @@ const found = <T>(rows: T[], what: string): T => {
   return rows[0];
 };
 
-export type WriteResult<T> = T & { cache: InvalidationResult };
+export type WriteResult<T> = T & { cache: CacheUpdate };
 
-export async function createIssuer(scope: DataScope, values: NewIssuer): Promise<WriteResult<{ id: string }>> {
-  const row = found(await write(scope, (db) => writes.insertIssuer(db, values)), 'issuer');
-  // Nothing can be cached about a new id except a short-lived 404 downstream.
-  return { ...row, cache: await invalidateAfterWrite(scope, { issuers: [row.id] }, false) };
+export async function createIssuer(scope: DataScope, values: NewIssuer): Promise<WriteResult<IssuerRecord>> {
+  const record = found(await write(scope, (db) => writes.insertIssuer(db, values)), 'issuer');
+  return { ...record, cache: await applyWrite(scope, [{ kind: 'issuer', record }]) };
 }
 
-export async function editIssuer(scope: DataScope, id: string, patch: Partial<NewIssuer>): Promise<WriteResult<{ id: string }>> {
-  const row = found(await write(scope, (db) => writes.updateIssuer(db, id, patch)), 'issuer');
-  return { ...row, cache: await invalidateAfterWrite(scope, { issuers: [id] }, true) };
+export async function editIssuer(scope: DataScope, id: string, patch: Partial<NewIssuer>): Promise<WriteResult<IssuerRecord>> {
+  const record = found(await write(scope, (db) => writes.updateIssuer(db, id, patch)), 'issuer');
+  return { ...record, cache: await applyWrite(scope, [{ kind: 'issuer', record }]) };
 }
 
-export async function createBadgeClass(scope: DataScope, values: NewBadgeClass): Promise<WriteResult<{ id: string; issuerId: string }>> {
-  const row = found(await write(scope, (db) => writes.insertBadgeClass(db, values)), 'badge class');
-  return { ...row, cache: await invalidateAfterWrite(scope, { badges: [row.id] }, false) };
+export async function createBadgeClass(scope: DataScope, values: NewBadgeClass): Promise<WriteResult<BadgeClassRecord>> {
+  const record = found(await write(scope, (db) => writes.insertBadgeClass(db, values)), 'badge class');
+  return { ...record, cache: await applyWrite(scope, [{ kind: 'badge', record }]) };
 }
 
-export async function editBadgeClass(scope: DataScope, id: string, patch: Partial<NewBadgeClass>): Promise<WriteResult<{ id: string; issuerId: string }>> {
-  const row = found(await write(scope, (db) => writes.updateBadgeClass(db, id, patch)), 'badge class');
-  return { ...row, cache: await invalidateAfterWrite(scope, { badges: [id] }, true) };
+export async function editBadgeClass(scope: DataScope, id: string, patch: Partial<NewBadgeClass>): Promise<WriteResult<BadgeClassRecord>> {
+  const record = found(await write(scope, (db) => writes.updateBadgeClass(db, id, patch)), 'badge class');
+  return { ...record, cache: await applyWrite(scope, [{ kind: 'badge', record }]) };
 }
 
-export async function issueAssertion(scope: DataScope, values: writes.NewAssertionValues): Promise<WriteResult<{ id: string; badgeClassId: string; issuerId: string }>> {
-  const rows = await write(scope, (db) => writes.insertAssertion(db, values));
-  if (!rows[0]) throw new Problem(422, 'unknown_reference', 'No badge class with this id.');
-  return { ...rows[0], cache: await invalidateAfterWrite(scope, { assertions: [rows[0].id] }, false) };
+/** Issues every award of one badge class in one statement and writes them all through in one Redis call. */
+export async function issueAssertions(scope: DataScope, badgeClassId: string, awards: readonly writes.NewAward[]): Promise<{ issued: AssertionRecord[]; cache: CacheUpdate }> {
+  const issued = await write(scope, (db) => writes.insertAssertions(db, badgeClassId, awards));
+  if (!issued.length) throw new Problem(422, 'unknown_reference', 'No badge class with this id.');
+  return { issued, cache: await applyWrite(scope, issued.map((record) => ({ kind: 'assertion', record }))) };
 }
 
-export async function revokeAssertion(scope: DataScope, id: string, reason: string): Promise<WriteResult<{ id: string; issuerId: string }>> {
-  const row = found(await write(scope, (db) => writes.revokeAssertion(db, id, reason)), 'assertion');
-  return { ...row, cache: await invalidateAfterWrite(scope, { assertions: [id] }, false) };
+export async function revokeAssertion(scope: DataScope, id: string, reason: string): Promise<WriteResult<AssertionRecord>> {
+  const record = found(await write(scope, (db) => writes.revokeAssertion(db, id, reason)), 'assertion');
+  return { ...record, cache: await applyWrite(scope, [{ kind: 'assertion', record }]) };
 }

@@ -6,7 +6,7 @@ import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { assertions, badgeClasses, issuers } from './schema.ts';
 
-const issuerColumns = {
+export const issuerColumns = {
   id: issuers.id,
   name: issuers.name,
   url: issuers.url,
@@ -16,10 +16,11 @@ const issuerColumns = {
   verificationStartsWith: issuers.verificationStartsWith,
   verificationAllowedOrigins: issuers.verificationAllowedOrigins,
   updatedAt: issuers.updatedAt,
+  version: issuers.version,
 };
 
 /** Everything but the image bytes, which only the image routes read. */
-const badgeClassColumns = {
+export const badgeClassColumns = {
   id: badgeClasses.id,
   issuerId: badgeClasses.issuerId,
   name: badgeClasses.name,
@@ -30,9 +31,10 @@ const badgeClassColumns = {
   imageUrl: badgeClasses.imageUrl,
   tags: badgeClasses.tags,
   updatedAt: badgeClasses.updatedAt,
+  version: badgeClasses.version,
 };
 
-const assertionColumns = {
+export const assertionColumns = {
   id: assertions.id,
   badgeClassId: assertions.badgeClassId,
   issuerId: assertions.issuerId,
@@ -47,6 +49,7 @@ const assertionColumns = {
   revokedAt: assertions.revokedAt,
   revocationReason: assertions.revocationReason,
   updatedAt: assertions.updatedAt,
+  version: assertions.version,
 };
 
 export type RevocationPage = { issuerExists: boolean; revoked: Array<{ id: string; revocationReason: string | null }> };

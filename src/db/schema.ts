@@ -1,6 +1,6 @@
 /** @module The database schema: issuers, their badge classes, and the assertions issued from them. */
 import { sql } from 'drizzle-orm';
-import { boolean, customType, foreignKey, index, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, foreignKey, index, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /** Raw bytes (the badge image); drizzle's pg-core has no bytea column of its own. */
 const bytea = customType<{ data: Uint8Array; driverData: string | Uint8Array }>({
@@ -19,6 +19,11 @@ function hexToBytes(value: string): Uint8Array {
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Bumped by every write, in the same statement. Shared caches store a record only over an
+   * older version, so a read that began before a write can never put its data back.
+   */
+  version: bigint('version', { mode: 'number' }).notNull().default(1),
 };
 
 export const issuers = pgTable('issuers', {
@@ -87,6 +92,22 @@ export const assertions = pgTable(
     index('assertions_revoked_by_issuer_idx').on(t.issuerId, t.id).where(sql`${t.revokedAt} IS NOT NULL`),
   ],
 );
+
+/** Which kind of cached record a write changed. */
+export type RecordKind = 'assertion' | 'badge' | 'issuer';
+
+/**
+ * What committed writes still have to refresh in the caches, inserted by the write's own
+ * statement (so in its transaction) and deleted once applied. A row that stays is retried.
+ */
+export const cacheOutbox = pgTable('cache_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  recordKind: text('record_kind').$type<RecordKind>().notNull(),
+  recordId: text('record_id').notNull(),
+  /** The version the write produced; applying any version at or above it settles the row. */
+  version: bigint('version', { mode: 'number' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export type Issuer = typeof issuers.$inferSelect;
 export type NewIssuer = typeof issuers.$inferInsert;

@@ -3,7 +3,7 @@
  * bodies) and return (the verification report), so the contract and the code cannot drift apart.
  */
 import { z } from 'zod';
-import { badgePatchBody, issuerPatchBody, newAssertionBody, newBadgeBody, newIssuerBody, revokeBody } from '../routes/admin-bodies.ts';
+import { badgePatchBody, issuerPatchBody, newAssertionBody, newAssertionsBatchBody, newBadgeBody, newIssuerBody, revokeBody } from '../routes/admin-bodies.ts';
 import { batchBody, verifyBody } from '../verify/input.ts';
 import { verificationReport } from '../verify/report.ts';
 
@@ -54,7 +54,7 @@ const jsonLd = (example: unknown): Response => ({
   schema: { type: 'object' },
   example,
 });
-const written = (example: unknown): Response => ({ description: 'Written; caches invalidated', schema: { type: 'object' }, example });
+const written = (example: unknown): Response => ({ description: 'Committed; `cache.redis` says whether Redis took the new records (`pending`: the outbox applies them later)', schema: { type: 'object' }, example });
 
 export const operations: Operation[] = [
   { method: 'get', path: '/issuers/{id}', tag: 'Documents', summary: 'Issuer profile', responses: { 200: jsonLd({ '@context': 'https://w3id.org/openbadges/v2', type: 'Issuer', id: `${BASE}/issuers/demo-issuer`, name: 'Demo Academy', url: 'https://academy.example.org', email: 'badges@academy.example.org', revocationList: `${BASE}/issuers/demo-issuer/revocations` }), 400: problem, 404: problem } },
@@ -85,6 +85,7 @@ export const operations: Operation[] = [
   { method: 'post', path: '/admin/badges', tag: 'Admin', summary: 'Create a badge class', body: { schema: json(newBadgeBody), example: { issuerId: 'demo-issuer', name: 'Demo Badge', description: 'For the demo.', criteria: { narrative: 'Finish it.' }, imageUrl: 'https://academy.example.org/badge.png' } }, responses: { 201: written({ id: 'Qw8…', issuerId: 'demo-issuer', url: `${BASE}/badges/Qw8…` }), 400: problem, 401: problem, 422: problem } },
   { method: 'patch', path: '/admin/badges/{id}', tag: 'Admin', summary: 'Edit a badge class', body: { schema: json(badgePatchBody), example: { name: 'Demo Badge v2' } }, responses: { 200: written({ id: 'demo-badge', issuerId: 'demo-issuer' }), 401: problem, 404: problem } },
   { method: 'post', path: '/admin/assertions', tag: 'Admin', summary: 'Issue an assertion (stores only the salted hash of the recipient)', body: { schema: json(newAssertionBody), example: { badgeId: 'demo-badge', recipient: { type: 'email', identity: 'bob@example.org' } } }, responses: { 201: written({ id: 'Zx1…', url: `${BASE}/assertions/Zx1…`, verifyUrl: `${BASE}/assertions/Zx1…/verify`, imageUrl: `${BASE}/assertions/Zx1…/image` }), 400: problem, 401: problem, 422: problem } },
+  { method: 'post', path: '/admin/assertions/batch', tag: 'Admin', summary: 'Issue one badge class to up to 1,000 recipients: one statement, one Redis write', body: { schema: json(newAssertionsBatchBody), example: { badgeId: 'demo-badge', recipients: [{ type: 'email', identity: 'bob@example.org' }, { identity: 'carol@example.org' }] } }, responses: { 201: written({ count: 2, assertions: [{ id: 'Zx1…', url: `${BASE}/assertions/Zx1…`, verifyUrl: `${BASE}/assertions/Zx1…/verify`, imageUrl: `${BASE}/assertions/Zx1…/image` }], cache: { redis: 'done' } }), 400: problem, 401: problem, 422: problem } },
   { method: 'post', path: '/admin/assertions/{id}/revoke', tag: 'Admin', summary: 'Revoke an assertion', body: { schema: json(revokeBody), example: { reason: 'Issued in error' } }, responses: { 200: written({ id: 'demo-valid', revoked: true }), 401: problem, 404: problem, 429: problem } },
   { method: 'get', path: '/verify', tag: 'Pages', summary: 'Upload page: drop a baked badge image or paste a URL', responses: { 200: { description: 'HTML page', contentType: 'text/html' } } },
   { method: 'post', path: '/assertions/{id}/recipient', tag: 'Pages', summary: 'The verification page\u2019s "Was this badge issued to …?" form', body: { schema: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] }, example: 'email=alice%40example.org', contentType: 'application/x-www-form-urlencoded' }, responses: { 200: { description: 'HTML page with the answer', contentType: 'text/html' }, 404: problem } },

@@ -48,16 +48,38 @@ export const newBadgeBody = z
   .refine((b) => b.image || b.imageUrl, { message: 'give image or imageUrl', path: ['image'] });
 export const badgePatchBody = z.strictObject(badgeFields).partial();
 
+const awardFields = {
+  issuedOn: z.iso.datetime({ offset: true }).optional(),
+  expires: z.iso.datetime({ offset: true }).optional(),
+  evidence: z.array(z.strictObject({ id: httpUrl.optional(), narrative: text(5000).optional(), name: text(200).optional(), description: text(5000).optional() })).max(20).optional(),
+  narrative: text(10_000).optional(),
+};
+
+const expiresAfterIssuedOn: [(a: { issuedOn?: string | undefined; expires?: string | undefined }) => boolean, { message: string; path: string[] }] = [
+  (a) => !a.expires || Date.parse(a.expires) > (a.issuedOn ? Date.parse(a.issuedOn) : Date.now()),
+  { message: 'expires must be after issuedOn (default: now)', path: ['expires'] },
+];
+
 export const newAssertionBody = z
+  .strictObject({ id: publicId.optional(), badgeId: publicId, recipient: recipientClaim, ...awardFields })
+  .refine(...expiresAfterIssuedOn);
+
+/** The most awards one batch request may issue (one statement, one Redis write). */
+export const MAX_BATCH_AWARDS = 1000;
+
+export const newAssertionsBatchBody = z
   .strictObject({
-    id: publicId.optional(),
     badgeId: publicId,
-    recipient: recipientClaim,
-    issuedOn: z.iso.datetime({ offset: true }).optional(),
-    expires: z.iso.datetime({ offset: true }).optional(),
-    evidence: z.array(z.strictObject({ id: httpUrl.optional(), narrative: text(5000).optional(), name: text(200).optional(), description: text(5000).optional() })).max(20).optional(),
-    narrative: text(10_000).optional(),
+    recipients: z.array(recipientClaim.extend({ id: publicId.optional() })).min(1).max(MAX_BATCH_AWARDS),
+    ...awardFields,
   })
-  .refine((a) => !a.expires || !a.issuedOn || Date.parse(a.expires) > Date.parse(a.issuedOn), { message: 'expires must be after issuedOn', path: ['expires'] });
+  .refine(...expiresAfterIssuedOn)
+  .refine((b) => new Set(b.recipients.flatMap((r) => (r.id ? [r.id] : []))).size === b.recipients.filter((r) => r.id).length, {
+    message: 'recipient ids must be distinct',
+    path: ['recipients'],
+  });
+
+/** What one award needs, whether it came alone or in a batch. */
+export type AwardFields = Omit<z.output<typeof newAssertionBody>, 'badgeId'>;
 
 export const revokeBody = z.strictObject({ reason: text(500) });

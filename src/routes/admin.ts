@@ -6,14 +6,16 @@ import { createMiddleware } from 'hono/factory';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import type { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
-import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertion, revokeAssertion } from '../data/writes.ts';
+import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
+import type { AssertionRecord } from '../db/queries.ts';
+import type { NewAward } from '../db/writes.ts';
 import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import { newPublicId } from '../ids.ts';
 import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
 import { Problem } from '../problem.ts';
 import { adminFailureGate, recordAdminFailure } from '../rate-limit.ts';
 import { invalidBody } from '../verify/input.ts';
-import { badgePatchBody, issuerPatchBody, newAssertionBody, newBadgeBody, newIssuerBody, revokeBody } from './admin-bodies.ts';
+import { type AwardFields, badgePatchBody, issuerPatchBody, newAssertionBody, newAssertionsBatchBody, newBadgeBody, newIssuerBody, revokeBody } from './admin-bodies.ts';
 import { publicIdParam } from './params.ts';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -70,47 +72,65 @@ function badgeColumns(input: z.output<typeof badgePatchBody>): Partial<NewBadgeC
   };
 }
 
+/** One award as stored: only the salted hash of the identity; e-mail addresses hashed in their normalised form. */
+async function award(input: AwardFields): Promise<NewAward> {
+  const identity = input.recipient.type === 'email' ? input.recipient.identity.toLowerCase() : input.recipient.identity;
+  const salt = newSalt();
+  return {
+    id: input.id ?? newPublicId(),
+    recipientType: input.recipient.type,
+    recipientIdentity: await hashIdentity(identity, salt),
+    recipientSalt: salt,
+    issuedOn: input.issuedOn ? new Date(input.issuedOn) : new Date(),
+    expires: input.expires ? new Date(input.expires) : null,
+    evidence: input.evidence ?? null,
+    narrative: input.narrative ?? null,
+  };
+}
+
+const issuedLinks = (c: Context<AppEnv>, record: AssertionRecord) => ({
+  id: record.id,
+  badgeClassId: record.badgeClassId,
+  issuerId: record.issuerId,
+  version: record.version,
+  url: c.var.urls.assertion(record.id),
+  verifyUrl: c.var.urls.verification(record.id),
+  imageUrl: c.var.urls.assertionImage(record.id),
+});
+
 export const admin = new Hono<AppEnv>()
   .use('/admin/*', adminEnabled, adminFailureGate, adminToken, adminBodyLimit)
   .post('/admin/issuers', async (c) => {
     const { id, ...input } = await body(c.req.raw, newIssuerBody);
-    const result = await createIssuer(c.var.scope, { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() });
-    return c.json({ ...result, url: c.var.urls.issuer(result.id) }, 201);
+    const { cache, ...issuer } = await createIssuer(c.var.scope, { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() });
+    return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 201);
   })
   .patch('/admin/issuers/:id', publicIdParam, async (c) => {
-    const result = await editIssuer(c.var.scope, c.req.param('id'), issuerColumns(await body(c.req.raw, issuerPatchBody)));
-    return c.json({ ...result, url: c.var.urls.issuer(result.id) });
+    const { cache, ...issuer } = await editIssuer(c.var.scope, c.req.param('id'), issuerColumns(await body(c.req.raw, issuerPatchBody)));
+    return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache });
   })
   .post('/admin/badges', async (c) => {
     const { id, issuerId, ...input } = await body(c.req.raw, newBadgeBody);
-    const result = await createBadgeClass(c.var.scope, { id: id ?? newPublicId(), issuerId, ...(badgeColumns(input) as Omit<NewBadgeClass, 'id' | 'issuerId'>) });
-    return c.json({ ...result, url: c.var.urls.badge(result.id) }, 201);
+    const { cache, ...badge } = await createBadgeClass(c.var.scope, { id: id ?? newPublicId(), issuerId, ...(badgeColumns(input) as Omit<NewBadgeClass, 'id' | 'issuerId'>) });
+    return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 201);
   })
   .patch('/admin/badges/:id', publicIdParam, async (c) => {
-    const result = await editBadgeClass(c.var.scope, c.req.param('id'), badgeColumns(await body(c.req.raw, badgePatchBody)));
-    return c.json({ ...result, url: c.var.urls.badge(result.id) });
+    const { cache, ...badge } = await editBadgeClass(c.var.scope, c.req.param('id'), badgeColumns(await body(c.req.raw, badgePatchBody)));
+    return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache });
   })
   .post('/admin/assertions', async (c) => {
-    const input = await body(c.req.raw, newAssertionBody);
-    // Only the salted hash is stored; e-mail addresses are hashed in their normalised form.
-    const identity = input.recipient.type === 'email' ? input.recipient.identity.toLowerCase() : input.recipient.identity;
-    const salt = newSalt();
-    const result = await issueAssertion(c.var.scope, {
-      id: input.id ?? newPublicId(),
-      badgeClassId: input.badgeId,
-      recipientType: input.recipient.type,
-      recipientIdentity: await hashIdentity(identity, salt),
-      recipientSalt: salt,
-      issuedOn: input.issuedOn ? new Date(input.issuedOn) : new Date(),
-      expires: input.expires ? new Date(input.expires) : null,
-      evidence: input.evidence ?? null,
-      narrative: input.narrative ?? null,
-    });
-    const urls = c.var.urls;
-    return c.json({ ...result, url: urls.assertion(result.id), verifyUrl: urls.verification(result.id), imageUrl: urls.assertionImage(result.id) }, 201);
+    const { badgeId, ...input } = await body(c.req.raw, newAssertionBody);
+    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, [await award(input)]);
+    return c.json({ ...issuedLinks(c, issued[0]!), cache }, 201);
+  })
+  .post('/admin/assertions/batch', async (c) => {
+    const { badgeId, recipients, ...shared } = await body(c.req.raw, newAssertionsBatchBody);
+    const awards = await Promise.all(recipients.map(({ id, ...recipient }) => award({ ...shared, id, recipient })));
+    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, awards);
+    return c.json({ count: issued.length, assertions: issued.map((record) => issuedLinks(c, record)), cache }, 201);
   })
   .post('/admin/assertions/:id/revoke', publicIdParam, async (c) => {
     const { reason } = await body(c.req.raw, revokeBody);
-    const result = await revokeAssertion(c.var.scope, c.req.param('id'), reason);
-    return c.json({ ...result, revoked: true, url: c.var.urls.assertion(result.id) });
+    const { cache, ...assertion } = await revokeAssertion(c.var.scope, c.req.param('id'), reason);
+    return c.json({ id: assertion.id, version: assertion.version, revoked: true, url: c.var.urls.assertion(assertion.id), cache });
   });

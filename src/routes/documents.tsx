@@ -1,13 +1,12 @@
 /** @module GET the hosted Open Badges 2.0 documents: issuers, badge classes, assertions, revocation lists. */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { cacheKeys } from '../cache/keys.ts';
 import { cacheHeaders, cacheTags } from '../cache/policy.ts';
 import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/documents.ts';
 import { assertionDocument, badgeClassDocument, issuerDocument, revokedAssertionDocument } from '../openbadges/documents.ts';
 import { REVOCATION_PAGE_SIZE, revocationListStream } from '../openbadges/revocation-list.ts';
 import { notFound } from '../problem.ts';
-import { cachedGet } from './cached-get.ts';
+import { withCachePolicy } from './cache-policy.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { BadgePage, IssuerPage } from '../pages/definition-pages.tsx';
 import { htmlResponse } from '../pages/render.ts';
@@ -24,7 +23,7 @@ export const documents = new Hono<AppEnv>()
   .get('/issuers/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
     const type = negotiateDocument(c);
-    return cachedGet(c, { kind: 'definition', l1Keys: [cacheKeys.issuer(id)], variant: type }, async () => {
+    return withCachePolicy('definition', c.var.deps.config.ttl, async () => {
       const issuer = await getIssuer(c.var.scope, id);
       if (!issuer) throw notFound('issuer');
       const response = type === 'text/html' ? await htmlResponse(<IssuerPage issuer={issuer} urls={c.var.urls} />) : jsonLdResponse(issuerDocument(issuer, c.var.urls), type);
@@ -34,7 +33,7 @@ export const documents = new Hono<AppEnv>()
   .get('/badges/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
     const type = negotiateDocument(c);
-    return cachedGet(c, { kind: 'definition', l1Keys: [cacheKeys.badge(id)], variant: type }, async () => {
+    return withCachePolicy('definition', c.var.deps.config.ttl, async () => {
       const badge = await getBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
       const response = type === 'text/html' ? await htmlResponse(<BadgePage badge={badge} urls={c.var.urls} />) : jsonLdResponse(badgeClassDocument(badge, c.var.urls), type);
@@ -44,7 +43,7 @@ export const documents = new Hono<AppEnv>()
   .get('/assertions/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
     const type = negotiateDocument(c);
-    return cachedGet(c, { kind: 'assertion', l1Keys: [cacheKeys.bundle(id)], variant: type }, async () => {
+    return withCachePolicy('assertion', c.var.deps.config.ttl, async () => {
       const bundle = await getAssertionBundle(c.var.scope, id);
       if (!bundle) throw notFound('assertion');
       const { assertion } = bundle;

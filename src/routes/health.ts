@@ -22,7 +22,7 @@ export const health = new Hono<AppEnv>()
   // Liveness: answers without any I/O (also the benchmark's ceiling).
   .get('/health/live', (c) => c.json({ status: 'ok' }, 200, { 'cache-control': 'no-store' }))
   .get('/health', async (c) => {
-  const { db, redisClient: redis, memory, config } = c.var.deps;
+  const { db, redisClient: redis, tiers, config } = c.var.deps;
   const [database, cache] = await Promise.all([
     check(() => db.execute(sql`select 1`)),
     redis ? check(() => redis.ping()) : Promise.resolve(null),
@@ -36,7 +36,7 @@ export const health = new Hono<AppEnv>()
       database,
       redis: cache ?? { ok: null, error: 'not configured' },
       // This isolate's L1, against its configured bounds.
-      l1: { ...memory.size, maxEntries: config.cache.l1.maxEntries, maxBytes: config.cache.l1.maxBytes },
+      l1: tiers.l1 && { ...tiers.l1.size, maxEntries: config.cache.l1.maxEntries, maxBytes: config.cache.l1.maxBytes },
     },
     status,
   );

@@ -6,7 +6,7 @@ import { getAssertionImage, getBadgeImage } from '../data/documents.ts';
 import type { BadgeImage } from '../db/queries.ts';
 import { bakeAssertionUrl, imageKind } from '../openbadges/baking/index.ts';
 import { notFound, Problem } from '../problem.ts';
-import { cachedGet } from './cached-get.ts';
+import { withCachePolicy } from './cache-policy.ts';
 import { publicIdParam } from './params.ts';
 
 /** Stored bytes, checked to be PNG or SVG: a verifier must never receive anything else as an image. */
@@ -22,7 +22,7 @@ const imageHeaders = (type: string, tags: string[]) => ({ 'content-type': type, 
 export const images = new Hono<AppEnv>()
   .get('/badges/:id/image', publicIdParam, (c) => {
     const id = c.req.param('id');
-    return cachedGet(c, { kind: 'image' }, async () => {
+    return withCachePolicy('image', c.var.deps.config.ttl, async () => {
       const image = await getBadgeImage(c.var.scope, id);
       if (!image) throw notFound('badge class');
       if (!image.bytes && image.url) return c.redirect(image.url, 302);
@@ -32,7 +32,7 @@ export const images = new Hono<AppEnv>()
   })
   .get('/assertions/:id/image', publicIdParam, (c) => {
     const id = c.req.param('id');
-    return cachedGet(c, { kind: 'assertion' }, async () => {
+    return withCachePolicy('assertion', c.var.deps.config.ttl, async () => {
       const image = await getAssertionImage(c.var.scope, id);
       if (!image) throw notFound('assertion');
       if (image.revokedAt) throw new Problem(410, 'revoked', 'This assertion was revoked; its baked image is no longer served.');

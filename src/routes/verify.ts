@@ -2,14 +2,13 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app-env.ts';
-import { cacheKeys } from '../cache/keys.ts';
 import { cacheTags } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
 import { notFound, Problem } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
 import { MAX_UPLOAD_BYTES, batchBody, invalidBody, readVerifyRequest } from '../verify/input.ts';
 import { verifyAssertions } from '../verify/service.ts';
-import { cachedGet } from './cached-get.ts';
+import { withCachePolicy } from './cache-policy.ts';
 import { publicIdParam } from './params.ts';
 
 const uploadLimit = bodyLimit({
@@ -22,7 +21,7 @@ const uploadLimit = bodyLimit({
 export const verification = new Hono<AppEnv>()
   .get('/assertions/:id/verify', publicIdParam, (c) => {
     const id = c.req.param('id');
-    return cachedGet(c, { kind: 'assertion', l1Keys: [cacheKeys.bundle(id)] }, async () => {
+    return withCachePolicy('assertion', c.var.deps.config.ttl, async () => {
       const [report] = await verifyAssertions(c.var.scope, [{ id }]);
       if (report!.status === 'not_found') throw notFound('assertion');
       return Response.json(report, { headers: { 'cache-tag': cacheTags.assertion(id) } });

@@ -43,7 +43,7 @@ describe('when Redis misbehaves', () => {
     expect(await issuer.json()).toMatchObject({ name: 'Test Issuer' });
     // Within the Redis timeout plus the database's own time (generous for a loaded CI machine).
     expect(elapsed).toBeLessThan(REDIS_TIMEOUT_MS + 1_000);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/redis read failed/));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/cache redis read failed/));
     warn.mockRestore();
   });
 

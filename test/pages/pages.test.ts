@@ -1,6 +1,6 @@
 /** Pages for people at the same URLs as the JSON-LD, and the OpenAPI document. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import app from '../../src/index.ts';
+import { app } from '../../src/app.ts';
 import { DAY, createIssuerWithBadge } from '../fixtures.ts';
 import { worker } from '../worker.ts';
 

@@ -1,0 +1,43 @@
+/** @module The Hono app: middleware, routes, and one error path (problem+json). */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
+import { timing } from 'hono/timing';
+import type { AppEnv } from './app-env.ts';
+import { notFoundOrNotAllowed } from './method-not-allowed.ts';
+import { renderProblem } from './problem.ts';
+import { requestScope } from './request-scope.ts';
+import { admin } from './routes/admin.ts';
+import { docs } from './routes/docs.tsx';
+import { documents } from './routes/documents.tsx';
+import { health } from './routes/health.ts';
+import { images } from './routes/images.ts';
+import { pages } from './routes/pages.tsx';
+import { verification } from './routes/verify.ts';
+
+export const app = new Hono<AppEnv>();
+
+app.use(timing({ totalDescription: 'worker' }));
+// Verifiers embed the public API anywhere; admin routes answer no cross-origin request.
+const publicCors = cors({
+  origin: '*',
+  allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+  allowHeaders: ['content-type', 'if-none-match'],
+  exposeHeaders: ['etag', 'server-timing', 'x-cache', 'retry-after'],
+  maxAge: 86_400,
+});
+app.use((c, next) => (c.req.path.startsWith('/admin') ? next() : publicCors(c, next)));
+// Strong ETags on every 2xx GET, and 304 for a matching If-None-Match.
+app.use(etag());
+app.use(requestScope);
+
+app.route('/', health);
+app.route('/', documents);
+app.route('/', images);
+app.route('/', verification);
+app.route('/', pages);
+app.route('/', docs);
+app.route('/', admin);
+
+app.notFound((c) => notFoundOrNotAllowed(app, c.req.method, c.req.path));
+app.onError(renderProblem);

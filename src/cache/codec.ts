@@ -1,0 +1,70 @@
+/**
+ * @module How records are stored in Redis: `version|...|json`. The version sits outside the JSON
+ * so a Lua script can compare it with `string.match` (the embedded Redis has no cjson); an
+ * assertion also carries its badge class and issuer ids there, so one script can follow them.
+ * Assertions, the long tail, are a JSON array with dates as epoch milliseconds (compact).
+ */
+import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
+import type { RecordKind } from '../db/schema.ts';
+
+export type RecordOf = { assertion: AssertionRecord; badge: BadgeClassRecord; issuer: IssuerRecord };
+export type AnyRecord = RecordOf[RecordKind];
+
+/** Positions in the stored array; badgeClassId, issuerId and version live in the prefix. */
+const ASSERTION_FIELDS = [
+  'id',
+  'recipientType',
+  'recipientHashed',
+  'recipientIdentity',
+  'recipientSalt',
+  'issuedOn',
+  'expires',
+  'evidence',
+  'narrative',
+  'revokedAt',
+  'revocationReason',
+  'updatedAt',
+] as const satisfies ReadonlyArray<keyof AssertionRecord>;
+const ASSERTION_DATES = new Set<string>(['issuedOn', 'expires', 'revokedAt', 'updatedAt']);
+
+const toJson = (value: unknown) => (value instanceof Date ? value.getTime() : value);
+
+function encodeAssertion(record: AssertionRecord): string {
+  const fields = ASSERTION_FIELDS.map((field) => toJson(record[field]));
+  return `${record.version}|${record.badgeClassId}|${record.issuerId}|${JSON.stringify(fields)}`;
+}
+
+function decodeAssertion(stored: string): AssertionRecord | undefined {
+  const match = /^(\d+)\|([^|]+)\|([^|]+)\|(.*)$/s.exec(stored);
+  if (!match) return undefined;
+  const values = JSON.parse(match[4]!) as unknown[];
+  const record: Record<string, unknown> = { version: Number(match[1]), badgeClassId: match[2], issuerId: match[3] };
+  ASSERTION_FIELDS.forEach((field, i) => {
+    const value = values[i] ?? null;
+    record[field] = ASSERTION_DATES.has(field) && value !== null ? new Date(value as number) : value;
+  });
+  return record as AssertionRecord;
+}
+
+function encodeDefinition(record: BadgeClassRecord | IssuerRecord): string {
+  return `${record.version}|${JSON.stringify({ ...record, updatedAt: record.updatedAt.getTime() })}`;
+}
+
+function decodeDefinition<T extends BadgeClassRecord | IssuerRecord>(stored: string): T | undefined {
+  const match = /^(\d+)\|(.*)$/s.exec(stored);
+  if (!match) return undefined;
+  const record = JSON.parse(match[2]!) as T & { updatedAt: number };
+  return { ...record, updatedAt: new Date(record.updatedAt), version: Number(match[1]) };
+}
+
+export const encodeRecord = (kind: RecordKind, record: AnyRecord): string =>
+  kind === 'assertion' ? encodeAssertion(record as AssertionRecord) : encodeDefinition(record as BadgeClassRecord | IssuerRecord);
+
+/** The record in `stored`, or undefined when it is not in this format (never trusted blindly). */
+export function decodeRecord<K extends RecordKind>(kind: K, stored: string): RecordOf[K] | undefined {
+  try {
+    return (kind === 'assertion' ? decodeAssertion(stored) : decodeDefinition(stored)) as RecordOf[K] | undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * @module Applying committed writes to the caches. A write's own statement records outbox rows;
+ * right after the commit its records are written through (L1 of this isolate, then Redis with a
+ * compare-and-set) and the rows settled. Rows that stay (Redis down, isolate gone) are applied
+ * again by `drainOutbox`: on a Cron Trigger every minute, and after later writes.
+ */
+import type { Database } from '../db/client.ts';
+import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.ts';
+import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
+import { readQuery } from './query.ts';
+import type { DataScope } from './scope.ts';
+import { type Found, keepInL1, writeToRedis } from './tiers.ts';
+
+/** What a write reports about the caches: `pending` = committed, and waiting in the outbox for Redis. */
+export type CacheUpdate = { redis: 'done' | 'pending' | 'off' };
+
+/** Rows younger than this belong to a writer that may still be applying them. */
+const OUTBOX_GRACE_SECONDS = 10;
+/** A writing isolate drains others' leftovers at most this often (one statement when there are none). */
+const DRAIN_AFTER_WRITE_EVERY_MS = 30_000;
+const DRAIN_BATCH = 500;
+
+const entryOf = (found: Found): OutboxEntry => ({ kind: found.kind, id: found.record.id, version: found.record.version });
+
+const settle = (scope: DataScope, entries: OutboxEntry[]) => readQuery(scope, (db) => settleOutbox(db, entries), scope.deps.db);
+
+let lastDrainAfterWrite = 0;
+
+/** Writes `changed` through to every tier; answers once Redis has it (or failed to take it). */
+export async function applyWrite(scope: DataScope, changed: readonly Found[]): Promise<CacheUpdate> {
+  const { tiers, inFlight } = scope.deps;
+  // Loads already running may carry the old records: nobody new joins them, and L1 takes only newer versions.
+  inFlight.forget();
+  keepInL1(scope, changed, Date.now());
+  const redis = await writeToRedis(scope, changed);
+  if (redis === 'failed') return { redis: 'pending' };
+  scope.waitUntil(settle(scope, changed.map(entryOf)).catch(() => undefined));
+  if (tiers.redis && Date.now() - lastDrainAfterWrite > DRAIN_AFTER_WRITE_EVERY_MS) {
+    lastDrainAfterWrite = Date.now();
+    scope.waitUntil(drainOutbox(scope).catch(() => undefined));
+  }
+  return { redis };
+}
+
+/** The current records behind `pending`, from the primary: at most three statements. */
+async function loadCurrent(scope: DataScope, pending: readonly OutboxEntry[]): Promise<Found[]> {
+  const ids = (kind: OutboxEntry['kind']) => pending.filter((e) => e.kind === kind).map((e) => e.id);
+  const load = <T>(kind: OutboxEntry['kind'], query: (db: Database, ids: string[]) => Promise<T[]>) =>
+    ids(kind).length ? readQuery(scope, (db) => query(db, ids(kind)), scope.deps.db) : Promise.resolve([]);
+  const [bundles, badges, issuers] = await Promise.all([load('assertion', loadAssertionBundles), load('badge', loadBadgeClasses), load('issuer', loadIssuers)]);
+  return [
+    ...bundles.map((b): Found => ({ kind: 'assertion', record: b.assertion })),
+    ...badges.map((record): Found => ({ kind: 'badge', record })),
+    ...issuers.map((record): Found => ({ kind: 'issuer', record })),
+  ];
+}
+
+/**
+ * Applies outbox rows left by earlier writes: loads the current records from the primary,
+ * writes them to Redis (compare-and-set), and settles the rows. Rows stay while Redis fails.
+ */
+export async function drainOutbox(scope: DataScope): Promise<{ applied: number; pending: number }> {
+  const pending = await readQuery(scope, (db) => loadPendingOutbox(db, OUTBOX_GRACE_SECONDS, DRAIN_BATCH), scope.deps.db);
+  if (!pending.length) return { applied: 0, pending: 0 };
+  if (scope.deps.tiers.redis) {
+    const current = await loadCurrent(scope, pending);
+    if ((await writeToRedis(scope, current)) === 'failed') return { applied: 0, pending: pending.length };
+  }
+  // Records deleted since are settled too: nothing is left to refresh.
+  await settle(scope, pending);
+  return { applied: pending.length, pending: 0 };
+}
