@@ -8,6 +8,8 @@ export type Controls = {
   latencyMs: number;
   /** `error`: answer 503; `hang`: never answer. Models an outage without stopping the server. */
   fault?: 'error' | 'hang' | undefined;
+  /** Neon proxy: hold each reply this long after its statements ran (models a read in flight across a write). */
+  holdReplyMs?: number;
 };
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
@@ -41,6 +43,7 @@ export async function handleControlRoute(req: http.IncomingMessage, res: http.Se
   } else if (path === '/__control' && req.method === 'POST') {
     const body = (await readJson(req).catch(() => ({}))) as Partial<Controls>;
     if (typeof body.latencyMs === 'number' && body.latencyMs >= 0) controls.latencyMs = body.latencyMs;
+    if (typeof body.holdReplyMs === 'number' && body.holdReplyMs >= 0) controls.holdReplyMs = body.holdReplyMs;
     if ('fault' in body) controls.fault = body.fault === 'error' || body.fault === 'hang' ? body.fault : undefined;
     sendJson(res, 200, controls);
   } else {

@@ -68,6 +68,15 @@ function isSqlQuery(value: unknown): value is SqlQuery {
   return typeof q === 'object' && q !== null && typeof q.query === 'string' && (q.params === undefined || Array.isArray(q.params));
 }
 
+/**
+ * The `search_path` a connection string asks for with libpq's `options=-c search_path=...`.
+ * Tests model a lagging read replica this way: a schema holding an older copy of the tables.
+ */
+function searchPathOf(connection: string): string | undefined {
+  const options = new URL(connection).searchParams.get('options') ?? '';
+  return /search_path=([A-Za-z0-9_,]+)/.exec(options)?.[1];
+}
+
 /** Starts the proxy; resolves once it listens. */
 export async function startNeonProxy(options: NeonProxyOptions) {
   const { backend } = options;
@@ -96,30 +105,38 @@ export async function startNeonProxy(options: NeonProxyOptions) {
     if (!isSqlQuery(body) && !(Array.isArray(batch) && batch.every(isSqlQuery))) {
       return sendJson(res, 400, { message: 'request body must be {query, params} or {queries: [...]}' });
     }
-    const client = await pool.connect();
-    try {
-      if (isSqlQuery(body)) {
-        return sendJson(res, 200, resultBody(await run(client, body), arrayMode));
-      }
+    const searchPath = searchPathOf(connection);
+    const hold = controls.holdReplyMs ?? 0;
+    const execute = async (client: pg.PoolClient) => {
+      if (isSqlQuery(body) && !searchPath) return resultBody(await run(client, body), arrayMode);
       const level = ISOLATION_LEVELS[String(req.headers['neon-batch-isolation-level'])];
       const begin = ['BEGIN', level && `ISOLATION LEVEL ${level}`, req.headers['neon-batch-read-only'] === 'true' && 'READ ONLY', req.headers['neon-batch-deferrable'] === 'true' && 'DEFERRABLE']
         .filter(Boolean)
         .join(' ');
       await client.query(begin);
       try {
+        if (searchPath) await client.query(`SET LOCAL search_path TO ${searchPath}`);
         const results = [];
-        for (const q of batch as SqlQuery[]) results.push(resultBody(await run(client, q), arrayMode));
+        for (const q of isSqlQuery(body) ? [body] : (batch as SqlQuery[])) results.push(resultBody(await run(client, q), arrayMode));
         await client.query('COMMIT');
-        return sendJson(res, 200, { results });
+        return isSqlQuery(body) ? results[0] : { results };
       } catch (error) {
         await client.query('ROLLBACK');
         throw error;
       }
+    };
+    const client = await pool.connect();
+    let outcome: { status: number; body: unknown };
+    try {
+      outcome = { status: 200, body: await execute(client) };
     } catch (error) {
-      return sendJson(res, 400, errorBody(error));
+      outcome = { status: 400, body: errorBody(error) };
     } finally {
       client.release();
     }
+    // The statements have run (and committed); only the answer waits.
+    if (hold) await new Promise((r) => setTimeout(r, hold));
+    sendJson(res, outcome.status, outcome.body);
   }
 
   const server = http.createServer(

@@ -23,6 +23,8 @@ const schema = z
     ASSERTION_TTL_SECONDS: seconds(60, 60),
     // Records in Redis are versioned and written through on every change: their lifetime is a safety net.
     REDIS_TTL_SECONDS: seconds(7 * 86_400, 30 * 86_400),
+    // Outbox rows younger than this belong to a writer that may still be applying them.
+    OUTBOX_RETRY_AFTER_SECONDS: seconds(10, 3600),
     CACHE_TIERS: z
       .string()
       .default('l1,redis')
@@ -58,6 +60,8 @@ export type Config = {
     l1: { maxEntries: number; maxBytes: number; ttlSeconds: number };
     /** Lifetime of a record in Redis; every write rewrites it, so this only bounds memory. */
     redisTtlSeconds: number;
+    /** Outbox rows older than this are retried by the drain (cron, later writes, Redis recovery). */
+    outboxRetryAfterSeconds: number;
   };
   /** Per client IP and minute, in Redis; 0 switches a limit off (and so does running without Redis). */
   rateLimits: { verifyPerMinute: number; adminFailuresPerMinute: number };
@@ -99,6 +103,7 @@ export function parseConfig(bindings: Bindings): Config {
       tiers: { l1: env.CACHE_TIERS.has('l1'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },
       l1: { maxEntries: env.L1_MAX_ENTRIES, maxBytes: env.L1_MAX_BYTES, ttlSeconds: env.L1_TTL_SECONDS },
       redisTtlSeconds: env.REDIS_TTL_SECONDS,
+      outboxRetryAfterSeconds: env.OUTBOX_RETRY_AFTER_SECONDS,
     },
     rateLimits: { verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE, adminFailuresPerMinute: env.RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE },
     ttl: { definitionSeconds: env.DEFINITION_TTL_SECONDS, assertionSeconds: env.ASSERTION_TTL_SECONDS },

@@ -19,6 +19,8 @@ export type Bindings = {
   ASSERTION_TTL_SECONDS?: string;
   /** Lifetime of a record in Redis (default 7 days); records are rewritten on every change. */
   REDIS_TTL_SECONDS?: string;
+  /** Outbox rows older than this (default 10 s) are retried: by the cron, later writes, Redis recovering. */
+  OUTBOX_RETRY_AFTER_SECONDS?: string;
   /** Comma list of the cache tiers that are on: l1, redis (default both; `none` for none). */
   CACHE_TIERS?: string;
   /** Requests per client IP and minute to POST /verify and /verify/batch (0 = no limit). */

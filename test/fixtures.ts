@@ -1,6 +1,6 @@
 /** Test data written through the app's own driver (Drizzle over Neon HTTP), with random ids, removed afterwards. */
 import { env, exports } from 'cloudflare:workers';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { depsFor } from '../src/deps.ts';
 import { assertions, badgeClasses, issuers, type NewAssertion, type NewBadgeClass, type NewIssuer } from '../src/db/schema.ts';
 import { hashIdentity } from '../src/openbadges/recipient.ts';
@@ -49,7 +49,8 @@ export async function createIssuerWithBadge(options: { issuer?: Partial<NewIssue
       return id;
     },
     async cleanup() {
-      if (assertionIds.length) await db().delete(assertions).where(inArray(assertions.id, assertionIds));
+      // Also whatever the tests issued through the admin routes.
+      await db().delete(assertions).where(eq(assertions.badgeClassId, badgeId));
       await db().delete(badgeClasses).where(inArray(badgeClasses.id, [badgeId]));
       await db().delete(issuers).where(inArray(issuers.id, [issuerId]));
     },

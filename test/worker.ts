@@ -1,11 +1,12 @@
 /**
  * The Worker as a test calls it: `worker(overrides)` is one "isolate" with its own bindings (so
- * its own L1 and configuration); every fetch returns the response and a promise for its
- * background work (cache write-backs and refreshes).
+ * its own L1, in-flight loads and configuration; Redis and the database are shared, as in
+ * production); every fetch returns the response and a promise for its background work.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { app } from '../src/app.ts';
+import handler from '../src/index.ts';
 import { BASE } from './fixtures.ts';
 
 export const ADMIN = { authorization: `Bearer ${env.ADMIN_TOKEN}` };
@@ -25,6 +26,12 @@ export function worker(overrides: Partial<Cloudflare.Env> = {}) {
       const { response, settled } = await fetch(path, { headers });
       await settled;
       return response;
+    },
+    /** One run of the Cron Trigger (the cache outbox drain) in this isolate, background work included. */
+    async scheduled() {
+      const ctx = createExecutionContext();
+      await handler.scheduled(createScheduledController({ cron: '* * * * *' }), bindings, ctx);
+      await waitOnExecutionContext(ctx);
     },
     async admin(method: string, path: string, body: unknown) {
       const { response, settled } = await fetch(path, { method, headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });

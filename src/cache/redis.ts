@@ -33,6 +33,9 @@ export type StoredValues = Map<string, string>;
 export class RedisRecords {
   readonly #read;
   readonly #write;
+  /** Set by a failure, cleared by the first success after it (see `takeRecovery`). */
+  #failed = false;
+  #recovered = false;
 
   constructor(
     client: RedisClient,
@@ -60,8 +63,10 @@ export class RedisRecords {
         const value = reply[i + 1];
         if (typeof value === 'string') values.set(String(reply[i]), value);
       }
+      this.#succeeded();
       return values;
     } catch (error) {
+      this.#failed = true;
       reportCacheFailure('redis', 'read', error);
       return undefined;
     }
@@ -75,10 +80,24 @@ export class RedisRecords {
         entries.map((entry) => entry.key),
         [String(this.ttlSeconds), ...entries.map((entry) => entry.value)],
       );
+      this.#succeeded();
       return true;
     } catch (error) {
+      this.#failed = true;
       reportCacheFailure('redis', 'write', error);
       return false;
     }
+  }
+
+  #succeeded() {
+    if (this.#failed) this.#recovered = true;
+    this.#failed = false;
+  }
+
+  /** True once after Redis answered again following a failure: writes made meanwhile may wait in the outbox. */
+  takeRecovery(): boolean {
+    const recovered = this.#recovered;
+    this.#recovered = false;
+    return recovered;
   }
 }

@@ -2,20 +2,19 @@
  * @module Applying committed writes to the caches. A write's own statement records outbox rows;
  * right after the commit its records are written through (L1 of this isolate, then Redis with a
  * compare-and-set) and the rows settled. Rows that stay (Redis down, isolate gone) are applied
- * again by `drainOutbox`: on a Cron Trigger every minute, and after later writes.
+ * again by `drainOutbox`: on a Cron Trigger every minute, after later writes, and as soon as an
+ * isolate that saw Redis fail sees it answer again.
  */
 import type { Database } from '../db/client.ts';
 import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.ts';
 import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
 import { readQuery } from './query.ts';
-import type { DataScope } from './scope.ts';
+import { type DataScope, newDataScope } from './scope.ts';
 import { type Found, keepInL1, writeToRedis } from './tiers.ts';
 
 /** What a write reports about the caches: `pending` = committed, and waiting in the outbox for Redis. */
 export type CacheUpdate = { redis: 'done' | 'pending' | 'off' };
 
-/** Rows younger than this belong to a writer that may still be applying them. */
-const OUTBOX_GRACE_SECONDS = 10;
 /** A writing isolate drains others' leftovers at most this often (one statement when there are none). */
 const DRAIN_AFTER_WRITE_EVERY_MS = 30_000;
 const DRAIN_BATCH = 500;
@@ -23,6 +22,9 @@ const DRAIN_BATCH = 500;
 const entryOf = (found: Found): OutboxEntry => ({ kind: found.kind, id: found.record.id, version: found.record.version });
 
 const settle = (scope: DataScope, entries: OutboxEntry[]) => readQuery(scope, (db) => settleOutbox(db, entries), scope.deps.db);
+
+/** Work after the answer gets its own scope: its statements are not the request's (Server-Timing). */
+const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUntil);
 
 let lastDrainAfterWrite = 0;
 
@@ -34,12 +36,17 @@ export async function applyWrite(scope: DataScope, changed: readonly Found[]): P
   keepInL1(scope, changed, Date.now());
   const redis = await writeToRedis(scope, changed);
   if (redis === 'failed') return { redis: 'pending' };
-  scope.waitUntil(settle(scope, changed.map(entryOf)).catch(() => undefined));
+  scope.waitUntil(settle(background(scope), changed.map(entryOf)).catch(() => undefined));
   if (tiers.redis && Date.now() - lastDrainAfterWrite > DRAIN_AFTER_WRITE_EVERY_MS) {
     lastDrainAfterWrite = Date.now();
-    scope.waitUntil(drainOutbox(scope).catch(() => undefined));
+    scope.waitUntil(drainOutbox(background(scope)).catch(() => undefined));
   }
   return { redis };
+}
+
+/** After Redis failed in this isolate and then answered again: apply what writes left behind meanwhile. */
+export function drainIfRedisRecovered(scope: DataScope): void {
+  if (scope.deps.tiers.redis?.takeRecovery()) scope.waitUntil(drainOutbox(background(scope)).catch(() => undefined));
 }
 
 /** The current records behind `pending`, from the primary: at most three statements. */
@@ -60,7 +67,7 @@ async function loadCurrent(scope: DataScope, pending: readonly OutboxEntry[]): P
  * writes them to Redis (compare-and-set), and settles the rows. Rows stay while Redis fails.
  */
 export async function drainOutbox(scope: DataScope): Promise<{ applied: number; pending: number }> {
-  const pending = await readQuery(scope, (db) => loadPendingOutbox(db, OUTBOX_GRACE_SECONDS, DRAIN_BATCH), scope.deps.db);
+  const pending = await readQuery(scope, (db) => loadPendingOutbox(db, scope.deps.config.cache.outboxRetryAfterSeconds, DRAIN_BATCH), scope.deps.db);
   if (!pending.length) return { applied: 0, pending: 0 };
   if (scope.deps.tiers.redis) {
     const current = await loadCurrent(scope, pending);

@@ -14,6 +14,7 @@ import type { RecordOf } from '../cache/codec.ts';
 import { recordKey } from '../cache/keys.ts';
 import type { Database } from '../db/client.ts';
 import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
+import { drainIfRedisRecovered } from './outbox.ts';
 import { readQuery } from './query.ts';
 import type { DataScope } from './scope.ts';
 import { type Found, keepInL1, readFromRedis, writeToRedis } from './tiers.ts';
@@ -53,6 +54,7 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     ids.map((id) => recordKey('assertion', id)),
     held,
   );
+  drainIfRedisRecovered(scope);
   const cached = <K extends keyof RecordOf>(kind: K, id: string): RecordOf[K] | undefined =>
     (fromRedis?.get(recordKey(kind, id))?.record as RecordOf[K] | undefined) ?? lookupL1(scope, kind, id)?.value;
 
@@ -110,6 +112,7 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
   const since = Date.now();
   const key = recordKey(kind, id);
   const fromRedis = await readFromRedis(scope, [key]);
+  drainIfRedisRecovered(scope);
   const hit = fromRedis?.get(key);
   if (hit) {
     scope.cache.served.add('redis');

@@ -34,12 +34,16 @@ export function keepInL1(scope: DataScope, records: Iterable<Found>, since: numb
   for (const found of records) tiers.l1.set(keyOf(found), found.record, found.record.version, ttlMs, encodeRecord(found.kind, found.record).length);
 }
 
-/** One compare-and-set round trip to Redis for `records`; 'off' without Redis. */
+/** One metered compare-and-set round trip to Redis for `records`; 'off' without Redis. */
 export async function writeToRedis(scope: DataScope, records: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
   const { redis } = scope.deps.tiers;
   if (!redis) return 'off';
   const entries = records.map((found) => ({ key: keyOf(found), value: encodeRecord(found.kind, found.record as AnyRecord) }));
-  return (await redis.write(entries)) ? 'done' : 'failed';
+  const started = performance.now();
+  const written = await redis.write(entries);
+  scope.cache.redisRequests++;
+  scope.cache.redisMilliseconds += performance.now() - started;
+  return written ? 'done' : 'failed';
 }
 
 /** One metered Redis read; undefined when Redis is off or failed. */
