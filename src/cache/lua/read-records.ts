@@ -15,7 +15,8 @@ local out = redis.call('MGET', unpack(KEYS))
 local follow = {}
 for i = 1, #KEYS do
   local value = out[i]
-  if value then
+  -- type(): the embedded stand-in (fengari) hands nil replies over as a JS null, which Lua counts as true.
+  if type(value) == 'string' then
     local badge, issuer = string.match(value, '^%d+|([^|]+)|([^|]+)|')
     if badge then
       for _, key in ipairs({ ARGV[1] .. badge, ARGV[2] .. issuer }) do

@@ -11,7 +11,7 @@ for i = 1, #KEYS do
   local value = ARGV[i + 1]
   local version = tonumber(string.match(value, '^(%d+)|'))
   local current = redis.call('GET', KEYS[i])
-  local currentVersion = current and tonumber(string.match(current, '^(%d+)|'))
+  local currentVersion = type(current) == 'string' and tonumber(string.match(current, '^(%d+)|'))
   if version and (not currentVersion or currentVersion < version) then
     redis.call('SET', KEYS[i], value, 'EX', ttl)
     stored = stored + 1
