@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { applyMigrations } from './migrate.ts';
-import { seedDemoData } from './seed.ts';
+import { DEMO_RECORD_KEYS, seedDemoData } from './seed.ts';
 import { startLocalStack, stackOptionsFromEnv } from './stack.ts';
 
 const port = Number(process.env.PORT ?? 8787);
@@ -19,6 +19,7 @@ const stack = await startLocalStack({
 console.log(`[dev] ${stack.describe()}`);
 await applyMigrations(stack.postgres.url);
 await seedDemoData(stack.postgres.url);
+await stack.redis.call(['DEL', ...DEMO_RECORD_KEYS]);
 console.log('[dev] migrations applied, demo data seeded');
 
 const vars: Record<string, string> = {

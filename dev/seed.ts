@@ -5,6 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_DATABASE_URL, withPgClient } from './backends.ts';
 
 export const DEMO_RECIPIENT = 'alice@example.org';
+
+/** The demo records' cache keys: the seed rewrites the rows, so whatever Redis held of them must go. */
+export const DEMO_RECORD_KEYS = ['v2:i:demo-issuer', 'v2:b:demo-badge', 'v2:a:demo-valid', 'v2:a:demo-expired', 'v2:a:demo-revoked'];
 const SALT = 'demo-salt-7f3a';
 const identity = `sha256$${createHash('sha256').update(DEMO_RECIPIENT + SALT).digest('hex')}`;
 const image = readFileSync(new URL('./seed/demo-badge.svg', import.meta.url));
@@ -15,13 +18,13 @@ export async function seedDemoData(databaseUrl: string) {
       await client.query('BEGIN');
       await client.query(
         `INSERT INTO issuers (id, name, url, email, description) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, email = excluded.email, description = excluded.description, updated_at = now()`,
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, email = excluded.email, description = excluded.description, updated_at = now(), version = issuers.version + 1`,
         ['demo-issuer', 'Demo Academy', 'https://academy.example.org', 'badges@academy.example.org', 'A demo issuer for local development.'],
       );
       await client.query(
         `INSERT INTO badge_classes (id, issuer_id, name, description, criteria_narrative, image_bytes, image_type, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, criteria_narrative = excluded.criteria_narrative,
-           image_bytes = excluded.image_bytes, image_type = excluded.image_type, tags = excluded.tags, updated_at = now()`,
+           image_bytes = excluded.image_bytes, image_type = excluded.image_type, tags = excluded.tags, updated_at = now(), version = badge_classes.version + 1`,
         ['demo-badge', 'demo-issuer', 'Demo Badge', 'Awarded for completing the demo course.', 'Complete every module of the demo course and pass the final quiz.', image, 'image/svg+xml', ['demo']],
       );
       const assertions: Array<[string, string, string | null, string | null]> = [
@@ -34,7 +37,7 @@ export async function seedDemoData(databaseUrl: string) {
           `INSERT INTO assertions (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, revoked_at, revocation_reason)
            VALUES ($1, 'demo-badge', 'demo-issuer', 'email', true, $2, $3, $4, $5, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END, $6)
            ON CONFLICT (id) DO UPDATE SET recipient_identity = excluded.recipient_identity, recipient_salt = excluded.recipient_salt, issued_on = excluded.issued_on,
-             expires = excluded.expires, revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason, updated_at = now()`,
+             expires = excluded.expires, revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason, updated_at = now(), version = assertions.version + 1`,
           [id, identity, SALT, issuedOn, expires, revocationReason],
         );
       }
