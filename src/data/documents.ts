@@ -24,10 +24,12 @@ export function getBadgeImage(scope: DataScope, badgeClassId: string) {
   return readQuery(scope, (db) => loadBadgeImage(db, badgeClassId));
 }
 
+/** On the primary: the answer carries revocation status, which no Redis read fences here (a replica may lag a revoke). */
 export function getAssertionImage(scope: DataScope, assertionId: string) {
-  return readQuery(scope, (db) => loadAssertionImage(db, assertionId));
+  return readQuery(scope, (db) => loadAssertionImage(db, assertionId), scope.deps.db);
 }
 
+/** On the primary too: a revocation list read from a lagging replica would miss the latest revokes. */
 export function getRevocationPage(scope: DataScope, issuerId: string, after: string, limit: number): Promise<RevocationPage> {
-  return readQuery(scope, (db) => loadRevocationPage(db, issuerId, after, limit));
+  return readQuery(scope, (db) => loadRevocationPage(db, issuerId, after, limit), scope.deps.db);
 }
