@@ -9,7 +9,7 @@ import type { Database } from '../db/client.ts';
 import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.ts';
 import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
 import { readQuery } from './query.ts';
-import { type DataScope, newDataScope } from './scope.ts';
+import { type DataScope, inBackground, newDataScope } from './scope.ts';
 import { type Found, keepInL1, writeToRedis } from './tiers.ts';
 
 /** What a write reports about the caches: `pending` = committed, and waiting in the outbox for Redis. */
@@ -36,17 +36,17 @@ export async function applyWrite(scope: DataScope, changed: readonly Found[]): P
   keepInL1(scope, changed, Date.now());
   const redis = await writeToRedis(scope, changed);
   if (redis === 'failed') return { redis: 'pending' };
-  scope.waitUntil(settle(background(scope), changed.map(entryOf)).catch(() => undefined));
+  inBackground(scope, 'outbox settle', settle(background(scope), changed.map(entryOf)));
   if (tiers.redis && Date.now() - lastDrainAfterWrite > DRAIN_AFTER_WRITE_EVERY_MS) {
     lastDrainAfterWrite = Date.now();
-    scope.waitUntil(drainOutbox(background(scope)).catch(() => undefined));
+    inBackground(scope, 'outbox drain', drainOutbox(background(scope)));
   }
   return { redis };
 }
 
 /** After Redis failed in this isolate and then answered again: apply what writes left behind meanwhile. */
 export function drainIfRedisRecovered(scope: DataScope): void {
-  if (scope.deps.tiers.redis?.takeRecovery()) scope.waitUntil(drainOutbox(background(scope)).catch(() => undefined));
+  if (scope.deps.tiers.redis?.takeRecovery()) inBackground(scope, 'outbox drain', drainOutbox(background(scope)));
 }
 
 /** The current records behind `pending`, from the primary: at most three statements. */

@@ -16,7 +16,7 @@ import type { Database } from '../db/client.ts';
 import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
 import { drainIfRedisRecovered } from './outbox.ts';
 import { readQuery } from './query.ts';
-import type { DataScope } from './scope.ts';
+import { type DataScope, inBackground } from './scope.ts';
 import { type Found, keepInL1, readFromRedis, writeToRedis } from './tiers.ts';
 
 /** At most this many held definitions are named to Redis (so it does not send them back). */
@@ -96,7 +96,7 @@ export async function readAssertionBundles(scope: DataScope, ids: readonly strin
   if (found.size) scope.cache.served.add('l1');
   const { inFlight } = scope.deps;
   // A hot record is reloaded before it expires, so its readers never wait on the next tier.
-  if (due.length) scope.waitUntil(inFlight.run(`bundles:${due.join(',')}`, () => loadBundles(scope, due)).catch(() => undefined));
+  if (due.length) inBackground(scope, 'L1 refresh', inFlight.run(`bundles:${due.join(',')}`, () => loadBundles(scope, due)));
   if (!missing.length) return found;
   const loaded = await inFlight.run(`bundles:${missing.join(',')}`, () => loadBundles(scope, missing));
   for (const [id, bundle] of loaded) found.set(id, bundle);
@@ -135,6 +135,6 @@ export async function readDefinition<K extends Definition>(scope: DataScope, kin
   const load = () => scope.deps.inFlight.run(`${kind}:${id}`, () => loadDefinition(scope, kind, id));
   if (!hit) return load();
   scope.cache.served.add('l1');
-  if (hit.refresh) scope.waitUntil(load().catch(() => undefined));
+  if (hit.refresh) inBackground(scope, 'L1 refresh', load());
   return hit.value;
 }

@@ -25,3 +25,8 @@ export type DataScope = {
 export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });
 
 export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil']): DataScope => ({ deps, meter: newQueryMeter(), cache: newCacheTrace(), waitUntil });
+
+/** Runs `work` after the answer; a failure is reported (nobody waits for it), never thrown. */
+export function inBackground(scope: DataScope, what: string, work: Promise<unknown>): void {
+  scope.waitUntil(work.catch((error: unknown) => console.warn(`background ${what} failed: ${error instanceof Error ? error.message : String(error)}`)));
+}
