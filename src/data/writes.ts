@@ -4,12 +4,15 @@
  * the Redis write, and says whether Redis took it.
  */
 import { metered } from '../db/meter.ts';
-import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
-import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
+import type { RecordOf } from '../cache/codec.ts';
+import type { Database } from '../db/client.ts';
+import type { AssertionRecord } from '../db/queries.ts';
+import type { NewBadgeClass, NewIssuer, RecordKind } from '../db/schema.ts';
 import * as writes from '../db/writes.ts';
 import { Problem } from '../problem.ts';
 import { applyWrite, type CacheUpdate } from './outbox.ts';
 import type { DataScope } from './scope.ts';
+import type { Found } from './tiers.ts';
 import { asOutage, sqlState } from './unavailable.ts';
 
 /** Constraint violations are the caller's mistake (4xx); outages are 503. */
@@ -32,25 +35,20 @@ const found = <T>(rows: T[], what: string): T => {
 
 export type WriteResult<T> = T & { cache: CacheUpdate };
 
-export async function createIssuer(scope: DataScope, values: NewIssuer): Promise<WriteResult<IssuerRecord>> {
-  const record = found(await write(scope, (db) => writes.insertIssuer(db, values)), 'issuer');
-  return { ...record, cache: await applyWrite(scope, [{ kind: 'issuer', record }]) };
+/** One statement that changes one record, then that record written through. */
+async function writeRecord<K extends RecordKind>(scope: DataScope, kind: K, what: string, run: (db: Database) => Promise<Array<RecordOf[K]>>): Promise<WriteResult<RecordOf[K]>> {
+  const record = found(await write(scope, run), what);
+  return { ...record, cache: await applyWrite(scope, [{ kind, record } as Found]) };
 }
 
-export async function editIssuer(scope: DataScope, id: string, patch: Partial<NewIssuer>): Promise<WriteResult<IssuerRecord>> {
-  const record = found(await write(scope, (db) => writes.updateIssuer(db, id, patch)), 'issuer');
-  return { ...record, cache: await applyWrite(scope, [{ kind: 'issuer', record }]) };
-}
+export const createIssuer = (scope: DataScope, values: NewIssuer) => writeRecord(scope, 'issuer', 'issuer', (db) => writes.insertIssuer(db, values));
 
-export async function createBadgeClass(scope: DataScope, values: NewBadgeClass): Promise<WriteResult<BadgeClassRecord>> {
-  const record = found(await write(scope, (db) => writes.insertBadgeClass(db, values)), 'badge class');
-  return { ...record, cache: await applyWrite(scope, [{ kind: 'badge', record }]) };
-}
+export const editIssuer = (scope: DataScope, id: string, patch: Partial<NewIssuer>) => writeRecord(scope, 'issuer', 'issuer', (db) => writes.updateIssuer(db, id, patch));
 
-export async function editBadgeClass(scope: DataScope, id: string, patch: Partial<NewBadgeClass>): Promise<WriteResult<BadgeClassRecord>> {
-  const record = found(await write(scope, (db) => writes.updateBadgeClass(db, id, patch)), 'badge class');
-  return { ...record, cache: await applyWrite(scope, [{ kind: 'badge', record }]) };
-}
+export const createBadgeClass = (scope: DataScope, values: NewBadgeClass) => writeRecord(scope, 'badge', 'badge class', (db) => writes.insertBadgeClass(db, values));
+
+export const editBadgeClass = (scope: DataScope, id: string, patch: Partial<NewBadgeClass>) =>
+  writeRecord(scope, 'badge', 'badge class', (db) => writes.updateBadgeClass(db, id, patch));
 
 /** Issues every award of one badge class in one statement and writes them all through in one Redis call. */
 export async function issueAssertions(scope: DataScope, badgeClassId: string, awards: readonly writes.NewAward[]): Promise<{ issued: AssertionRecord[]; cache: CacheUpdate }> {
@@ -59,7 +57,4 @@ export async function issueAssertions(scope: DataScope, badgeClassId: string, aw
   return { issued, cache: await applyWrite(scope, issued.map((record) => ({ kind: 'assertion', record }))) };
 }
 
-export async function revokeAssertion(scope: DataScope, id: string, reason: string): Promise<WriteResult<AssertionRecord>> {
-  const record = found(await write(scope, (db) => writes.revokeAssertion(db, id, reason)), 'assertion');
-  return { ...record, cache: await applyWrite(scope, [{ kind: 'assertion', record }]) };
-}
+export const revokeAssertion = (scope: DataScope, id: string, reason: string) => writeRecord(scope, 'assertion', 'assertion', (db) => writes.revokeAssertion(db, id, reason));
