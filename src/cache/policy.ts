@@ -31,11 +31,18 @@ export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
   }
 }
 
-/** The downstream caching headers for a response of `kind`. */
-export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl']): Record<string, string> {
+/**
+ * The downstream caching headers for a response of `kind`. With `changesAt` (an assertion's
+ * `expires`, still ahead), no cache may keep it past that instant: fresh, stale-while-revalidate
+ * and stale-if-error all end by then, so an expiry is never hidden by a cached "valid".
+ */
+export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?: Date | null, now = Date.now()): Record<string, string> {
   if (kind === 'private') return { 'cache-control': 'private, no-store' };
-  const { freshSeconds, staleSeconds } = freshness(kind, ttl);
-  const staleIfError = kind === 'assertion' ? ttl.assertionSeconds : staleSeconds;
+  const base = freshness(kind, ttl);
+  const left = changesAt && changesAt.getTime() > now ? Math.floor((changesAt.getTime() - now) / 1000) : Number.POSITIVE_INFINITY;
+  const freshSeconds = Math.min(base.freshSeconds, left);
+  const staleSeconds = Math.min(base.staleSeconds, left - freshSeconds);
+  const staleIfError = Math.min(kind === 'assertion' ? ttl.assertionSeconds : base.staleSeconds, left - freshSeconds);
   const directives = [`max-age=${freshSeconds}`, staleSeconds && `stale-while-revalidate=${staleSeconds}`, staleIfError && `stale-if-error=${staleIfError}`].filter(Boolean).join(', ');
   return {
     'cache-control': `public, ${directives}`,
@@ -48,5 +55,20 @@ export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl']): Record<str
 export const cacheTags = {
   issuer: (id: string) => `issuer:${id}`,
   badge: (id: string) => `badge:${id}`,
+  /** Every record an answer about an assertion embeds. */
+  bundle: (bundle: { assertion: { id: string; badgeClassId: string; issuerId: string } }) =>
+    [cacheTags.assertion(bundle.assertion.id), cacheTags.badge(bundle.assertion.badgeClassId), cacheTags.issuer(bundle.assertion.issuerId)].join(','),
   assertion: (id: string) => `assertion:${id}`,
+  /** An issuer's revocation list, which every revoke of its assertions changes. */
+  revocations: (issuerId: string) => `revocations:${issuerId}`,
 };
+
+/**
+ * A weak ETag from the versions of the records an answer is built from (and what else shapes
+ * it: the variant, the status): the same while the data is the same, whenever it is rendered.
+ */
+export const versionEtag = (...parts: Array<string | number>) => `W/"${parts.join('.')}"`;
+
+/** The ETag of an answer built from an assertion bundle. */
+export const bundleEtag = (bundle: { assertion: { id: string; version: number }; badge: { version: number }; issuer: { version: number } }, ...shape: string[]) =>
+  versionEtag(bundle.assertion.id, bundle.assertion.version, bundle.badge.version, bundle.issuer.version, ...shape);

@@ -67,7 +67,7 @@ function prepareAll(db: Database) {
     issuers: db.select(issuerColumns).from(issuers).where(sql`${issuers.id} = any(${sql.placeholder('ids')}::text[])`).prepare('issuers'),
     badgeClasses: db.select(badgeClassColumns).from(badgeClasses).where(sql`${badgeClasses.id} = any(${sql.placeholder('ids')}::text[])`).prepare('badge_classes'),
     badgeImage: db
-      .select({ bytes: badgeClasses.imageBytes, type: badgeClasses.imageType, url: badgeClasses.imageUrl })
+      .select({ bytes: badgeClasses.imageBytes, type: badgeClasses.imageType, url: badgeClasses.imageUrl, version: badgeClasses.version })
       .from(badgeClasses)
       .where(eq(badgeClasses.id, sql.placeholder('id')))
       .prepare('badge_image'),
@@ -75,6 +75,11 @@ function prepareAll(db: Database) {
     assertionImage: db
       .select({
         revokedAt: assertions.revokedAt,
+        version: assertions.version,
+        badgeClassId: assertions.badgeClassId,
+        issuerId: assertions.issuerId,
+        expires: assertions.expires,
+        badgeVersion: badgeClasses.version,
         bytes: badgeClasses.imageBytes,
         type: badgeClasses.imageType,
         url: badgeClasses.imageUrl,

@@ -11,12 +11,25 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
   return response;
 }
 
-/** `render()`'s response with the headers of `kind`; a thrown 404 becomes a short-lived cacheable 404. */
-export async function withCachePolicy(kind: Exclude<ResourceKind, 'not_found' | 'private'>, ttl: Config['ttl'], render: () => Promise<Response>): Promise<Response> {
+/** What a render tells the policy besides its response. */
+export type Rendered = { response: Response; /** When the answer changes by itself (an assertion's `expires`). */ changesAt?: Date | null };
+
+/**
+ * `render()`'s response with the headers of `kind`; a thrown 404 becomes a short-lived cacheable
+ * 404 tagged with `notFoundTag`, so creating that record can purge it.
+ */
+export async function withCachePolicy(
+  kind: Exclude<ResourceKind, 'not_found' | 'private'>,
+  ttl: Config['ttl'],
+  notFoundTag: string,
+  render: () => Promise<Response | Rendered>,
+): Promise<Response> {
   try {
-    return withHeaders(await render(), cacheHeaders(kind, ttl));
+    const rendered = await render();
+    const { response, changesAt } = rendered instanceof Response ? { response: rendered, changesAt: null } : rendered;
+    return withHeaders(response, cacheHeaders(kind, ttl, changesAt));
   } catch (error) {
     if (!(error instanceof Problem) || error.status !== 404) throw error;
-    return withHeaders(problemResponse(404, error.code, error.detail), cacheHeaders('not_found', ttl));
+    return withHeaders(problemResponse(404, error.code, error.detail), { ...cacheHeaders('not_found', ttl), 'cache-tag': notFoundTag });
   }
 }

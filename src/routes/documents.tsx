@@ -1,7 +1,7 @@
 /** @module GET the hosted Open Badges 2.0 documents: issuers, badge classes, assertions, revocation lists. */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { cacheHeaders, cacheTags } from '../cache/policy.ts';
+import { bundleEtag, cacheHeaders, cacheTags, versionEtag } from '../cache/policy.ts';
 import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/documents.ts';
 import { assertionDocument, badgeClassDocument, issuerDocument, revokedAssertionDocument } from '../openbadges/documents.ts';
 import { REVOCATION_PAGE_SIZE, revocationListStream } from '../openbadges/revocation-list.ts';
@@ -14,8 +14,10 @@ import { verifyBundle } from '../verify/verify.ts';
 import { jsonLdResponse, negotiateDocument } from './json-ld.ts';
 import { publicIdParam } from './params.ts';
 
-const tagged = (response: Response, ...tags: string[]) => {
-  response.headers.set('cache-tag', tags.join(','));
+/** Tags the response with every record it embeds, and an ETag from their versions. */
+const tagged = (response: Response, tags: string, etag: string) => {
+  response.headers.set('cache-tag', tags);
+  response.headers.set('etag', etag);
   return response;
 };
 
@@ -23,39 +25,40 @@ export const documents = new Hono<AppEnv>()
   .get('/issuers/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
     const type = negotiateDocument(c);
-    return withCachePolicy('definition', c.var.deps.config.ttl, async () => {
+    return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.issuer(id), async () => {
       const issuer = await getIssuer(c.var.scope, id);
       if (!issuer) throw notFound('issuer');
       const response = type === 'text/html' ? await htmlResponse(<IssuerPage issuer={issuer} urls={c.var.urls} />) : jsonLdResponse(issuerDocument(issuer, c.var.urls), type);
-      return tagged(response, cacheTags.issuer(id));
+      return tagged(response, cacheTags.issuer(id), versionEtag('issuer', id, issuer.version, type));
     });
   })
   .get('/badges/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
     const type = negotiateDocument(c);
-    return withCachePolicy('definition', c.var.deps.config.ttl, async () => {
+    return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.badge(id), async () => {
       const badge = await getBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
       const response = type === 'text/html' ? await htmlResponse(<BadgePage badge={badge} urls={c.var.urls} />) : jsonLdResponse(badgeClassDocument(badge, c.var.urls), type);
-      return tagged(response, cacheTags.badge(id), cacheTags.issuer(badge.issuerId));
+      return tagged(response, `${cacheTags.badge(id)},${cacheTags.issuer(badge.issuerId)}`, versionEtag('badge', id, badge.version, type));
     });
   })
   .get('/assertions/:id', publicIdParam, (c) => {
     const id = c.req.param('id');
     const type = negotiateDocument(c);
-    return withCachePolicy('assertion', c.var.deps.config.ttl, async () => {
+    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
       const bundle = await getAssertionBundle(c.var.scope, id);
       if (!bundle) throw notFound('assertion');
       const { assertion } = bundle;
       // OB 2.0: a revoked hosted assertion answers 410 Gone, as JSON-LD (a minimal revoked document) and as a page.
       const status = assertion.revokedAt ? 410 : 200;
+      const report = await verifyBundle(bundle, { id }, c.var.urls, new Date());
       const response =
         type === 'text/html'
-          ? await htmlResponse(<AssertionPage bundle={bundle} report={await verifyBundle(bundle, { id }, c.var.urls, new Date())} urls={c.var.urls} />, status)
+          ? await htmlResponse(<AssertionPage bundle={bundle} report={report} urls={c.var.urls} />, status)
           : assertion.revokedAt
             ? jsonLdResponse(revokedAssertionDocument(assertion, c.var.urls), type, 410)
             : jsonLdResponse(assertionDocument(assertion, c.var.urls), type);
-      return tagged(response, cacheTags.assertion(id), cacheTags.badge(assertion.badgeClassId), cacheTags.issuer(assertion.issuerId));
+      return { response: tagged(response, cacheTags.bundle(bundle), bundleEtag(bundle, type, report.status)), changesAt: assertion.expires };
     });
   })
   // Streamed page by page, so it skips the edge tier (which would buffer it) and keeps the short policy.
@@ -68,7 +71,7 @@ export const documents = new Hono<AppEnv>()
     return c.body(stream, 200, {
       'content-type': 'application/ld+json; charset=utf-8',
       vary: 'Accept',
-      'cache-tag': cacheTags.issuer(issuerId),
+      'cache-tag': `${cacheTags.revocations(issuerId)},${cacheTags.issuer(issuerId)}`,
       ...cacheHeaders('assertion', c.var.deps.config.ttl),
     });
   });

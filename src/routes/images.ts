@@ -1,7 +1,7 @@
 /** @module GET badge images, plain and baked with an assertion URL. */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { cacheTags } from '../cache/policy.ts';
+import { cacheTags, versionEtag } from '../cache/policy.ts';
 import { getAssertionImage, getBadgeImage } from '../data/documents.ts';
 import type { BadgeImage } from '../db/queries.ts';
 import { bakeAssertionUrl, imageKind } from '../openbadges/baking/index.ts';
@@ -22,24 +22,26 @@ const imageHeaders = (type: string, tags: string[]) => ({ 'content-type': type, 
 export const images = new Hono<AppEnv>()
   .get('/badges/:id/image', publicIdParam, (c) => {
     const id = c.req.param('id');
-    return withCachePolicy('image', c.var.deps.config.ttl, async () => {
+    return withCachePolicy('image', c.var.deps.config.ttl, cacheTags.badge(id), async () => {
       const image = await getBadgeImage(c.var.scope, id);
       if (!image) throw notFound('badge class');
       if (!image.bytes && image.url) return c.redirect(image.url, 302);
       const { bytes, type } = storedImage(image);
-      return new Response(bytes, { headers: imageHeaders(type, [cacheTags.badge(id)]) });
+      return new Response(bytes, { headers: { ...imageHeaders(type, [cacheTags.badge(id)]), etag: versionEtag('image', id, image.version) } });
     });
   })
   .get('/assertions/:id/image', publicIdParam, (c) => {
     const id = c.req.param('id');
-    return withCachePolicy('assertion', c.var.deps.config.ttl, async () => {
+    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
       const image = await getAssertionImage(c.var.scope, id);
       if (!image) throw notFound('assertion');
       if (image.revokedAt) throw new Problem(410, 'revoked', 'This assertion was revoked; its baked image is no longer served.');
       const baked = bakeAssertionUrl(storedImage(image).bytes, c.var.urls.assertion(id));
       const extension = baked.type === 'image/png' ? 'png' : 'svg';
-      return new Response(baked.bytes, {
-        headers: { ...imageHeaders(baked.type, [cacheTags.assertion(id)]), 'content-disposition': `inline; filename="badge-${id}.${extension}"` },
+      const tags = [cacheTags.assertion(id), cacheTags.badge(image.badgeClassId), cacheTags.issuer(image.issuerId)];
+      const response = new Response(baked.bytes, {
+        headers: { ...imageHeaders(baked.type, tags), etag: versionEtag('baked', id, image.version, image.badgeVersion), 'content-disposition': `inline; filename="badge-${id}.${extension}"` },
       });
+      return { response, changesAt: image.expires };
     });
   });

@@ -2,12 +2,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app-env.ts';
-import { cacheTags } from '../cache/policy.ts';
+import { bundleEtag, cacheTags } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
 import { notFound, Problem } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
 import { MAX_UPLOAD_BYTES, batchBody, invalidBody, readVerifyRequest } from '../verify/input.ts';
-import { verifyAssertions } from '../verify/service.ts';
+import { verifyAssertions, verifyHosted } from '../verify/service.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { publicIdParam } from './params.ts';
 
@@ -21,10 +21,13 @@ const uploadLimit = bodyLimit({
 export const verification = new Hono<AppEnv>()
   .get('/assertions/:id/verify', publicIdParam, (c) => {
     const id = c.req.param('id');
-    return withCachePolicy('assertion', c.var.deps.config.ttl, async () => {
-      const [report] = await verifyAssertions(c.var.scope, [{ id }]);
-      if (report!.status === 'not_found') throw notFound('assertion');
-      return Response.json(report, { headers: { 'cache-tag': cacheTags.assertion(id) } });
+    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+      const verified = await verifyHosted(c.var.scope, id);
+      if (!verified) throw notFound('assertion');
+      const { bundle, report } = verified;
+      // The ETag ignores verifiedAt: the same records and outcome are the same answer.
+      const response = Response.json(report, { headers: { 'cache-tag': cacheTags.bundle(bundle), etag: bundleEtag(bundle, report.status) } });
+      return { response, changesAt: bundle.assertion.expires };
     });
   })
   .post('/verify', verifyRateLimit, uploadLimit, async (c) => {

@@ -1,5 +1,6 @@
 /** @module Verification of one or many assertions: one data-access call, then the checks. */
-import { getAssertionBundles } from '../data/documents.ts';
+import { getAssertionBundle, getAssertionBundles } from '../data/documents.ts';
+import type { AssertionBundle } from '../db/queries.ts';
 import type { DataScope } from '../data/scope.ts';
 import { publicUrls } from '../openbadges/urls.ts';
 import type { VerificationReport } from './report.ts';
@@ -19,4 +20,11 @@ export async function verifyAssertions(scope: DataScope, requests: readonly Veri
       return bundle ? verifyBundle(bundle, request, urls, now) : notFoundReport(now);
     }),
   );
+}
+
+/** One hosted assertion by id, with the records its report was built from; undefined when there is none. */
+export async function verifyHosted(scope: DataScope, id: string): Promise<{ bundle: AssertionBundle; report: VerificationReport } | undefined> {
+  const bundle = await getAssertionBundle(scope, id);
+  if (!bundle) return undefined;
+  return { bundle, report: await verifyBundle(bundle, { id }, publicUrls(scope.deps.config.publicBaseUrl), new Date()) };
 }

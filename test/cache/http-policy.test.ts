@@ -51,10 +51,10 @@ describe('caching headers', () => {
     }
   });
 
-  it('answers 304 to a matching If-None-Match, with a strong ETag, and varies on Accept', async () => {
+  it('answers 304 to a matching If-None-Match, with an ETag from record versions, and varies on Accept', async () => {
     const first = await w.get(`/badges/${fixture.badgeId}`);
     const tag = first.headers.get('etag');
-    expect(tag).toMatch(/^"[0-9a-f]+"$/);
+    expect(tag).toBe(`W/"badge.${fixture.badgeId}.1.application/ld+json"`);
     expect(first.headers.get('vary')).toBe('Accept');
     const again = await w.get(`/badges/${fixture.badgeId}`, { 'if-none-match': tag! });
     expect(again.status).toBe(304);
@@ -62,5 +62,36 @@ describe('caching headers', () => {
     expect(again.headers.get('cache-control')).toContain('max-age=300');
     const changed = await w.get(`/badges/${fixture.badgeId}`, { 'if-none-match': '"0000"' });
     expect(changed.status).toBe(200);
+  });
+
+  it('keeps the ETag of a verification while its records are unchanged, and changes it with them', async () => {
+    const other = await fixture.assertion();
+    const first = await w.get(`/assertions/${other}/verify`);
+    const again = await worker().get(`/assertions/${other}/verify`); // another isolate, another render time
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect((await w.get(`/assertions/${other}/verify`, { 'if-none-match': first.headers.get('etag')! })).status).toBe(304);
+    await w.admin('POST', `/admin/assertions/${other}/revoke`, { reason: 'etag' });
+    const revoked = await w.get(`/assertions/${other}/verify`, { 'if-none-match': first.headers.get('etag')! });
+    expect(revoked.status).toBe(200);
+    expect(revoked.headers.get('etag')).not.toBe(first.headers.get('etag'));
+  });
+
+  it('tags every answer with each record it embeds, on every variant, and a 404 with the id asked for', async () => {
+    const tags = `assertion:${id},badge:${fixture.badgeId},issuer:${fixture.issuerId}`;
+    for (const [path, accept] of [[`/assertions/${id}`, 'application/ld+json'], [`/assertions/${id}`, 'text/html'], [`/assertions/${id}/verify`, '*/*'], [`/assertions/${id}/image`, '*/*']] as const) {
+      expect((await w.get(path, { accept })).headers.get('cache-tag'), `${path} ${accept}`).toBe(tags);
+    }
+    expect((await w.get(`/issuers/${fixture.issuerId}/revocations`)).headers.get('cache-tag')).toBe(`revocations:${fixture.issuerId},issuer:${fixture.issuerId}`);
+    expect((await w.get('/assertions/absent-two')).headers.get('cache-tag')).toBe('assertion:absent-two');
+  });
+
+  it('never lets a cache keep an assertion answer past its expiry', async () => {
+    const soon = await fixture.assertion({ expires: new Date(Date.now() + 20_500) });
+    for (const path of [`/assertions/${soon}`, `/assertions/${soon}/verify`, `/assertions/${soon}/image`]) {
+      const cacheControl = (await w.get(path)).headers.get('cache-control')!;
+      const seconds = (name: string) => Number(new RegExp(`${name}=(\\d+)`).exec(cacheControl)?.[1] ?? 0);
+      expect(seconds('max-age') + seconds('stale-while-revalidate'), `${path}: ${cacheControl}`).toBeLessThanOrEqual(20);
+      expect(seconds('max-age') + seconds('stale-if-error'), `${path}: ${cacheControl}`).toBeLessThanOrEqual(20);
+    }
   });
 });
