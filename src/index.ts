@@ -8,8 +8,8 @@ import type { Bindings } from './env.ts';
 /** The Cron Trigger (every minute): applies cache updates that committed writes could not apply themselves. */
 async function scheduled(_controller: ScheduledController, bindings: Bindings, ctx: ExecutionContext): Promise<void> {
   const scope = newDataScope(depsFor(bindings), (work) => ctx.waitUntil(work));
-  const { applied, pending } = await drainOutbox(scope);
-  if (applied || pending) console.log(`cache outbox: ${applied} applied, ${pending} still pending`);
+  const { applied, done } = await drainOutbox(scope);
+  if (applied || !done) console.log(`cache outbox: ${applied} applied${done ? '' : ', more waiting (Redis failing, or more than one run takes)'}`);
 }
 
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Bindings>;

@@ -10,6 +10,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './app-env.ts';
 import type { createRedis } from './cache/redis.ts';
 import type { Config } from './config.ts';
+import { timingSafeEqual } from 'hono/utils/buffer';
 import { Problem } from './problem.ts';
 
 /** Failures per address in this isolate over the last minute: the fallback while Redis cannot be asked. */
@@ -43,7 +44,13 @@ export class IsolateFailureCount {
   }
 }
 
-export type RateLimiters = { verify: Ratelimit | undefined; adminFailures: Ratelimit | undefined; adminFailuresInIsolate: IsolateFailureCount | undefined };
+export type RateLimiters = {
+  verify: Ratelimit | undefined;
+  adminFailures: Ratelimit | undefined;
+  adminFailuresInIsolate: IsolateFailureCount | undefined;
+  /** Admin token checks running now in this isolate, per address: counted as failures until known. */
+  adminChecksInFlight: Map<string, number>;
+};
 
 export function createRateLimiters(redis: ReturnType<typeof createRedis> | undefined, config: Config): RateLimiters {
   const limiter = (perMinute: number, prefix: string) =>
@@ -54,6 +61,7 @@ export function createRateLimiters(redis: ReturnType<typeof createRedis> | undef
     verify: limiter(config.rateLimits.verifyPerMinute, 'verify'),
     adminFailures: limiter(config.rateLimits.adminFailuresPerMinute, 'admin-failures'),
     adminFailuresInIsolate: config.rateLimits.adminFailuresPerMinute > 0 ? new IsolateFailureCount(config.rateLimits.adminFailuresPerMinute) : undefined,
+    adminChecksInFlight: new Map(),
   };
 }
 
@@ -78,22 +86,33 @@ export const verifyRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Before admin authentication: 429 once this address has failed too often (in Redis, or in this isolate while Redis is down). */
-export const adminFailureGate = createMiddleware<AppEnv>(async (c, next) => {
-  const { adminFailures, adminFailuresInIsolate } = c.var.deps.limits;
+/**
+ * Compares an admin bearer token for this address, unless it has failed too often (429): in
+ * Redis, or in this isolate while Redis is down. Checks still running count as failures, so
+ * concurrent guesses from one address cannot all slip through before the first is counted
+ * (within an isolate; across isolates the shared count lags by the checks in flight).
+ */
+export async function checkAdminToken(c: Context<AppEnv>, token: string, expected: string): Promise<boolean> {
+  const { adminFailures, adminFailuresInIsolate, adminChecksInFlight: inFlight } = c.var.deps.limits;
   const address = clientIp(c);
-  const shared = await adminFailures?.getRemaining(address).catch((error: Error) => {
-    console.warn(`rate limiter unavailable, counting admin failures in this isolate: ${error.message}`);
-    return undefined;
-  });
-  const state = shared ?? adminFailuresInIsolate?.remaining(address);
-  if (state && state.remaining <= 0) throw tooMany(state.reset);
-  await next();
-});
-
-/** Counts one failed admin authentication for this address, in Redis and in this isolate. */
-export async function recordAdminFailure(c: Context<AppEnv>): Promise<void> {
-  const { adminFailures, adminFailuresInIsolate } = c.var.deps.limits;
-  adminFailuresInIsolate?.record(clientIp(c));
-  await adminFailures?.limit(clientIp(c)).catch(() => undefined);
+  inFlight.set(address, (inFlight.get(address) ?? 0) + 1);
+  try {
+    const shared = await adminFailures?.getRemaining(address).catch((error: Error) => {
+      console.warn(`rate limiter unavailable, counting admin failures in this isolate: ${error.message}`);
+      return undefined;
+    });
+    const state = shared ?? adminFailuresInIsolate?.remaining(address);
+    const othersInFlight = (inFlight.get(address) ?? 1) - 1;
+    if (state && state.remaining - othersInFlight <= 0) throw tooMany(state.reset);
+    const ok = await timingSafeEqual(expected, token);
+    if (!ok) {
+      adminFailuresInIsolate?.record(address);
+      await adminFailures?.limit(address).catch(() => undefined);
+    }
+    return ok;
+  } finally {
+    const left = (inFlight.get(address) ?? 1) - 1;
+    if (left > 0) inFlight.set(address, left);
+    else inFlight.delete(address);
+  }
 }

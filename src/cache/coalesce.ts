@@ -1,16 +1,21 @@
-/** @module In-flight coalescing: concurrent misses for one key in this isolate make one call to the tiers below. */
+/**
+ * @module In-flight coalescing: concurrent misses for one key in this isolate make one call to
+ * the tiers below. A load is joined only while it is young: a request that arrives later (say,
+ * after a write elsewhere answered) must not inherit data read before it, beyond the same bound
+ * that L1 keeps.
+ */
 
 export class Coalescer {
-  readonly #inFlight = new Map<string, Promise<unknown>>();
+  readonly #inFlight = new Map<string, { promise: Promise<unknown>; startedAt: number }>();
 
-  /** Runs `load` once for all concurrent callers of `key`; later callers share its promise. */
-  run<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /** Runs `load` once for the callers of `key` that arrive within `joinWithinMs` of its start; later callers start their own. */
+  run<T>(key: string, load: () => Promise<T>, joinWithinMs: number): Promise<T> {
     const pending = this.#inFlight.get(key);
-    if (pending) return pending as Promise<T>;
+    if (pending && Date.now() - pending.startedAt <= joinWithinMs) return pending.promise as Promise<T>;
     const promise = load().finally(() => {
-      if (this.#inFlight.get(key) === promise) this.#inFlight.delete(key);
+      if (this.#inFlight.get(key)?.promise === promise) this.#inFlight.delete(key);
     });
-    this.#inFlight.set(key, promise);
+    this.#inFlight.set(key, { promise, startedAt: Date.now() });
     return promise;
   }
 

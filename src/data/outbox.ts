@@ -44,9 +44,12 @@ export async function applyWrite(scope: DataScope, changed: readonly Found[]): P
   return { redis };
 }
 
-/** After Redis failed in this isolate and then answered again: apply what writes left behind meanwhile. */
+/**
+ * After Redis failed in this isolate and then answered again: apply what writes left behind
+ * meanwhile, however young (a write still applying its own rows is harmless to repeat).
+ */
 export function drainIfRedisRecovered(scope: DataScope): void {
-  if (scope.deps.tiers.redis?.takeRecovery()) inBackground(scope, 'outbox drain', drainOutbox(background(scope)));
+  if (scope.deps.tiers.redis?.takeRecovery()) inBackground(scope, 'outbox drain', drainOutbox(background(scope), 0));
 }
 
 /** The current records behind `pending`, from the primary: at most three statements. */
@@ -62,18 +65,27 @@ async function loadCurrent(scope: DataScope, pending: readonly OutboxEntry[]): P
   ];
 }
 
+/** Batches one drain takes at most (a cron run: 10,000 records); the rest waits for the next. */
+const DRAIN_MAX_BATCHES = 20;
+
 /**
- * Applies outbox rows left by earlier writes: loads the current records from the primary,
- * writes them to Redis (compare-and-set), and settles the rows. Rows stay while Redis fails.
+ * Applies outbox rows older than `olderThanSeconds`, left by earlier writes: loads the current
+ * records from the primary, writes them to Redis (compare-and-set), and settles the rows, batch
+ * after batch. Rows stay while Redis fails. `done` is false when rows may remain.
  */
-export async function drainOutbox(scope: DataScope): Promise<{ applied: number; pending: number }> {
-  const pending = await readQuery(scope, (db) => loadPendingOutbox(db, scope.deps.config.cache.outboxRetryAfterSeconds, DRAIN_BATCH), scope.deps.db);
-  if (!pending.length) return { applied: 0, pending: 0 };
-  if (scope.deps.tiers.redis) {
-    const current = await loadCurrent(scope, pending);
-    if ((await writeToRedis(scope, current)) === 'failed') return { applied: 0, pending: pending.length };
+export async function drainOutbox(scope: DataScope, olderThanSeconds = scope.deps.config.cache.outboxRetryAfterSeconds): Promise<{ applied: number; done: boolean }> {
+  let applied = 0;
+  for (let batch = 0; batch < DRAIN_MAX_BATCHES; batch++) {
+    const pending = await readQuery(scope, (db) => loadPendingOutbox(db, olderThanSeconds, DRAIN_BATCH), scope.deps.db);
+    if (!pending.length) return { applied, done: true };
+    if (scope.deps.tiers.redis) {
+      const current = await loadCurrent(scope, pending);
+      if ((await writeToRedis(scope, current)) === 'failed') return { applied, done: false };
+    }
+    // Records deleted since are settled too: nothing is left to refresh.
+    await settle(scope, pending);
+    applied += pending.length;
+    if (pending.length < DRAIN_BATCH) return { applied, done: true };
   }
-  // Records deleted since are settled too: nothing is left to refresh.
-  await settle(scope, pending);
-  return { applied: pending.length, pending: 0 };
+  return { applied, done: false };
 }

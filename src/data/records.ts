@@ -13,11 +13,11 @@
 import type { RecordOf } from '../cache/codec.ts';
 import { recordKey } from '../cache/keys.ts';
 import type { Database } from '../db/client.ts';
-import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
+import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadDefinitionPairs, loadIssuers } from '../db/queries.ts';
 import { drainIfRedisRecovered } from './outbox.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground } from './scope.ts';
-import { type Found, keepInL1, readFromRedis, writeToRedis } from './tiers.ts';
+import { type Found, keepInL1, keyOf, readFromRedis, writeToRedis } from './tiers.ts';
 
 /** At most this many held definitions are named to Redis (so it does not send them back). */
 const MAX_HELD_NAMED = 100;
@@ -39,13 +39,19 @@ function bundleInL1(scope: DataScope, id: string): { bundle: AssertionBundle; re
 /** The database for a read below Redis: the replica only when Redis answered (see the module comment). */
 const databaseFor = (scope: DataScope, redisAnswered: boolean): Database => (redisAnswered ? scope.deps.readDb : scope.deps.db);
 
-const bundleRecords = (bundle: AssertionBundle): Found[] => [
-  { kind: 'assertion', record: bundle.assertion },
-  { kind: 'badge', record: bundle.badge },
-  { kind: 'issuer', record: bundle.issuer },
-];
+/** Loads older than the L1 lifetime are not joined: sharing one must not widen the L1 bound. */
+const joinWindow = (scope: DataScope) => scope.deps.config.cache.l1.ttlSeconds * 1000;
 
-/** Redis, then one statement for whatever Redis lacked; keeps everything in L1 and writes back to Redis. */
+/** The newer of two copies of a record (either may be absent): no tier's older copy wins. */
+const newer = <T extends { version: number }>(a: T | undefined, b: T | undefined): T | undefined => (!a ? b : !b ? a : b.version > a.version ? b : a);
+
+/**
+ * Redis, then the database for whatever no tier had: assertions Redis lacked come with their
+ * definitions in one statement (assertion ⋈ badge class ⋈ issuer); definitions missing for
+ * assertions a tier did have come from one more (badge class ⋈ issuer), so a record a cache
+ * holds is never re-read from a replica that may lag it. Every record is merged by version,
+ * kept in L1 and written back to Redis (compare-and-set).
+ */
 async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Map<string, AssertionBundle>> {
   const since = Date.now();
   const held = scope.deps.tiers.l1?.freshKeys(MAX_HELD_NAMED) ?? [];
@@ -55,28 +61,54 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     held,
   );
   drainIfRedisRecovered(scope);
-  const cached = <K extends keyof RecordOf>(kind: K, id: string): RecordOf[K] | undefined =>
-    (fromRedis?.get(recordKey(kind, id))?.record as RecordOf[K] | undefined) ?? lookupL1(scope, kind, id)?.value;
+  if (fromRedis) keepInL1(scope, fromRedis.values(), since);
+  const fromDatabase = new Map<string, Found>();
+  const known = <K extends keyof RecordOf>(kind: K, id: string): RecordOf[K] | undefined =>
+    newer(
+      newer(fromRedis?.get(recordKey(kind, id))?.record as RecordOf[K] | undefined, lookupL1(scope, kind, id)?.value),
+      fromDatabase.get(recordKey(kind, id))?.record as RecordOf[K] | undefined,
+    );
+
+  const missingAssertions = ids.filter((id) => !known('assertion', id));
+  const missingDefinitions = [
+    ...new Set(
+      ids.flatMap((id) => {
+        const assertion = known('assertion', id);
+        return assertion && (!known('badge', assertion.badgeClassId) || !known('issuer', assertion.issuerId)) ? [assertion.badgeClassId] : [];
+      }),
+    ),
+  ];
+  if (missingAssertions.length || missingDefinitions.length) {
+    const db = databaseFor(scope, fromRedis !== undefined);
+    const [bundleRows, pairs] = await Promise.all([
+      missingAssertions.length ? readQuery(scope, (d) => loadAssertionBundles(d, missingAssertions), db) : [],
+      missingDefinitions.length ? readQuery(scope, (d) => loadDefinitionPairs(d, missingDefinitions), db) : [],
+    ]);
+    scope.cache.served.add('db');
+    const loaded: Found[] = [
+      ...bundleRows.flatMap((row): Found[] => [
+        { kind: 'assertion', record: row.assertion },
+        { kind: 'badge', record: row.badge },
+        { kind: 'issuer', record: row.issuer },
+      ]),
+      ...pairs.flatMap((pair): Found[] => [
+        { kind: 'badge', record: pair.badge },
+        { kind: 'issuer', record: pair.issuer },
+      ]),
+    ];
+    for (const found of loaded) fromDatabase.set(keyOf(found), found);
+    keepInL1(scope, loaded, since);
+    if (fromRedis) scope.waitUntil(writeToRedis(scope, loaded));
+  }
 
   const bundles = new Map<string, AssertionBundle>();
-  const toLoad: string[] = [];
   for (const id of ids) {
-    const assertion = cached('assertion', id);
-    const badge = assertion && cached('badge', assertion.badgeClassId);
-    const issuer = assertion && cached('issuer', assertion.issuerId);
+    const assertion = known('assertion', id);
+    const badge = assertion && known('badge', assertion.badgeClassId);
+    const issuer = assertion && known('issuer', assertion.issuerId);
     if (assertion && badge && issuer) bundles.set(id, { assertion, badge, issuer });
-    else toLoad.push(id);
   }
-  if (bundles.size) scope.cache.served.add('redis');
-  if (fromRedis) keepInL1(scope, fromRedis.values(), since);
-  if (!toLoad.length) return bundles;
-
-  const rows = await readQuery(scope, (db) => loadAssertionBundles(db, toLoad), databaseFor(scope, fromRedis !== undefined));
-  scope.cache.served.add('db');
-  const loaded = rows.flatMap(bundleRecords);
-  keepInL1(scope, loaded, since);
-  if (fromRedis) scope.waitUntil(writeToRedis(scope, loaded));
-  for (const bundle of rows) bundles.set(bundle.assertion.id, bundle);
+  if (fromRedis?.size) scope.cache.served.add('redis');
   return bundles;
 }
 
@@ -95,10 +127,11 @@ export async function readAssertionBundles(scope: DataScope, ids: readonly strin
   }
   if (found.size) scope.cache.served.add('l1');
   const { inFlight } = scope.deps;
+  const joinWithinMs = joinWindow(scope);
   // A hot record is reloaded before it expires, so its readers never wait on the next tier.
-  if (due.length) inBackground(scope, 'L1 refresh', inFlight.run(`bundles:${due.join(',')}`, () => loadBundles(scope, due)));
+  if (due.length) inBackground(scope, 'L1 refresh', inFlight.run(`bundles:${due.join(',')}`, () => loadBundles(scope, due), joinWithinMs));
   if (!missing.length) return found;
-  const loaded = await inFlight.run(`bundles:${missing.join(',')}`, () => loadBundles(scope, missing));
+  const loaded = await inFlight.run(`bundles:${missing.join(',')}`, () => loadBundles(scope, missing), joinWithinMs);
   for (const [id, bundle] of loaded) found.set(id, bundle);
   return found;
 }
@@ -132,7 +165,7 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
 /** An issuer or badge class by id, through the tiers; undefined when there is none. */
 export async function readDefinition<K extends Definition>(scope: DataScope, kind: K, id: string): Promise<RecordOf[K] | undefined> {
   const hit = lookupL1(scope, kind, id);
-  const load = () => scope.deps.inFlight.run(`${kind}:${id}`, () => loadDefinition(scope, kind, id));
+  const load = () => scope.deps.inFlight.run(`${kind}:${id}`, () => loadDefinition(scope, kind, id), joinWindow(scope));
   if (!hit) return load();
   scope.cache.served.add('l1');
   if (hit.refresh) inBackground(scope, 'L1 refresh', load());

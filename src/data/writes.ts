@@ -20,7 +20,8 @@ function asWriteError(error: unknown): never {
   const code = sqlState(error);
   if (code === '23505') throw new Problem(409, 'already_exists', 'A record with this id already exists.');
   if (code === '23503') throw new Problem(422, 'unknown_reference', 'The record refers to an issuer or badge class that does not exist.');
-  if (code === '23514' || code === '22P02' || code === '22007' || code === '22008') throw new Problem(422, 'invalid_value', 'A value was rejected by the database.');
+  // 23514 check violation, and class 22 (data exception: bad text, dates out of range, ...).
+  if (code === '23514' || code?.startsWith('22')) throw new Problem(422, 'invalid_value', 'A value was rejected by the database.');
   return asOutage(error);
 }
 

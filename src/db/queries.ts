@@ -64,6 +64,13 @@ function prepareAll(db: Database) {
       .innerJoin(issuers, eq(issuers.id, assertions.issuerId))
       .where(sql`${assertions.id} = any(${sql.placeholder('ids')}::text[])`)
       .prepare('assertion_bundles'),
+    // A badge class with its issuer, for assertions whose definitions no cache holds.
+    definitionPairs: db
+      .select({ badge: badgeClassColumns, issuer: issuerColumns })
+      .from(badgeClasses)
+      .innerJoin(issuers, eq(issuers.id, badgeClasses.issuerId))
+      .where(sql`${badgeClasses.id} = any(${sql.placeholder('ids')}::text[])`)
+      .prepare('definition_pairs'),
     issuers: db.select(issuerColumns).from(issuers).where(sql`${issuers.id} = any(${sql.placeholder('ids')}::text[])`).prepare('issuers'),
     badgeClasses: db.select(badgeClassColumns).from(badgeClasses).where(sql`${badgeClasses.id} = any(${sql.placeholder('ids')}::text[])`).prepare('badge_classes'),
     badgeImage: db
@@ -116,6 +123,11 @@ export function prepared(db: Database) {
 /** One statement for any number of ids; unknown ids are simply absent from the result. */
 export function loadAssertionBundles(db: Database, ids: readonly string[]): Promise<AssertionBundle[]> {
   return prepared(db).assertionBundles.execute({ ids: [...ids] });
+}
+
+/** Badge classes with their issuers, by badge class id: one statement. */
+export function loadDefinitionPairs(db: Database, badgeClassIds: readonly string[]): Promise<Array<Pick<AssertionBundle, 'badge' | 'issuer'>>> {
+  return prepared(db).definitionPairs.execute({ ids: [...badgeClassIds] });
 }
 
 export function loadIssuers(db: Database, ids: readonly string[]): Promise<IssuerRecord[]> {

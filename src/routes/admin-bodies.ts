@@ -5,7 +5,15 @@ import { recipientClaim } from '../verify/input.ts';
 
 const publicId = z.string().regex(PUBLIC_ID, 'ids are 1-64 letters, digits, "-" or "_"');
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
-const text = (max: number) => z.string().trim().min(1).max(max);
+// Postgres text cannot hold NUL: refused here rather than failing in the database.
+const text = (max: number) => z.string().trim().min(1).max(max).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+/** An instant with its offset, in years 1900–9999 (UTC): what Postgres and every client read back the same way. */
+const instant = z.iso
+  .datetime({ offset: true })
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1900 && year <= 9999;
+  }, 'a year from 1900 to 9999');
 const MAX_IMAGE_BYTES = 1024 * 1024;
 
 const issuerFields = {
@@ -49,8 +57,8 @@ export const newBadgeBody = z
 export const badgePatchBody = z.strictObject(badgeFields).partial();
 
 const awardFields = {
-  issuedOn: z.iso.datetime({ offset: true }).optional(),
-  expires: z.iso.datetime({ offset: true }).optional(),
+  issuedOn: instant.optional(),
+  expires: instant.optional(),
   evidence: z.array(z.strictObject({ id: httpUrl.optional(), narrative: text(5000).optional(), name: text(200).optional(), description: text(5000).optional() })).max(20).optional(),
   narrative: text(10_000).optional(),
 };

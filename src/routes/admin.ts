@@ -3,7 +3,6 @@ import { type Context, Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { timingSafeEqual } from 'hono/utils/buffer';
 import type { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
@@ -13,7 +12,7 @@ import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import { newPublicId } from '../ids.ts';
 import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
 import { Problem } from '../problem.ts';
-import { adminFailureGate, recordAdminFailure } from '../rate-limit.ts';
+import { checkAdminToken } from '../rate-limit.ts';
 import { invalidBody } from '../verify/input.ts';
 import { type AwardFields, badgePatchBody, issuerPatchBody, newAssertionBody, newAssertionsBatchBody, newBadgeBody, newIssuerBody, revokeBody } from './admin-bodies.ts';
 import { publicIdParam } from './params.ts';
@@ -28,12 +27,7 @@ const adminEnabled = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Constant-time comparison of the bearer token; the token itself is never logged. A failure counts against the address. */
 const adminToken = bearerAuth({
-  verifyToken: async (token, c) => {
-    const context = c as Context<AppEnv>;
-    const ok = await timingSafeEqual(context.var.deps.config.adminToken!, token);
-    if (!ok) await recordAdminFailure(context);
-    return ok;
-  },
+  verifyToken: (token, c) => checkAdminToken(c as Context<AppEnv>, token, (c as Context<AppEnv>).var.deps.config.adminToken!),
 });
 
 async function body<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
@@ -99,7 +93,7 @@ const issuedLinks = (c: Context<AppEnv>, record: AssertionRecord) => ({
 });
 
 export const admin = new Hono<AppEnv>()
-  .use('/admin/*', adminEnabled, adminFailureGate, adminToken, adminBodyLimit)
+  .use('/admin/*', adminEnabled, adminToken, adminBodyLimit)
   .post('/admin/issuers', async (c) => {
     const { id, ...input } = await body(c.req.raw, newIssuerBody);
     const { cache, ...issuer } = await createIssuer(c.var.scope, { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() });

@@ -64,11 +64,24 @@ describe('Coalescer', () => {
       await new Promise((r) => setTimeout(r, 10));
       return call;
     };
-    const results = await Promise.all(Array.from({ length: 50 }, () => inFlight.run('k', load)));
+    const results = await Promise.all(Array.from({ length: 50 }, () => inFlight.run('k', load, 1_000)));
     expect(new Set(results)).toEqual(new Set([1]));
-    const first = inFlight.run('k', load);
+    const first = inFlight.run('k', load, 1_000);
     inFlight.forget();
-    const second = inFlight.run('k', load);
+    const second = inFlight.run('k', load, 1_000);
     expect([await first, await second]).toEqual([2, 3]);
+  });
+
+  it('does not let a caller join a load older than the join window', async () => {
+    const inFlight = new Coalescer();
+    let calls = 0;
+    const load = async () => {
+      const call = ++calls;
+      await new Promise((r) => setTimeout(r, 60));
+      return call;
+    };
+    const first = inFlight.run('k', load, 20);
+    await new Promise((r) => setTimeout(r, 30));
+    expect([await first, await inFlight.run('k', load, 20)]).toEqual([1, 2]);
   });
 });

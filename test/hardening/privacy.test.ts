@@ -59,7 +59,8 @@ describe('privacy', () => {
     vi.restoreAllMocks();
 
     const deps = depsFor(env);
-    const keys = await deps.redisClient!.keys('v1:*');
+    const keys = await deps.redisClient!.keys('v2:*');
+    expect(keys).toContain(`v2:a:${first}`); // the scan covers the records it issued
     const redisValues: unknown[] = [];
     for (let i = 0; i < keys.length; i += 100) redisValues.push(...(await deps.redisClient!.mget(...keys.slice(i, i + 100))));
     const tables = await deps.db.execute<{ doc: string }>(sql`
