@@ -13,6 +13,7 @@ const schema = z
     DATABASE_URL: postgresUrl,
     DATABASE_URL_READ: postgresUrl.optional(),
     NEON_HTTP_ENDPOINT: httpUrl.optional(),
+    WORKERS_CACHE_PURGE_URL: httpUrl.optional(),
     UPSTASH_REDIS_REST_URL: httpUrl.optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -53,6 +54,8 @@ export type Config = {
     timeoutMs: number;
   };
   redis: { url: string; token: string; timeoutMs: number } | undefined;
+  /** Local only: the Workers Cache stand-in's purge endpoint (production purges through `ctx.cache`). */
+  edgePurgeUrl: string | undefined;
   adminToken: string | undefined;
   cache: {
     /** Which tiers are on (CACHE_TIERS); Redis also needs its URL and token. */
@@ -99,6 +102,7 @@ export function parseConfig(bindings: Bindings): Config {
         ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: env.REDIS_TIMEOUT_MS }
         : undefined,
     adminToken: env.ADMIN_TOKEN,
+    edgePurgeUrl: env.WORKERS_CACHE_PURGE_URL,
     cache: {
       tiers: { l1: env.CACHE_TIERS.has('l1'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },
       l1: { maxEntries: env.L1_MAX_ENTRIES, maxBytes: env.L1_MAX_BYTES, ttlSeconds: env.L1_TTL_SECONDS },

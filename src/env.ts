@@ -8,6 +8,8 @@ export type Bindings = {
   DATABASE_URL_READ?: string;
   /** Local stack only: where the Neon driver sends SQL-over-HTTP instead of the connection string's host. */
   NEON_HTTP_ENDPOINT?: string;
+  /** Local stack only: the Workers Cache stand-in's purge endpoint (production purges through ctx.cache). */
+  WORKERS_CACHE_PURGE_URL?: string;
   /** Secret, optional: without both Upstash values the Redis tier is off. */
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;

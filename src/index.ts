@@ -1,5 +1,6 @@
 /** @module The Worker: the Hono app for requests, and the Cron Trigger that drains the cache outbox. */
 import { app } from './app.ts';
+import { edgePurgeFor } from './cache/purge.ts';
 import { drainOutbox } from './data/outbox.ts';
 import { newDataScope } from './data/scope.ts';
 import { depsFor } from './deps.ts';
@@ -7,7 +8,8 @@ import type { Bindings } from './env.ts';
 
 /** The Cron Trigger (every minute): applies cache updates that committed writes could not apply themselves. */
 async function scheduled(_controller: ScheduledController, bindings: Bindings, ctx: ExecutionContext): Promise<void> {
-  const scope = newDataScope(depsFor(bindings), (work) => ctx.waitUntil(work));
+  const deps = depsFor(bindings);
+  const scope = newDataScope(deps, (work) => ctx.waitUntil(work), edgePurgeFor(ctx, deps.config.edgePurgeUrl));
   const { applied, done } = await drainOutbox(scope);
   if (applied || !done) console.log(`cache outbox: ${applied} applied${done ? '' : ', more waiting (Redis failing, or more than one run takes)'}`);
 }

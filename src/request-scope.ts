@@ -5,6 +5,7 @@
 import { createMiddleware } from 'hono/factory';
 import { setMetric } from 'hono/timing';
 import type { AppEnv } from './app-env.ts';
+import { edgePurgeFor } from './cache/purge.ts';
 import { type CacheTrace, newDataScope } from './data/scope.ts';
 import { depsFor } from './deps.ts';
 
@@ -18,7 +19,7 @@ function answeredBy(trace: CacheTrace): string | undefined {
 
 export const requestScope = createMiddleware<AppEnv>(async (c, next) => {
   const deps = depsFor(c.env);
-  const scope = newDataScope(deps, (work) => c.executionCtx.waitUntil(work));
+  const scope = newDataScope(deps, (work) => c.executionCtx.waitUntil(work), edgePurgeFor(c.executionCtx as unknown as ExecutionContext, deps.config.edgePurgeUrl));
   const { meter, cache } = scope;
   c.set('deps', deps);
   c.set('urls', deps.urls);

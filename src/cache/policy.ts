@@ -38,6 +38,8 @@ export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
  */
 export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?: Date | null, now = Date.now()): Record<string, string> {
   if (kind === 'private') return { 'cache-control': 'private, no-store' };
+  // Browsers may keep a 404 briefly; the shared edge never does, so creating a record needs no purge.
+  if (kind === 'not_found') return { 'cache-control': `public, max-age=${NOT_FOUND_SECONDS}`, 'cdn-cache-control': 'no-store', 'cloudflare-cdn-cache-control': 'no-store' };
   const base = freshness(kind, ttl);
   const left = changesAt && changesAt.getTime() > now ? Math.floor((changesAt.getTime() - now) / 1000) : Number.POSITIVE_INFINITY;
   const freshSeconds = Math.min(base.freshSeconds, left);

@@ -1,19 +1,21 @@
 /**
  * @module Applying committed writes to the caches. A write's own statement records outbox rows;
  * right after the commit its records are written through (L1 of this isolate, then Redis with a
- * compare-and-set) and the rows settled. Rows that stay (Redis down, isolate gone) are applied
+ * compare-and-set), the edge is purged by tag (twice, see `purgeTwice`) and the rows settled.
+ * Rows that stay (Redis down, a purge refused, isolate gone) are applied
  * again by `drainOutbox`: on a Cron Trigger every minute, after later writes, and as soon as an
  * isolate that saw Redis fail sees it answer again.
  */
 import type { Database } from '../db/client.ts';
 import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.ts';
 import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
+import { cacheTags } from '../cache/policy.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground, newDataScope } from './scope.ts';
 import { type Found, keepInL1, writeToRedis } from './tiers.ts';
 
-/** What a write reports about the caches: `pending` = committed, and waiting in the outbox for Redis. */
-export type CacheUpdate = { redis: 'done' | 'pending' | 'off' };
+/** What a write reports about the caches: `pending` = committed, and waiting in the outbox for that tier. */
+export type CacheUpdate = { redis: 'done' | 'pending' | 'off'; edge: 'done' | 'pending' | 'off' };
 
 /** A writing isolate drains others' leftovers at most this often (one statement when there are none). */
 const DRAIN_AFTER_WRITE_EVERY_MS = 30_000;
@@ -24,7 +26,32 @@ const entryOf = (found: Found): OutboxEntry => ({ kind: found.kind, id: found.re
 const settle = (scope: DataScope, entries: OutboxEntry[]) => readQuery(scope, (db) => settleOutbox(db, entries), scope.deps.db);
 
 /** Work after the answer gets its own scope: its statements are not the request's (Server-Timing). */
-const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUntil);
+const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUntil, scope.purge);
+
+/**
+ * The edge tags of what changed. A new record (version 1) has nothing cached at the edge (404s
+ * are never stored there), so only changes purge; a revoke also changes its issuer's revocation list.
+ */
+function edgeTags(changed: readonly Found[]): string[] {
+  return changed.flatMap((found) => {
+    if (found.record.version <= 1) return [];
+    if (found.kind === 'assertion') return [cacheTags.assertion(found.record.id), cacheTags.revocations(found.record.issuerId)];
+    return [found.kind === 'badge' ? cacheTags.badge(found.record.id) : cacheTags.issuer(found.record.id)];
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Purges `tags`, then once more after the L1 lifetime: an isolate whose L1 still held the old
+ * record may have refilled the edge in between. Resolves to whether both purges succeeded.
+ */
+async function purgeTwice(scope: DataScope, tags: readonly string[], first?: boolean): Promise<boolean> {
+  if (!scope.purge || !tags.length) return true;
+  if (!(first ?? (await scope.purge(tags)))) return false;
+  await sleep(scope.deps.config.cache.l1.ttlSeconds * 1000 + 1000);
+  return scope.purge(tags);
+}
 
 let lastDrainAfterWrite = 0;
 
@@ -34,14 +61,20 @@ export async function applyWrite(scope: DataScope, changed: readonly Found[]): P
   // Loads already running may carry the old records: nobody new joins them, and L1 takes only newer versions.
   inFlight.forget();
   keepInL1(scope, changed, Date.now());
+  // Redis first: a purged edge refills from Redis (or from an L1 that the second purge outlives).
   const redis = await writeToRedis(scope, changed);
-  if (redis === 'failed') return { redis: 'pending' };
-  inBackground(scope, 'outbox settle', settle(background(scope), changed.map(entryOf)));
+  const tags = edgeTags(changed);
+  const purged = scope.purge && tags.length ? await scope.purge(tags) : undefined;
+  const edge = purged === undefined ? 'off' : purged ? 'done' : 'pending';
+  if (redis !== 'failed' && edge !== 'pending') {
+    const later = background(scope);
+    inBackground(scope, 'outbox settle', purgeTwice(later, tags, true).then((ok) => (ok ? settle(later, changed.map(entryOf)) : undefined)));
+  }
   if (tiers.redis && Date.now() - lastDrainAfterWrite > DRAIN_AFTER_WRITE_EVERY_MS) {
     lastDrainAfterWrite = Date.now();
     inBackground(scope, 'outbox drain', drainOutbox(background(scope)));
   }
-  return { redis };
+  return { redis: redis === 'failed' ? 'pending' : redis, edge };
 }
 
 /**
@@ -70,18 +103,18 @@ const DRAIN_MAX_BATCHES = 20;
 
 /**
  * Applies outbox rows older than `olderThanSeconds`, left by earlier writes: loads the current
- * records from the primary, writes them to Redis (compare-and-set), and settles the rows, batch
- * after batch. Rows stay while Redis fails. `done` is false when rows may remain.
+ * records from the primary, writes them to Redis (compare-and-set), purges their edge tags, and
+ * settles the rows, batch after batch. Rows stay while Redis or the purge fails (a rate-limited
+ * purge included). `done` is false when rows may remain.
  */
 export async function drainOutbox(scope: DataScope, olderThanSeconds = scope.deps.config.cache.outboxRetryAfterSeconds): Promise<{ applied: number; done: boolean }> {
   let applied = 0;
   for (let batch = 0; batch < DRAIN_MAX_BATCHES; batch++) {
     const pending = await readQuery(scope, (db) => loadPendingOutbox(db, olderThanSeconds, DRAIN_BATCH), scope.deps.db);
     if (!pending.length) return { applied, done: true };
-    if (scope.deps.tiers.redis) {
-      const current = await loadCurrent(scope, pending);
-      if ((await writeToRedis(scope, current)) === 'failed') return { applied, done: false };
-    }
+    const current = scope.deps.tiers.redis || scope.purge ? await loadCurrent(scope, pending) : [];
+    if ((await writeToRedis(scope, current)) === 'failed') return { applied, done: false };
+    if (!(await purgeTwice(scope, edgeTags(current)))) return { applied, done: false };
     // Records deleted since are settled too: nothing is left to refresh.
     await settle(scope, pending);
     applied += pending.length;

@@ -1,6 +1,7 @@
 /** @module What the data-access functions get from the request (or scheduled run) they serve. */
 import type { QueryMeter } from '../db/meter.ts';
 import { newQueryMeter } from '../db/meter.ts';
+import type { EdgePurge } from '../cache/purge.ts';
 import type { Deps } from '../deps.ts';
 
 /** The data tiers, nearest first. */
@@ -20,11 +21,19 @@ export type DataScope = {
   cache: CacheTrace;
   /** Work that may finish after the response (cache write-backs, outbox settling). */
   waitUntil(work: Promise<unknown>): void;
+  /** Purges the edge by tag; absent where no edge cache is in front of the Worker. */
+  purge?: EdgePurge | undefined;
 };
 
 export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });
 
-export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil']): DataScope => ({ deps, meter: newQueryMeter(), cache: newCacheTrace(), waitUntil });
+export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil'], purge?: EdgePurge): DataScope => ({
+  deps,
+  meter: newQueryMeter(),
+  cache: newCacheTrace(),
+  waitUntil,
+  purge,
+});
 
 /** Runs `work` after the answer; a failure is reported (nobody waits for it), never thrown. */
 export function inBackground(scope: DataScope, what: string, work: Promise<unknown>): void {

@@ -72,7 +72,7 @@ describe('local Workers Cache', () => {
   });
 
   it('bypasses private, no-store and Set-Cookie answers, and anything but GET/HEAD', async () => {
-    for (const headers of [{ 'cache-control': 'private, max-age=60' }, { 'cache-control': 'no-store' }, { 'cache-control': 'max-age=60', 'set-cookie': 'a=b' }]) {
+    for (const headers of [{ 'cache-control': 'private, max-age=60' }, { 'cache-control': 'no-store' }, { 'cache-control': 'max-age=60', 'set-cookie': 'a=b' }] as Array<Record<string, string>>) {
       reply = () => ({ headers });
       path = `/bypass-${crypto.randomUUID().slice(0, 8)}`;
       await get();

@@ -1,0 +1,161 @@
+/**
+ * The production bundle on bare workerd (two isolates) behind the local Workers Cache stand-in,
+ * over the local stack: what the edge serves after writes, purged by tag through the outbox.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { bundleWorker } from '../../bench/build.ts';
+import { startWorkerd } from '../../bench/workerd.ts';
+import { freePort, withPgClient } from '../../dev/backends.ts';
+import { startWorkersCache } from '../../dev/workers-cache.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const stack = inject('stack');
+const ADMIN_TOKEN = 'edge-test-admin-token';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const uid = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
+
+type Edge = Awaited<ReturnType<typeof startWorkersCache>>;
+let edges: Edge[];
+let stopWorkerd: () => Promise<void>;
+const issuerId = uid('edge-iss');
+const badgeId = uid('edge-badge');
+
+beforeAll(async () => {
+  const bundle = bundleWorker(root, 'wrangler.toml', path.join(root, 'test-results/edge-bundle'));
+  const ports = [await freePort(), await freePort()];
+  edges = [];
+  // One stand-in in front of each isolate; both isolates purge the first, which the tests read through.
+  const cachePorts = [await freePort(), await freePort()];
+  const workerd = await startWorkerd(
+    ports.map((port, i) => ({
+      name: `edge${i}`,
+      port,
+      bundle,
+      bindings: {
+        PUBLIC_BASE_URL: 'https://badges.edge.test',
+        DATABASE_URL: 'postgres://postgres@db.localtest/test',
+        NEON_HTTP_ENDPOINT: `${stack.neonUrl}/sql`,
+        UPSTASH_REDIS_REST_URL: stack.upstashUrl,
+        UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
+        ADMIN_TOKEN,
+        RATE_LIMIT_VERIFY_PER_MINUTE: '0',
+        OUTBOX_RETRY_AFTER_SECONDS: '0',
+        L1_TTL_SECONDS: '1',
+        WORKERS_CACHE_PURGE_URL: `http://127.0.0.1:${cachePorts[0]}/__purge`,
+      },
+    })),
+    path.join(root, 'test-results'),
+  );
+  stopWorkerd = workerd.stop;
+  edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${ports[0]}`, port: cachePorts[0] }));
+  edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${ports[1]}`, port: cachePorts[1] }));
+  await withPgClient(stack.postgresUrl, async (client) => {
+    await client.query(`insert into issuers (id, name, url, email) values ($1, 'Edge Issuer', 'https://edge.example.org', 'e@edge.example.org')`, [issuerId]);
+    await client.query(
+      `insert into badge_classes (id, issuer_id, name, description, criteria_narrative, image_bytes, image_type)
+       values ($1, $2, 'Edge Badge', 'd', 'c', convert_to('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 'UTF8'), 'image/svg+xml')`,
+      [badgeId, issuerId],
+    );
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const edge of edges ?? []) await edge.close();
+  await stopWorkerd?.();
+  await withPgClient(stack.postgresUrl, async (client) => {
+    await client.query('delete from assertions where badge_class_id = $1', [badgeId]);
+    await client.query('delete from badge_classes where id = $1', [badgeId]);
+    await client.query('delete from issuers where id = $1', [issuerId]);
+  });
+});
+
+const edge = (i = 0) => edges[i]!;
+async function get(pathname: string, headers: Record<string, string> = {}, via = 0) {
+  const res = await fetch(`${edge(via).url}${pathname}`, { headers });
+  return { status: res.status, cache: res.headers.get('cf-cache-status'), body: await res.text() };
+}
+async function admin(method: string, pathname: string, body: unknown, via = 0) {
+  const res = await fetch(`${edge(via).url}${pathname}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { id: string; cache: { redis: string; edge: string } } };
+}
+const issue = async () => (await admin('POST', '/admin/assertions', { badgeId, recipient: { identity: `${uid('r')}@example.org` } })).body.id;
+const statusOf = (body: string) => (JSON.parse(body) as { status: string }).status;
+
+describe('behind Workers Cache', () => {
+  it('answers a repeat GET from the edge without running the Worker', async () => {
+    const id = await issue();
+    const before = edge().stats.originRequests;
+    expect((await get(`/assertions/${id}/verify`)).cache).toBe('MISS');
+    expect((await get(`/assertions/${id}/verify`)).cache).toBe('HIT');
+    expect(edge().stats.originRequests - before).toBe(1);
+  });
+
+  it('shows a revoke on the next read of every affected URL and variant', async () => {
+    const id = await issue();
+    const urls: Array<[string, Record<string, string>]> = [
+      [`/assertions/${id}/verify`, {}],
+      [`/assertions/${id}`, { accept: 'application/ld+json' }],
+      [`/assertions/${id}`, { accept: 'text/html' }],
+      [`/assertions/${id}/image`, {}],
+      [`/issuers/${issuerId}/revocations`, {}],
+    ];
+    for (const [url, headers] of urls) await get(url, headers);
+    for (const [url, headers] of urls) expect((await get(url, headers)).cache, url).toBe('HIT');
+    const revoked = await admin('POST', `/admin/assertions/${id}/revoke`, { reason: 'edge' });
+    expect(revoked.body.cache).toEqual({ redis: 'done', edge: 'done' });
+    const verify = await get(`/assertions/${id}/verify`);
+    expect(verify.cache).not.toBe('HIT');
+    expect(statusOf(verify.body)).toBe('revoked');
+    expect((await get(`/assertions/${id}`, { accept: 'application/ld+json' })).status).toBe(410);
+    expect((await get(`/assertions/${id}`, { accept: 'text/html' })).status).toBe(410);
+    expect((await get(`/assertions/${id}/image`)).status).toBe(410);
+    expect((await get(`/issuers/${issuerId}/revocations`)).body).toContain(id);
+  });
+
+  it('shows a badge edit and an issuer edit in every cached answer that embeds them', async () => {
+    const id = await issue();
+    await get(`/assertions/${id}/verify`);
+    await get(`/badges/${badgeId}`);
+    const name = uid('Badge');
+    expect((await admin('PATCH', `/admin/badges/${badgeId}`, { name })).body.cache.edge).toBe('done');
+    expect(JSON.parse((await get(`/assertions/${id}/verify`)).body).badge.name).toBe(name);
+    expect(JSON.parse((await get(`/badges/${badgeId}`)).body).name).toBe(name);
+    const issuerName = uid('Issuer');
+    await get(`/assertions/${id}/verify`);
+    expect((await admin('PATCH', `/admin/issuers/${issuerId}`, { name: issuerName })).body.cache.edge).toBe('done');
+    expect(JSON.parse((await get(`/assertions/${id}/verify`)).body).issuer.name).toBe(issuerName);
+  });
+
+  it('a read in flight across a revoke may store its old answer only until the second purge', async () => {
+    const id = uid('edge-a');
+    await withPgClient(stack.postgresUrl, (client) =>
+      client.query(`insert into assertions (id, badge_class_id, issuer_id, recipient_identity, recipient_salt, issued_on) values ($1, $2, $3, 'sha256$00', 's', now() - interval '1 day')`, [id, badgeId, issuerId]),
+    );
+    const control = (body: unknown) => fetch(`${stack.neonUrl}/__control`, { method: 'POST', body: JSON.stringify(body) });
+    await control({ holdReplyMs: 800 });
+    const inFlight = get(`/assertions/${id}/verify`, {}, 0); // a Redis miss: its statement runs now, its reply waits
+    await sleep(200);
+    await control({ holdReplyMs: 0 });
+    expect((await admin('POST', `/admin/assertions/${id}/revoke`, { reason: 'in flight' }, 1)).body.cache.edge).toBe('done');
+    expect(statusOf((await inFlight).body)).toBe('valid'); // it began before the revoke
+    // The edge stored that old answer after the first purge; the write's second purge (after the L1 bound) removes it.
+    expect(await get(`/assertions/${id}/verify`)).toMatchObject({ cache: 'HIT' });
+    await sleep(1000 + 1000 + 500);
+    expect(statusOf((await get(`/assertions/${id}/verify`)).body)).toBe('revoked');
+  });
+
+  it('retries a purge the platform refused (rate limit) until it succeeds', async () => {
+    const id = await issue();
+    await get(`/assertions/${id}/verify`);
+    await fetch(`${edge().url}/__control`, { method: 'POST', body: JSON.stringify({ refusePurges: 1 }) });
+    const revoked = await admin('POST', `/admin/assertions/${id}/revoke`, { reason: 'rate limited' });
+    expect(revoked.body.cache).toEqual({ redis: 'done', edge: 'pending' });
+    expect(statusOf((await get(`/assertions/${id}/verify`)).body)).toBe('valid'); // the edge still holds it
+    // A later write in an isolate drains the outbox: the purge is sent again and accepted.
+    await admin('PATCH', `/admin/issuers/${issuerId}`, { description: 'nudge' }, 1);
+    await sleep(3_000); // the drain purges twice, the L1 bound apart
+    const after = await get(`/assertions/${id}/verify`);
+    expect(statusOf(after.body)).toBe('revoked');
+  });
+});
