@@ -1,14 +1,18 @@
 /**
- * @module `npm run dev`: the local stack, migrations, demo data and `wrangler dev` offline,
- * in one command. Ctrl-C stops every child.
+ * @module `npm run dev`: the local stack, migrations, demo data, `wrangler dev` offline, and
+ * the Workers Cache stand-in in front of it on PORT (wrangler listens on PORT + 1), in one
+ * command. Ctrl-C stops every child.
  */
 import { spawn } from 'node:child_process';
 import { applyMigrations } from './migrate.ts';
-import { DEMO_RECORD_KEYS, seedDemoData } from './seed.ts';
+import { forgetCachedDemoRecords, seedDemoData } from './seed.ts';
 import { startLocalStack, stackOptionsFromEnv } from './stack.ts';
+import { startWorkersCache } from './workers-cache.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
+/** wrangler dev behind the cache stand-in: requests reach it only on a cache miss. */
+const workerPort = port + 1;
 export const DEV_ADMIN_TOKEN = 'dev-admin-token';
 
 const stack = await startLocalStack({
@@ -19,7 +23,7 @@ const stack = await startLocalStack({
 console.log(`[dev] ${stack.describe()}`);
 await applyMigrations(stack.postgres.url);
 await seedDemoData(stack.postgres.url);
-await stack.redis.call(['DEL', ...DEMO_RECORD_KEYS]);
+await forgetCachedDemoRecords((command) => stack.redis.call(command));
 console.log('[dev] migrations applied, demo data seeded');
 
 const vars: Record<string, string> = {
@@ -29,10 +33,12 @@ const vars: Record<string, string> = {
   UPSTASH_REDIS_REST_URL: stack.upstash.url,
   UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
   ADMIN_TOKEN: DEV_ADMIN_TOKEN,
+  WORKERS_CACHE_PURGE_URL: `${base}/__purge`,
 };
+const edge = await startWorkersCache({ origin: `http://127.0.0.1:${workerPort}`, port });
 const wrangler = spawn(
   process.execPath,
-  ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', String(port), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+  ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', String(workerPort), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
   { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }, detached: true },
 );
 
@@ -42,6 +48,7 @@ async function stop(code = 0) {
   stopping = true;
   // wrangler runs workerd as its own child: signal the whole group.
   if (wrangler.pid && wrangler.exitCode === null) process.kill(-wrangler.pid, 'SIGTERM');
+  await edge.close();
   await stack.close();
   process.exit(code);
 }
@@ -64,7 +71,8 @@ for (let attempt = 0; attempt < 120; attempt++) {
   upload page     ${base}/verify
   API reference   ${base}/docs   ${base}/openapi.json
   admin token     ${DEV_ADMIN_TOKEN}   (dev only)
-  stack stats     ${stack.neon.url}/__stats  ${stack.upstash.url}/__stats
+  stack stats     ${stack.neon.url}/__stats  ${stack.upstash.url}/__stats  ${base}/__stats (edge cache)
+  (responses carry cf-cache-status from the local Workers Cache; the Worker itself is on port ${workerPort})
 `);
     break;
   }

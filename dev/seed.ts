@@ -7,7 +7,12 @@ import { DEFAULT_DATABASE_URL, withPgClient } from './backends.ts';
 export const DEMO_RECIPIENT = 'alice@example.org';
 
 /** The demo records' cache keys: the seed rewrites the rows, so whatever Redis held of them must go. */
-export const DEMO_RECORD_KEYS = ['v2:i:demo-issuer', 'v2:b:demo-badge', 'v2:a:demo-valid', 'v2:a:demo-expired', 'v2:a:demo-revoked'];
+const DEMO_RECORD_KEYS = ['v2:i:demo-issuer', 'v2:b:demo-badge', 'v2:a:demo-valid', 'v2:a:demo-expired', 'v2:a:demo-revoked'];
+
+/** Drops the demo records from Redis (`call` runs one command), so the re-seeded rows are read again. */
+export async function forgetCachedDemoRecords(call: (command: string[]) => Promise<unknown>): Promise<void> {
+  await call(['DEL', ...DEMO_RECORD_KEYS]);
+}
 const SALT = 'demo-salt-7f3a';
 const identity = `sha256$${createHash('sha256').update(DEMO_RECIPIENT + SALT).digest('hex')}`;
 const image = readFileSync(new URL('./seed/demo-badge.svg', import.meta.url));

@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { etag } from 'hono/etag';
 import { timing } from 'hono/timing';
 import type { AppEnv } from './app-env.ts';
+import { canonicalUrl } from './canonical-url.ts';
 import { notFoundOrNotAllowed } from './method-not-allowed.ts';
 import { renderProblem } from './problem.ts';
 import { requestScope } from './request-scope.ts';
@@ -18,6 +19,8 @@ import { verification } from './routes/verify.ts';
 export const app = new Hono<AppEnv>();
 
 app.use(timing({ totalDescription: 'worker' }));
+// Before anything cacheable: one URL per resource, so no second cache entry can outlive a purge.
+app.use(canonicalUrl);
 // Verifiers embed the public API anywhere; admin routes answer no cross-origin request.
 const publicCors = cors({
   origin: '*',

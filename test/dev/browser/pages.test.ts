@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundleWorker } from '../../../bench/build.ts';
 import { startWorkerd } from '../../../bench/workerd.ts';
 import { freePort } from '../../../dev/backends.ts';
-import { seedDemoData } from '../../../dev/seed.ts';
+import { forgetCachedDemoRecords, seedDemoData } from '../../../dev/seed.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -25,6 +25,9 @@ let stopWorkerd: () => Promise<void>;
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   await seedDemoData(stack.postgresUrl);
+  await forgetCachedDemoRecords((command) =>
+    fetch(stack.upstashUrl, { method: 'POST', headers: { authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command) }),
+  );
   const bundle = bundleWorker(root, 'wrangler.toml', path.join(root, 'test-results/bundle'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;

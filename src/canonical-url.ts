@@ -1,0 +1,34 @@
+/**
+ * @module One URL per resource. The edge cache keys on the URL as sent, so a second spelling of
+ * a URL (percent-encoded characters, a trailing slash, a query string no route reads) would be
+ * a second entry that no purge by path could be sure to reach. Such GETs are redirected to the
+ * canonical URL (permanently: the mapping never changes); the redirect itself holds no data.
+ */
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './app-env.ts';
+
+/** Redirects cache for a day at the edge and in browsers: they carry no record. */
+const REDIRECT_CACHE_CONTROL = 'public, max-age=86400';
+
+/** The canonical form of `rawPath` (undecoded): characters that need no escaping unescaped, no trailing slash. */
+function canonicalPath(rawPath: string): string {
+  let path = rawPath;
+  try {
+    // Unreserved characters (RFC 3986 §2.3) must be written plainly; anything else stays encoded.
+    path = path.replace(/%[0-9A-Fa-f]{2}/g, (escape) => {
+      const char = decodeURIComponent(escape);
+      return /[A-Za-z0-9\-._~]/.test(char) ? char : escape.toUpperCase();
+    });
+  } catch {
+    return rawPath;
+  }
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+export const canonicalUrl = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+  const url = new URL(c.req.url);
+  const canonical = canonicalPath(url.pathname);
+  if (canonical === url.pathname && !url.search) return next();
+  return c.body(null, 301, { location: canonical, 'cache-control': REDIRECT_CACHE_CONTROL, 'cdn-cache-control': 'max-age=86400' });
+});
