@@ -49,6 +49,8 @@ export type RealisticResult = {
   stack: { neon: Record<string, number>; upstash: Record<string, number> };
   latency: { p50: number; p90: number; p99: number; max: number };
   xCache: Record<string, number>;
+  /** `cf-cache-status` of the reads when an edge cache is in front ('none' without one). */
+  edgeStatus: Record<string, number>;
   staleness: { revocations: number; checks: number; staleAnswers: number; worstMs: number; worstAfterL1BoundMs: number };
   seconds: number;
 };
@@ -95,6 +97,7 @@ const result: RealisticResult = {
   stack: { neon: {}, upstash: {} },
   latency: { p50: 0, p90: 0, p99: 0, max: 0 },
   xCache: {},
+  edgeStatus: {},
   staleness: { revocations: 0, checks: 0, staleAnswers: 0, worstMs: 0, worstAfterL1BoundMs: 0 },
   seconds: spec.seconds,
 };
@@ -145,6 +148,10 @@ async function read() {
   result.readsByKind[kind] = (result.readsByKind[kind] ?? 0) + 1;
   if (response.status >= 500) result.readErrors++;
   latencies.push(elapsed);
+  const edge = response.headers.get('cf-cache-status') ?? 'none';
+  result.edgeStatus[edge] = (result.edgeStatus[edge] ?? 0) + 1;
+  // An edge hit replays the headers of the render it stored: the Worker did not run for this read.
+  if (edge === 'HIT' || edge === 'STALE') return;
   const timing = serverTiming(response.headers.get('server-timing'));
   result.requestPath.statements += timing.statements;
   result.requestPath.redisRequests += timing.redisRequests;

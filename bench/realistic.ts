@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort, withPgClient } from '../dev/backends.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
+import { startWorkersCache } from '../dev/workers-cache.ts';
 import { bundleWorker } from './build.ts';
 import type { RealisticResult, RealisticSpec } from './realistic-load.ts';
 import { startWorkerd } from './workerd.ts';
@@ -31,6 +32,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'db-rtt': { type: 'string', default: '20' },
     'redis-rtt': { type: 'string', default: '2' },
+    edge: { type: 'boolean', default: false },
   },
 });
 
@@ -65,6 +67,8 @@ await withPgClient(databaseUrl, (client) => client.query('truncate assertions, b
 await stack.redis.call(['FLUSHDB']);
 
 const ports = await Promise.all(Array.from({ length: Number(flags.isolates) }, () => freePort()));
+// With --edge: one Workers Cache stand-in in front of every isolate, purged by their writes.
+const edgePort = await freePort();
 const workerd = await startWorkerd(
   ports.map((port, i) => ({
     name: `isolate${i}`,
@@ -80,11 +84,14 @@ const workerd = await startWorkerd(
       // One load generator is one client address: the limits would measure themselves.
       RATE_LIMIT_VERIFY_PER_MINUTE: '0',
       RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '0',
+      ...(flags.edge && { WORKERS_CACHE_PURGE_URL: `http://127.0.0.1:${edgePort}/__purge` }),
     },
   })),
   build,
 );
-const isolates = ports.map((port) => `http://127.0.0.1:${port}`);
+const direct = ports.map((port) => `http://127.0.0.1:${port}`);
+const edge = flags.edge ? await startWorkersCache({ origin: direct, port: edgePort }) : undefined;
+const isolates = edge ? [edge.url] : direct;
 
 async function adminPost(path: string, body: unknown): Promise<Response> {
   const response = await fetch(`${isolates[0]}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -161,6 +168,8 @@ async function memoryPerAssertion(): Promise<{ keys: number; sampled: number; me
   return { keys: total, sampled: sizes.length, meanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)), maxBytes: Math.max(0, ...sizes) };
 }
 const memory = await memoryPerAssertion();
+const edgeStats = edge && { ...edge.stats };
+await edge?.close();
 await workerd.stop();
 await stack.close();
 
@@ -169,10 +178,12 @@ const report = {
   tree: tree === root ? '.' : tree,
   measuredAt: new Date().toISOString(),
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}`,
-  settings: { isolates: isolates.length, concurrency: spec.concurrency, warmupSeconds: spec.warmupSeconds, seconds: spec.seconds, assertions: ASSERTIONS, zipfS: spec.zipfS, dbRttMs: Number(flags['db-rtt']), redisRttMs: Number(flags['redis-rtt']) },
+  settings: { isolates: direct.length, edge: Boolean(edge), concurrency: spec.concurrency, warmupSeconds: spec.warmupSeconds, seconds: spec.seconds, assertions: ASSERTIONS, zipfS: spec.zipfS, dbRttMs: Number(flags['db-rtt']), redisRttMs: Number(flags['redis-rtt']) },
   seededWith,
   load,
   memory,
+  /** With --edge: what the Workers Cache stand-in did over the whole run (seeding included). */
+  edge: edgeStats,
 };
 writeFileSync(path.join(results, `realistic-${label}.json`), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(path.join(results, 'realistic.md'), markdown());
@@ -188,9 +199,11 @@ function markdown(): string {
   const per = (n: number, d: number) => (d ? (n / d).toFixed(3) : '–');
   const rows = runs.map((r) => {
     const l = r.load;
-    return `| ${r.label} | ${l.reads} (${(l.reads / l.seconds).toFixed(0)}/s) | ${per1000(l.requestPath.statements, l.reads)} | ${per1000(l.stack.neon.statements ?? 0, l.reads)} | ${per(l.requestPath.redisRequests, l.reads)} | ${per(l.stack.upstash.requests ?? 0, l.reads)} | ${l.latency.p50} | ${l.latency.p99} | ${r.memory.meanBytes} (max ${r.memory.maxBytes}) | ${l.staleness.worstMs} ms (${l.staleness.staleAnswers}/${l.staleness.checks}) | ${l.staleness.worstAfterL1BoundMs} ms | ${l.readErrors + l.writeErrors} |`;
+    const edgeServed = (l.edgeStatus?.HIT ?? 0) + (l.edgeStatus?.STALE ?? 0);
+    return `| ${r.label} | ${l.reads} (${(l.reads / l.seconds).toFixed(0)}/s) | ${per1000(l.reads - edgeServed, l.reads)} | ${per1000(l.requestPath.statements, l.reads)} | ${per1000(l.stack.neon.statements ?? 0, l.reads)} | ${per(l.requestPath.redisRequests, l.reads)} | ${per(l.stack.upstash.requests ?? 0, l.reads)} | ${l.latency.p50} | ${l.latency.p99} | ${r.memory.meanBytes} (max ${r.memory.maxBytes}) | ${l.staleness.worstMs} ms (${l.staleness.staleAnswers}/${l.staleness.checks}) | ${l.staleness.worstAfterL1BoundMs} ms | ${l.readErrors + l.writeErrors} |`;
   });
   const current = runs.find((r) => r.label === 'v2') ?? runs.at(-1);
+  const edgeRun = runs.find((r) => r.settings.edge);
   const targets = current
     ? (() => {
         const l = current.load;
@@ -210,10 +223,16 @@ function markdown(): string {
     '',
     ...runs.map((r) => `- **${r.label}** (${r.tree}): measured ${r.measuredAt} on ${r.machine}; ${r.settings.isolates} isolates, ${r.settings.concurrency} clients, ${r.settings.warmupSeconds} s warm-up + ${r.settings.seconds} s, ${r.settings.assertions} assertions (Zipf s = ${r.settings.zipfS}), DB RTT ${r.settings.dbRttMs} ms, Redis RTT ${r.settings.redisRttMs} ms; seeded with ${r.seededWith}; writes ${JSON.stringify(r.load.writes)}.`),
     '',
-    '| run | reads | statements / 1,000 reads (request path) | statements / 1,000 reads (all, writes included) | Redis requests / read (request path) | Redis requests / read (all) | p50 ms | p99 ms | Redis bytes per assertion record | worst staleness after a revoke (stale / checked) | beyond the 2 s L1 bound | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| run | reads | Worker runs / 1,000 reads | statements / 1,000 reads (request path) | statements / 1,000 reads (all, writes included) | Redis requests / read (request path) | Redis requests / read (all) | p50 ms | p99 ms | Redis bytes per assertion record | worst staleness after a revoke (stale / checked) | beyond the 2 s L1 bound | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
+    ...(edgeRun
+      ? [
+          `With the edge (run ${edgeRun.label}): cf-cache-status of the reads ${JSON.stringify(edgeRun.load.edgeStatus)}; the stand-in over the whole run ${JSON.stringify(edgeRun.edge)}; worst staleness after a revoke through the edge ${edgeRun.load.staleness.worstMs} ms (${edgeRun.load.staleness.staleAnswers} stale of ${edgeRun.load.staleness.checks}).`,
+          '',
+        ]
+      : []),
     `Targets (run ${current?.label}):`,
     '',
     '| target | measured | |',

@@ -51,7 +51,9 @@ function headersOf(response: Response): Record<string, string> {
   return out;
 }
 
-export async function startWorkersCache(options: { origin: string; port?: number }) {
+/** `origin`: the Worker; several stand for several isolates behind one cache (each miss goes to one at random). */
+export async function startWorkersCache(options: { origin: string | string[]; port?: number }) {
+  const origins = Array.isArray(options.origin) ? options.origin : [options.origin];
   const entries = new Map<string, Entry[]>();
   const revalidating = new Set<string>();
   const stats: WorkersCacheStats = { hit: 0, miss: 0, stale: 0, expired: 0, bypass: 0, originRequests: 0, purges: 0, refusedPurges: 0 };
@@ -64,7 +66,7 @@ export async function startWorkersCache(options: { origin: string; port?: number
     stats.originRequests++;
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (name !== 'host' && typeof value === 'string') headers.set(name, value);
-    return fetch(`${options.origin}${req.url}`, { method: req.method, headers, body: body?.length ? new Uint8Array(body) : undefined, redirect: 'manual' });
+    return fetch(`${origins[Math.floor(Math.random() * origins.length)]}${req.url}`, { method: req.method, headers, body: body?.length ? new Uint8Array(body) : undefined, redirect: 'manual' });
   }
 
   /** Stores `response` for `req` when the rules allow; answers whether it did. */

@@ -19,7 +19,10 @@ function answeredBy(trace: CacheTrace): string | undefined {
 
 export const requestScope = createMiddleware<AppEnv>(async (c, next) => {
   const deps = depsFor(c.env);
-  const scope = newDataScope(deps, (work) => c.executionCtx.waitUntil(work), edgePurgeFor(c.executionCtx as unknown as ExecutionContext, deps.config.edgePurgeUrl));
+  const purge = edgePurgeFor(c.executionCtx as unknown as ExecutionContext, deps.config.edgePurgeUrl);
+  // With an edge cache in front, what a GET answers is stored for everyone: build it from the shared tiers.
+  const storedAtEdge = purge !== undefined && (c.req.method === 'GET' || c.req.method === 'HEAD');
+  const scope = newDataScope(deps, (work) => c.executionCtx.waitUntil(work), purge, { storedAtEdge });
   const { meter, cache } = scope;
   c.set('deps', deps);
   c.set('urls', deps.urls);

@@ -26,7 +26,7 @@ const entryOf = (found: Found): OutboxEntry => ({ kind: found.kind, id: found.re
 const settle = (scope: DataScope, entries: OutboxEntry[]) => readQuery(scope, (db) => settleOutbox(db, entries), scope.deps.db);
 
 /** Work after the answer gets its own scope: its statements are not the request's (Server-Timing). */
-const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUntil, scope.purge);
+const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUntil, scope.purge, { storedAtEdge: !scope.readsL1 });
 
 /**
  * The edge tags of what changed. A new record (version 1) has nothing cached at the edge (404s
@@ -43,13 +43,16 @@ function edgeTags(changed: readonly Found[]): string[] {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Purges `tags`, then once more after the L1 lifetime: an isolate whose L1 still held the old
- * record may have refilled the edge in between. Resolves to whether both purges succeeded.
+ * Purges `tags`, then once more when every render that could have begun before the write is
+ * over (a shared load is joined for at most the L1 lifetime, then bounded by the Redis and
+ * database timeouts): such a render may have refilled the edge in between. Resolves to whether
+ * both purges succeeded.
  */
 async function purgeTwice(scope: DataScope, tags: readonly string[], first?: boolean): Promise<boolean> {
   if (!scope.purge || !tags.length) return true;
   if (!(first ?? (await scope.purge(tags)))) return false;
-  await sleep(scope.deps.config.cache.l1.ttlSeconds * 1000 + 1000);
+  const { cache, database, redis } = scope.deps.config;
+  await sleep(cache.l1.ttlSeconds * 1000 + database.timeoutMs + (redis?.timeoutMs ?? 0));
   return scope.purge(tags);
 }
 

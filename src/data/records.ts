@@ -25,7 +25,7 @@ const MAX_HELD_NAMED = 100;
 type Definition = 'badge' | 'issuer';
 
 function lookupL1<K extends keyof RecordOf>(scope: DataScope, kind: K, id: string) {
-  return scope.deps.tiers.l1?.lookup<RecordOf[K]>(recordKey(kind, id));
+  return scope.readsL1?.lookup<RecordOf[K]>(recordKey(kind, id));
 }
 
 function bundleInL1(scope: DataScope, id: string): { bundle: AssertionBundle; refresh: boolean } | undefined {
@@ -54,7 +54,7 @@ const newer = <T extends { version: number }>(a: T | undefined, b: T | undefined
  */
 async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Map<string, AssertionBundle>> {
   const since = Date.now();
-  const held = scope.deps.tiers.l1?.freshKeys(MAX_HELD_NAMED) ?? [];
+  const held = scope.readsL1?.freshKeys(MAX_HELD_NAMED) ?? [];
   const fromRedis = await readFromRedis(
     scope,
     ids.map((id) => recordKey('assertion', id)),

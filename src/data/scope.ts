@@ -1,6 +1,7 @@
 /** @module What the data-access functions get from the request (or scheduled run) they serve. */
 import type { QueryMeter } from '../db/meter.ts';
 import { newQueryMeter } from '../db/meter.ts';
+import type { MemoryCache } from '../cache/memory.ts';
 import type { EdgePurge } from '../cache/purge.ts';
 import type { Deps } from '../deps.ts';
 
@@ -23,16 +24,23 @@ export type DataScope = {
   waitUntil(work: Promise<unknown>): void;
   /** Purges the edge by tag; absent where no edge cache is in front of the Worker. */
   purge?: EdgePurge | undefined;
+  /**
+   * The isolate memory this request may answer from. Absent when the answer goes into a shared
+   * edge cache: there an isolate's L1 (up to its lifetime behind another isolate's write) could
+   * refill a just-purged entry with old data for the edge's whole lifetime.
+   */
+  readsL1?: MemoryCache | undefined;
 };
 
 export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });
 
-export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil'], purge?: EdgePurge): DataScope => ({
+export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil'], purge?: EdgePurge, options: { storedAtEdge?: boolean } = {}): DataScope => ({
   deps,
   meter: newQueryMeter(),
   cache: newCacheTrace(),
   waitUntil,
   purge,
+  readsL1: options.storedAtEdge ? undefined : deps.tiers.l1,
 });
 
 /** Runs `work` after the answer; a failure is reported (nobody waits for it), never thrown. */

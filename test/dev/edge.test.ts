@@ -42,6 +42,8 @@ beforeAll(async () => {
         RATE_LIMIT_VERIFY_PER_MINUTE: '0',
         OUTBOX_RETRY_AFTER_SECONDS: '0',
         L1_TTL_SECONDS: '1',
+        // Bounds how long a render may run, so the second purge comes after 1 + 2 + 0.15 s here.
+        DATABASE_TIMEOUT_MS: '2000',
         WORKERS_CACHE_PURGE_URL: `http://127.0.0.1:${cachePorts[0]}/__purge`,
       },
     })),
@@ -141,7 +143,7 @@ describe('behind Workers Cache', () => {
     expect(statusOf((await inFlight).body)).toBe('valid'); // it began before the revoke
     // The edge stored that old answer after the first purge; the write's second purge (after the L1 bound) removes it.
     expect(await get(`/assertions/${id}/verify`)).toMatchObject({ cache: 'HIT' });
-    await sleep(1000 + 1000 + 500);
+    await sleep(3_700);
     expect(statusOf((await get(`/assertions/${id}/verify`)).body)).toBe('revoked');
   });
 
@@ -154,7 +156,7 @@ describe('behind Workers Cache', () => {
     expect(statusOf((await get(`/assertions/${id}/verify`)).body)).toBe('valid'); // the edge still holds it
     // A later write in an isolate drains the outbox: the purge is sent again and accepted.
     await admin('PATCH', `/admin/issuers/${issuerId}`, { description: 'nudge' }, 1);
-    await sleep(3_000); // the drain purges twice, the L1 bound apart
+    await sleep(4_000); // the drain purges twice, renders' longest duration apart
     const after = await get(`/assertions/${id}/verify`);
     expect(statusOf(after.body)).toBe('revoked');
   });
