@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort, withPgClient } from '../dev/backends.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
+import { canonicalAccept } from '../dev/front-entrypoint.ts';
 import { startWorkersCache } from '../dev/workers-cache.ts';
 import { bundleWorker } from './build.ts';
 import type { RealisticResult, RealisticSpec } from './realistic-load.ts';
@@ -90,7 +91,7 @@ const workerd = await startWorkerd(
   build,
 );
 const direct = ports.map((port) => `http://127.0.0.1:${port}`);
-const edge = flags.edge ? await startWorkersCache({ origin: direct, port: edgePort }) : undefined;
+const edge = flags.edge ? await startWorkersCache({ origin: direct, port: edgePort, frontEntrypoint: canonicalAccept }) : undefined;
 const isolates = edge ? [edge.url] : direct;
 
 async function adminPost(path: string, body: unknown): Promise<Response> {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { applyMigrations } from './migrate.ts';
 import { forgetCachedDemoRecords, seedDemoData } from './seed.ts';
 import { startLocalStack, stackOptionsFromEnv } from './stack.ts';
+import { canonicalAccept } from './front-entrypoint.ts';
 import { startWorkersCache } from './workers-cache.ts';
 
 const port = Number(process.env.PORT ?? 8787);
@@ -35,7 +36,7 @@ const vars: Record<string, string> = {
   ADMIN_TOKEN: DEV_ADMIN_TOKEN,
   WORKERS_CACHE_PURGE_URL: `${base}/__purge`,
 };
-const edge = await startWorkersCache({ origin: `http://127.0.0.1:${workerPort}`, port });
+const edge = await startWorkersCache({ origin: `http://127.0.0.1:${workerPort}`, port, frontEntrypoint: canonicalAccept });
 const wrangler = spawn(
   process.execPath,
   ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', String(workerPort), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],

@@ -51,8 +51,18 @@ function headersOf(response: Response): Record<string, string> {
   return out;
 }
 
-/** `origin`: the Worker; several stand for several isolates behind one cache (each miss goes to one at random). */
-export async function startWorkersCache(options: { origin: string | string[]; port?: number }) {
+export type WorkersCacheOptions = {
+  /** The Worker; several stand for several isolates behind one cache (each miss goes to one at random). */
+  origin: string | string[];
+  port?: number;
+  /**
+   * What the Worker's uncached front entrypoint does to a GET before the cache sees it (the
+   * cache sits in front of the cached entrypoint), e.g. rewriting `Accept` to one value per format.
+   */
+  frontEntrypoint?: (headers: http.IncomingHttpHeaders) => http.IncomingHttpHeaders;
+};
+
+export async function startWorkersCache(options: WorkersCacheOptions) {
   const origins = Array.isArray(options.origin) ? options.origin : [options.origin];
   const entries = new Map<string, Entry[]>();
   const revalidating = new Set<string>();
@@ -151,6 +161,7 @@ export async function startWorkersCache(options: { origin: string | string[]; po
       }
       if (await handleControlRoute(req, res, controls, stats)) return;
 
+      if (options.frontEntrypoint && (req.method === 'GET' || req.method === 'HEAD')) req.headers = options.frontEntrypoint(req.headers);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         const chunks: Buffer[] = [];
         for await (const chunk of req) chunks.push(chunk);

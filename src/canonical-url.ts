@@ -1,11 +1,12 @@
 /**
- * @module One URL per resource. The edge cache keys on the URL as sent, so a second spelling of
+ * @module One URL per resource, and one `Accept` per format. The edge cache keys on the URL as sent, so a second spelling of
  * a URL (percent-encoded characters, a trailing slash, a query string no route reads) would be
  * a second entry that no purge by path could be sure to reach. Such GETs are redirected to the
  * canonical URL (permanently: the mapping never changes); the redirect itself holds no data.
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './app-env.ts';
+import { documentTypeFor } from './routes/json-ld.ts';
 
 /** Redirects cache for a day at the edge and in browsers: they carry no record. */
 const REDIRECT_CACHE_CONTROL = 'public, max-age=86400';
@@ -32,3 +33,11 @@ export const canonicalUrl = createMiddleware<AppEnv>(async (c, next) => {
   if (canonical === url.pathname && !url.search) return next();
   return c.body(null, 301, { location: canonical, 'cache-control': REDIRECT_CACHE_CONTROL, 'cdn-cache-control': 'max-age=86400' });
 });
+
+/** The request with `Accept` reduced to the format it negotiates (GET and HEAD; others pass as they are). */
+export function withCanonicalAccept(request: Request): Request {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return request;
+  const headers = new Headers(request.headers);
+  headers.set('accept', documentTypeFor(request.headers.get('accept') ?? undefined));
+  return new Request(request, { headers });
+}

@@ -4,10 +4,14 @@ import { accepts } from 'hono/accepts';
 
 export type DocumentType = 'application/ld+json' | 'application/json' | 'text/html';
 
-/** `application/ld+json` unless the client prefers `application/json` or `text/html` (a browser). */
-export function negotiateDocument(c: Context): DocumentType {
-  return accepts(c, { header: 'Accept', supports: ['application/ld+json', 'application/json', 'text/html'], default: 'application/ld+json' }) as DocumentType;
+/** `application/ld+json` unless the `Accept` header prefers `application/json` or `text/html` (a browser). */
+export function documentTypeFor(accept: string | undefined): DocumentType {
+  // hono's matcher reads the header through a context; this is all of the context it needs.
+  const request = { req: { header: () => accept } } as unknown as Context;
+  return accepts(request, { header: 'Accept', supports: ['application/ld+json', 'application/json', 'text/html'], default: 'application/ld+json' }) as DocumentType;
 }
+
+export const negotiateDocument = (c: Context): DocumentType => documentTypeFor(c.req.header('accept'));
 
 export function jsonLdResponse(document: unknown, type: Exclude<DocumentType, 'text/html'>, status = 200): Response {
   return new Response(JSON.stringify(document), { status, headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundleWorker } from '../../bench/build.ts';
 import { startWorkerd } from '../../bench/workerd.ts';
 import { freePort, withPgClient } from '../../dev/backends.ts';
+import { canonicalAccept } from '../../dev/front-entrypoint.ts';
 import { startWorkersCache } from '../../dev/workers-cache.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -50,8 +51,7 @@ beforeAll(async () => {
     path.join(root, 'test-results'),
   );
   stopWorkerd = workerd.stop;
-  edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${ports[0]}`, port: cachePorts[0] }));
-  edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${ports[1]}`, port: cachePorts[1] }));
+  for (const [i, port] of ports.entries()) edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${port}`, port: cachePorts[i], frontEntrypoint: canonicalAccept }));
   await withPgClient(stack.postgresUrl, async (client) => {
     await client.query(`insert into issuers (id, name, url, email) values ($1, 'Edge Issuer', 'https://edge.example.org', 'e@edge.example.org')`, [issuerId]);
     await client.query(
@@ -91,6 +91,15 @@ describe('behind Workers Cache', () => {
     expect((await get(`/assertions/${id}/verify`)).cache).toBe('MISS');
     expect((await get(`/assertions/${id}/verify`)).cache).toBe('HIT');
     expect(edge().stats.originRequests - before).toBe(1);
+  });
+
+  it('keeps one entry per format, however a browser spells Accept', async () => {
+    const id = await issue();
+    const browsers = ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'text/html, */*;q=0.1', 'text/html'];
+    expect((await get(`/assertions/${id}`, { accept: browsers[0]! })).cache).toBe('MISS');
+    for (const accept of browsers.slice(1)) expect((await get(`/assertions/${id}`, { accept })).cache, accept).toBe('HIT');
+    expect((await get(`/assertions/${id}`, { accept: 'application/ld+json, application/json' })).cache).toBe('MISS');
+    expect((await get(`/assertions/${id}`, { accept: '*/*' })).cache).toBe('HIT'); // the same JSON-LD variant
   });
 
   it('shows a revoke on the next read of every affected URL and variant', async () => {
