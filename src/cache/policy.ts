@@ -53,6 +53,13 @@ export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?:
   };
 }
 
+/**
+ * Pages and assets that embed no record (the upload page, the stylesheet, the API reference):
+ * an hour, and stated stale windows, since Workers Cache serves stale on errors indefinitely
+ * when `stale-if-error` is absent.
+ */
+export const STATIC_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400, stale-if-error=86400';
+
 /** `Cache-Tag` values, so a zone purge or Workers Cache can drop everything about one resource. */
 export const cacheTags = {
   issuer: (id: string) => `issuer:${id}`,

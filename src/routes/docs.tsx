@@ -1,11 +1,12 @@
 /** @module GET /openapi.json and GET /docs. */
+import { STATIC_CACHE_CONTROL } from '../cache/policy.ts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { openApiDocument } from '../openapi/document.ts';
 import { DocsPage } from '../pages/docs-page.tsx';
 import { htmlResponse } from '../pages/render.ts';
 
-const ONE_HOUR = { 'cache-control': 'public, max-age=3600, stale-while-revalidate=86400' };
+const ONE_HOUR = { 'cache-control': STATIC_CACHE_CONTROL };
 
 // The document only depends on the public origin: built once per isolate.
 const built = new Map<string, ReturnType<typeof openApiDocument>>();

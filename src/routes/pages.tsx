@@ -1,4 +1,5 @@
 /** @module Pages for people: the upload page, the recipient question, and the pages' own assets. */
+import { STATIC_CACHE_CONTROL } from '../cache/policy.ts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { getAssertionBundle } from '../data/documents.ts';
@@ -13,12 +14,12 @@ import { recipientClaim } from '../verify/input.ts';
 import { verifyBundle } from '../verify/verify.ts';
 import { publicIdParam } from './params.ts';
 
-const asset = (body: string, type: string) => new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'public, max-age=3600, stale-while-revalidate=86400' } });
+const asset = (body: string, type: string) => new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': STATIC_CACHE_CONTROL } });
 
 export const pages = new Hono<AppEnv>()
   .get('/assets/site.css', () => asset(SITE_CSS, 'text/css'))
   .get('/assets/verify.js', () => asset(VERIFY_JS, 'text/javascript'))
-  .get('/verify', (c) => htmlResponse(<VerifyPage url={`${c.var.deps.config.publicBaseUrl}/verify`} />, 200, { 'cache-control': 'public, max-age=300' }))
+  .get('/verify', (c) => htmlResponse(<VerifyPage url={`${c.var.deps.config.publicBaseUrl}/verify`} />, 200, { 'cache-control': STATIC_CACHE_CONTROL }))
   // The page's "Was this badge issued to …?" form: the address travels in the POST body only.
   .post('/assertions/:id/recipient', publicIdParam, verifyRateLimit, async (c) => {
     const id = c.req.param('id');
