@@ -34,10 +34,10 @@ export const canonicalUrl = createMiddleware<AppEnv>(async (c, next) => {
   return c.body(null, 301, { location: canonical, 'cache-control': REDIRECT_CACHE_CONTROL, 'cdn-cache-control': 'max-age=86400' });
 });
 
-/** The request with `Accept` reduced to the format it negotiates (GET and HEAD; others pass as they are). */
+/** The request for the cached entrypoint: a GET's `Accept` reduced to the format it negotiates. */
 export function withCanonicalAccept(request: Request): Request {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return request;
   const headers = new Headers(request.headers);
-  headers.set('accept', documentTypeFor(request.headers.get('accept') ?? undefined));
-  return new Request(request, { headers });
+  if (request.method === 'GET' || request.method === 'HEAD') headers.set('accept', documentTypeFor(request.headers.get('accept') ?? undefined));
+  // A redirect is the client's to follow: handed on as it is, never followed by the entrypoint call.
+  return new Request(request, { headers, redirect: 'manual' });
 }

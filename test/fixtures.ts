@@ -57,7 +57,7 @@ export async function createIssuerWithBadge(options: { issuer?: Partial<NewIssue
   };
 }
 
-export const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`${BASE}${path}`, { headers }));
+export const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`${BASE}${path}`, { headers, redirect: 'manual' }));
 
 export const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
   exports.default.fetch(new Request(`${BASE}${path}`, { method: 'POST', body, headers }));

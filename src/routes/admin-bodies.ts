@@ -5,6 +5,8 @@ import { recipientClaim } from '../verify/input.ts';
 
 const publicId = z.string().regex(PUBLIC_ID, 'ids are 1-64 letters, digits, "-" or "_"');
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+/** DNS labels of letters, digits and inner hyphens, dot-separated. */
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 // Postgres text cannot hold NUL: refused here rather than failing in the database.
 const text = (max: number) => z.string().trim().min(1).max(max).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 /** An instant with its offset, in years 1900–9999 (UTC): what Postgres and every client read back the same way. */
@@ -25,7 +27,8 @@ const issuerFields = {
   verification: z
     .object({
       startsWith: z.array(httpUrl).max(20).optional(),
-      allowedOrigins: z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a host name')).max(20).optional(),
+      // OB 2.0: host names only (no scheme, no port), as validators check them.
+      allowedOrigins: z.array(z.string().max(253).regex(HOST_NAME, 'a host name, without scheme or port')).max(20).optional(),
     })
     .nullish(),
 };

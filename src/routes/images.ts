@@ -17,6 +17,8 @@ function storedImage(image: Pick<BadgeImage, 'bytes'>): { bytes: Uint8Array<Arra
   return { bytes: new Uint8Array(image.bytes), type };
 }
 
+const redirectTo = (url: string, tags: string) => new Response(null, { status: 302, headers: { location: url, 'cache-tag': tags } });
+
 const imageHeaders = (type: string, tags: string[]) => ({ 'content-type': type, 'x-content-type-options': 'nosniff', 'cache-tag': tags.join(',') });
 
 export const images = new Hono<AppEnv>()
@@ -36,11 +38,13 @@ export const images = new Hono<AppEnv>()
       const image = await getAssertionImage(c.var.scope, id);
       if (!image) throw notFound('assertion');
       if (image.revokedAt) throw new Problem(410, 'revoked', 'This assertion was revoked; its baked image is no longer served.');
+      const tags = [cacheTags.assertion(id), cacheTags.badge(image.badgeClassId), cacheTags.issuer(image.issuerId)].join(',');
+      // A badge hosted elsewhere cannot be baked here: the advertised URL still dereferences, to that image.
+      if (!image.bytes && image.url) return { response: redirectTo(image.url, tags), changesAt: image.expires };
       const baked = bakeAssertionUrl(storedImage(image).bytes, c.var.urls.assertion(id));
       const extension = baked.type === 'image/png' ? 'png' : 'svg';
-      const tags = [cacheTags.assertion(id), cacheTags.badge(image.badgeClassId), cacheTags.issuer(image.issuerId)];
       const response = new Response(baked.bytes, {
-        headers: { ...imageHeaders(baked.type, tags), etag: versionEtag('baked', id, image.version, image.badgeVersion), 'content-disposition': `inline; filename="badge-${id}.${extension}"` },
+        headers: { ...imageHeaders(baked.type, [tags]), etag: versionEtag('baked', id, image.version, image.badgeVersion), 'content-disposition': `inline; filename="badge-${id}.${extension}"` },
       });
       return { response, changesAt: image.expires };
     });

@@ -18,7 +18,7 @@ const check = (name: string, passed: boolean, pass: string, fail: string): Check
 function inScope(assertionUrl: string, issuer: IssuerRecord, urls: PublicUrls): boolean {
   const url = new URL(assertionUrl);
   if (issuer.verificationStartsWith?.length) return issuer.verificationStartsWith.some((prefix) => assertionUrl.startsWith(prefix));
-  if (issuer.verificationAllowedOrigins?.length) return issuer.verificationAllowedOrigins.includes(url.host);
+  if (issuer.verificationAllowedOrigins?.length) return issuer.verificationAllowedOrigins.some((host) => host.toLowerCase() === url.hostname);
   return url.host === new URL(urls.issuer(issuer.id)).host;
 }
 

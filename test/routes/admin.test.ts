@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { assertions, badgeClasses, issuers } from '../../src/db/schema.ts';
 import { depsFor } from '../../src/deps.ts';
@@ -89,5 +89,30 @@ describe('admin writes', () => {
     expect((await w.admin('POST', '/admin/issuers', body)).status).toBe(201);
     expect((await w.admin('POST', '/admin/issuers', body)).status).toBe(409);
     expect((await w.admin('POST', '/admin/assertions/never-was/revoke', { reason: 'x' })).status).toBe(404);
+  });
+});
+
+describe('issuer verification scope input (OB 2.0)', () => {
+  it('takes allowedOrigins as host names only, and checks the assertion host name against them', async () => {
+    const w2 = worker();
+    for (const bad of ['127.0.0.1:8797', 'https://badges.test', 'badges.test/path', '-bad.example']) {
+      const res = await w2.admin('POST', '/admin/issuers', { name: 'Scoped', url: 'https://s.example.org', email: 's@s.example.org', verification: { allowedOrigins: [bad] } });
+      expect(res.status, bad).toBe(400);
+    }
+    const ok = await w2.admin('POST', '/admin/issuers', { name: 'Scoped', url: 'https://s.example.org', email: 's@s.example.org', verification: { allowedOrigins: ['Badges.Test'] } });
+    expect(ok.status).toBe(201);
+    const { id } = await ok.json<{ id: string }>();
+    try {
+      const badge = await w2.admin('POST', '/admin/badges', { issuerId: id, name: 'B', description: 'd', criteria: { narrative: 'n' }, imageUrl: 'https://s.example.org/i.png' });
+      const { id: badgeId } = await badge.json<{ id: string }>();
+      const issued = await w2.admin('POST', '/admin/assertions', { badgeId, recipient: { identity: 'scope@example.org' } });
+      const { id: assertion } = await issued.json<{ id: string }>();
+      const report = await (await w2.get(`/assertions/${assertion}/verify`)).json<VerificationReport>();
+      expect(report.checks.find((c) => c.name === 'hosted_scope')?.passed).toBe(true);
+    } finally {
+      await depsFor(env).db.execute(sql`delete from assertions where issuer_id = ${id}`);
+      await depsFor(env).db.execute(sql`delete from badge_classes where issuer_id = ${id}`);
+      await depsFor(env).db.execute(sql`delete from issuers where id = ${id}`);
+    }
   });
 });

@@ -50,3 +50,20 @@ describe('GET /assertions/{id}/image', () => {
     expect((await get('/assertions/nope-nope/image')).status).toBe(404);
   });
 });
+
+describe('a badge whose image is hosted elsewhere (imageUrl)', () => {
+  it('still dereferences every image URL its documents advertise: a redirect to that image', async () => {
+    const hosted = await createIssuerWithBadge({ badge: { imageBytes: null, imageType: null, imageUrl: 'https://images.example.org/badge.png' } });
+    try {
+      const id = await hosted.assertion();
+      const advertised = ((await (await get(`/assertions/${id}`)).json()) as { image: string }).image;
+      expect(advertised).toBe(`${BASE}/assertions/${id}/image`);
+      const res = await get(`/assertions/${id}/image`);
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('https://images.example.org/badge.png');
+      expect(res.headers.get('cache-tag')).toBe(`assertion:${id},badge:${hosted.badgeId},issuer:${hosted.issuerId}`);
+    } finally {
+      await hosted.cleanup();
+    }
+  });
+});
