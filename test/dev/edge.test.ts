@@ -93,6 +93,13 @@ describe('behind Workers Cache', () => {
     expect(edge().stats.originRequests - before).toBe(1);
   });
 
+  it('answers other spellings of a URL with a redirect to the canonical one (not followed by the front entrypoint)', async () => {
+    const id = await issue();
+    const res = await fetch(`${edge().url}/assertions/${id}/verify/`, { redirect: 'manual' });
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe(`/assertions/${id}/verify`);
+  });
+
   it('keeps one entry per format, however a browser spells Accept', async () => {
     const id = await issue();
     const browsers = ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'text/html, */*;q=0.1', 'text/html'];
