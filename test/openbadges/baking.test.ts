@@ -80,4 +80,16 @@ describe('SVG baking', () => {
     const xxe = '<!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]><svg>&e;</svg>';
     expect(codeOf(() => extractBakedAssertion(new TextEncoder().encode(xxe)))).toBe('svg_doctype_forbidden');
   });
+
+  it('ignores an assertion element inside a comment', () => {
+    const commented = '<svg xmlns:openbadges="http://openbadges.org"><!-- <openbadges:assertion verify="https://evil.example/a"/> --></svg>';
+    expect(codeOf(() => extractBakedAssertion(new TextEncoder().encode(commented)))).toBe('not_baked');
+    const beside = '<svg xmlns:openbadges="http://openbadges.org"><!-- <openbadges:assertion verify="https://evil.example/a"/> --><openbadges:assertion verify="https://a.example/a"/></svg>';
+    expect(extractBakedAssertion(new TextEncoder().encode(beside))).toBe('https://a.example/a');
+  });
+
+  it('decodes numeric character references in verify', () => {
+    const svg = '<svg xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https&#58;//a.example/a?x=1&#x26;y=2"/></svg>';
+    expect(extractBakedAssertion(new TextEncoder().encode(svg))).toBe('https://a.example/a?x=1&y=2');
+  });
 });

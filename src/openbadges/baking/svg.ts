@@ -11,7 +11,15 @@ const VERIFY_ATTRIBUTE = /\bverify\s*=\s*(?:"([^"]*)"|'([^']*)')/;
 const ROOT = /<svg\b[^>]*>/;
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const unescapeXml = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_ENTITIES[name]!);
+/** The predefined entities and numeric character references (`&#38;`, `&#x26;`); anything else stays as written. */
+const unescapeXml = (text: string) =>
+  text.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9a-f]{1,6}));/gi, (match, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
+    if (name) return XML_ENTITIES[name.toLowerCase()] ?? match;
+    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex!, 16);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
+  });
+/** Comments hold no elements: an `openbadges:assertion` inside one is not an assertion. */
+const withoutComments = (text: string) => text.replace(/<!--[\s\S]*?-->/g, '');
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&${Object.keys(XML_ENTITIES).find((k) => XML_ENTITIES[k] === ch)};`);
 
 function decode(bytes: Uint8Array): string {
@@ -34,7 +42,7 @@ export function isSvg(bytes: Uint8Array): boolean {
 
 /** The baked assertion (a URL, or JSON text) of an SVG. */
 export function extractFromSvg(bytes: Uint8Array): string {
-  const elements = [...decode(bytes).matchAll(ELEMENT)];
+  const elements = [...withoutComments(decode(bytes)).matchAll(ELEMENT)];
   if (elements.length === 0) throw new BakedImageError('not_baked', 'The SVG carries no openbadges:assertion element.');
   if (elements.length > 1) throw new BakedImageError('multiple_assertions', 'The SVG carries more than one openbadges:assertion element.');
   const [, attributes = '', content = ''] = elements[0]!;
