@@ -128,6 +128,34 @@ describe('GET /issuers/{id}/revocations', () => {
     }
   });
 
+  it('streams: the first page arrives before the last is read, and no ETag buffers it', async () => {
+    const many = await createIssuerWithBadge();
+    const { depsFor } = await import('../../src/deps.ts');
+    const { env } = await import('cloudflare:workers');
+    const { sql } = await import('drizzle-orm');
+    const { control } = await import('../stack.ts');
+    try {
+      await depsFor(env).db.execute(sql`
+        insert into assertions (id, badge_class_id, issuer_id, recipient_identity, issued_on, revoked_at)
+        select ${many.badgeId} || '-' || lpad(n::text, 5, '0'), ${many.badgeId}, ${many.issuerId}, 'sha256$00', now(), now()
+        from generate_series(1, 1500) n`);
+      await control('neon', { holdReplyMs: 800 }); // each page's reply waits 0.8 s
+      const started = performance.now();
+      const res = await get(`/issuers/${many.issuerId}/revocations`);
+      expect(res.headers.get('etag')).toBeNull();
+      const reader = res.body!.getReader();
+      await reader.read();
+      const firstChunk = performance.now() - started;
+      while (!(await reader.read()).done);
+      const whole = performance.now() - started;
+      expect(whole - firstChunk).toBeGreaterThan(600); // the second page was read after the first was sent
+    } finally {
+      await control('neon', { holdReplyMs: 0 });
+      await depsFor(env).db.execute(sql`delete from assertions where issuer_id = ${many.issuerId}`);
+      await many.cleanup();
+    }
+  });
+
   it('answers 404 for an unknown issuer', async () => {
     expect((await get('/issuers/nobody-here/revocations')).status).toBe(404);
   });
