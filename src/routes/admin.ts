@@ -11,6 +11,8 @@ import type { NewAward } from '../db/writes.ts';
 import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import { newPublicId } from '../ids.ts';
 import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
+import { checkBadgeImage } from '../openbadges/badge-image.ts';
+import { BakedImageError, type ImageKind } from '../openbadges/baking/index.ts';
 import { Problem } from '../problem.ts';
 import { checkAdminToken } from '../rate-limit.ts';
 import { invalidBody } from '../verify/input.ts';
@@ -45,6 +47,18 @@ const adminBodyLimit = bodyLimit({
 
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
+/** The uploaded image's bytes, checked: a 422 with the reason unless it is a clean image of its declared type. */
+function badgeImageBytes(image: { type: ImageKind; base64: string }): Uint8Array {
+  const bytes = bytesOf(image.base64);
+  try {
+    checkBadgeImage(bytes, image.type);
+  } catch (error) {
+    if (error instanceof BakedImageError) throw new Problem(422, error.code, error.message);
+    throw error;
+  }
+  return bytes;
+}
+
 function issuerColumns(input: z.output<typeof issuerPatchBody>): Partial<NewIssuer> {
   const { verification, ...rest } = input;
   return {
@@ -61,7 +75,7 @@ function badgeColumns(input: z.output<typeof badgePatchBody>): Partial<NewBadgeC
   return {
     ...rest,
     ...(criteria && { criteriaUrl: criteria.url ?? null, criteriaNarrative: criteria.narrative ?? null }),
-    ...(image && { imageBytes: bytesOf(image.base64), imageType: image.type, imageUrl: null }),
+    ...(image && { imageBytes: badgeImageBytes(image), imageType: image.type, imageUrl: null }),
     ...(imageUrl && !image && { imageUrl, imageBytes: null, imageType: null }),
   };
 }

@@ -19,7 +19,15 @@ function storedImage(image: Pick<BadgeImage, 'bytes'>): { bytes: Uint8Array<Arra
 
 const redirectTo = (url: string, tags: string) => new Response(null, { status: 302, headers: { location: url, 'cache-tag': tags } });
 
-const imageHeaders = (type: string, tags: string[]) => ({ 'content-type': type, 'x-content-type-options': 'nosniff', 'cache-tag': tags.join(',') });
+/** An image is never a document: no script, no plugins, no navigation, even when opened directly. */
+const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+const imageHeaders = (type: string, tags: string[]) => ({
+  'content-type': type,
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': IMAGE_CSP,
+  'cache-tag': tags.join(','),
+});
 
 export const images = new Hono<AppEnv>()
   .get('/badges/:id/image', publicIdParam, (c) => {

@@ -116,3 +116,24 @@ describe('issuer verification scope input (OB 2.0)', () => {
     }
   });
 });
+
+describe('badge image uploads', () => {
+  const upload = (image: { type: string; base64: string }) =>
+    worker().admin('POST', '/admin/badges', { issuerId: 'no-matter', name: 'I', description: 'd', criteria: { narrative: 'n' }, image });
+  const b64 = (text: string) => btoa(text);
+
+  it.each([
+    ['bytes that are not the declared PNG', { type: 'image/png', base64: b64('hello') }, 'image_type_mismatch'],
+    ['an SVG declared as PNG', { type: 'image/png', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"/>') }, 'image_type_mismatch'],
+    ['an SVG with a script', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }, 'svg_active_content'],
+    ['an SVG with an event handler', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>') }, 'svg_active_content'],
+    ['an SVG with foreignObject', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>') }, 'svg_active_content'],
+    ['an SVG loading another resource', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>') }, 'svg_active_content'],
+    ['an SVG with a DOCTYPE', { type: 'image/svg+xml', base64: b64('<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>') }, 'svg_doctype_forbidden'],
+    ['a PNG with a broken chunk', { type: 'image/png', base64: btoa(String.fromCharCode(...PNG_1X1.slice(0, 30))) }, 'png_truncated'],
+  ])('refuses %s with 422 and a code, storing nothing', async (_, image, code) => {
+    const res = await upload(image);
+    expect(res.status).toBe(422);
+    expect((await res.json<{ code: string }>()).code).toMatch(code === 'png_truncated' ? /^png_/ : new RegExp(`^${code}$`));
+  });
+});

@@ -67,3 +67,13 @@ describe('a badge whose image is hosted elsewhere (imageUrl)', () => {
     }
   });
 });
+
+describe('image responses', () => {
+  it('carry a sandboxing Content-Security-Policy and nosniff', async () => {
+    for (const path of [`/badges/${svg.badgeId}/image`, `/assertions/${await svg.assertion()}/image`]) {
+      const res = await get(path);
+      expect(res.headers.get('content-security-policy'), path).toBe("default-src 'none'; style-src 'unsafe-inline'; sandbox");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});

@@ -31,7 +31,8 @@ export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-function readChunks(bytes: Uint8Array): Chunk[] {
+/** Reads every chunk, checking lengths, CRCs and the IHDR … IEND frame; throws `BakedImageError` otherwise. */
+export function readChunks(bytes: Uint8Array): Chunk[] {
   if (!isPng(bytes)) throw new BakedImageError('not_png', 'The file does not start with the PNG signature.');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const chunks: Chunk[] = [];

@@ -22,7 +22,8 @@ const unescapeXml = (text: string) =>
 const withoutComments = (text: string) => text.replace(/<!--[\s\S]*?-->/g, '');
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&${Object.keys(XML_ENTITIES).find((k) => XML_ENTITIES[k] === ch)};`);
 
-function decode(bytes: Uint8Array): string {
+/** The SVG's text: UTF-8, no DOCTYPE or entity declarations, an `<svg>` root; throws `BakedImageError` otherwise. */
+export function decode(bytes: Uint8Array): string {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
