@@ -68,3 +68,10 @@ export function decodeRecord<K extends RecordKind>(kind: K, stored: string): Rec
     return undefined;
   }
 }
+
+/**
+ * A key known to hold no record: version 0, so the record's creation (version 1 and up, written
+ * through with the compare-and-set) always replaces it, and a reader's late "none" never
+ * replaces a record.
+ */
+export const ABSENT = '0|';

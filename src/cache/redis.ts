@@ -73,12 +73,12 @@ export class RedisRecords {
   }
 
   /** Stores every encoded record over an older version (one round trip); false when Redis failed. */
-  async write(entries: ReadonlyArray<{ key: string; value: string }>): Promise<boolean> {
+  async write(entries: ReadonlyArray<{ key: string; value: string }>, ttlSeconds = this.ttlSeconds): Promise<boolean> {
     if (!entries.length) return true;
     try {
       await this.#write.exec(
         entries.map((entry) => entry.key),
-        [String(this.ttlSeconds), ...entries.map((entry) => entry.value)],
+        [String(ttlSeconds), ...entries.map((entry) => entry.value)],
       );
       this.#succeeded();
       return true;

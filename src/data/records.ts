@@ -17,7 +17,7 @@ import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadDefin
 import { drainIfRedisRecovered } from './outbox.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground } from './scope.ts';
-import { type Found, keepInL1, keyOf, readFromRedis, writeToRedis } from './tiers.ts';
+import { type Found, keepInL1, keyOf, readFromRedis, rememberAbsent, writeToRedis } from './tiers.ts';
 
 /** At most this many held definitions are named to Redis (so it does not send them back). */
 const MAX_HELD_NAMED = 100;
@@ -61,15 +61,16 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     held,
   );
   drainIfRedisRecovered(scope);
-  if (fromRedis) keepInL1(scope, fromRedis.values(), since);
+  if (fromRedis) keepInL1(scope, fromRedis.records.values(), since);
   const fromDatabase = new Map<string, Found>();
   const known = <K extends keyof RecordOf>(kind: K, id: string): RecordOf[K] | undefined =>
     newer(
-      newer(fromRedis?.get(recordKey(kind, id))?.record as RecordOf[K] | undefined, lookupL1(scope, kind, id)?.value),
+      newer(fromRedis?.records.get(recordKey(kind, id))?.record as RecordOf[K] | undefined, lookupL1(scope, kind, id)?.value),
       fromDatabase.get(recordKey(kind, id))?.record as RecordOf[K] | undefined,
     );
 
-  const missingAssertions = ids.filter((id) => !known('assertion', id));
+  // Ids Redis knows to have no record are answered "none" without a statement.
+  const missingAssertions = ids.filter((id) => !known('assertion', id) && !fromRedis?.absent.has(recordKey('assertion', id)));
   const missingDefinitions = [
     ...new Set(
       ids.flatMap((id) => {
@@ -98,7 +99,10 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     ];
     for (const found of loaded) fromDatabase.set(keyOf(found), found);
     keepInL1(scope, loaded, since);
-    if (fromRedis) scope.waitUntil(writeToRedis(scope, loaded));
+    if (fromRedis) {
+      const none = missingAssertions.filter((id) => !fromDatabase.has(recordKey('assertion', id)));
+      scope.waitUntil(writeToRedis(scope, loaded).then(() => rememberAbsent(scope, none.map((id) => recordKey('assertion', id)))));
+    }
   }
 
   const bundles = new Map<string, AssertionBundle>();
@@ -108,7 +112,7 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     const issuer = assertion && known('issuer', assertion.issuerId);
     if (assertion && badge && issuer) bundles.set(id, { assertion, badge, issuer });
   }
-  if (fromRedis?.size) scope.cache.served.add('redis');
+  if (fromRedis?.records.size || fromRedis?.absent.size) scope.cache.served.add('redis');
   return bundles;
 }
 
@@ -146,7 +150,11 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
   const key = recordKey(kind, id);
   const fromRedis = await readFromRedis(scope, [key]);
   drainIfRedisRecovered(scope);
-  const hit = fromRedis?.get(key);
+  if (fromRedis?.absent.has(key)) {
+    scope.cache.served.add('redis');
+    return undefined;
+  }
+  const hit = fromRedis?.records.get(key);
   if (hit) {
     scope.cache.served.add('redis');
     keepInL1(scope, [hit], since);
@@ -155,7 +163,10 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
   const query = loadDefinitionRows[kind] as (db: Database, ids: readonly string[]) => Promise<Array<RecordOf[K]>>;
   const [row] = await readQuery(scope, (db) => query(db, [id]), databaseFor(scope, fromRedis !== undefined));
   scope.cache.served.add('db');
-  if (!row) return undefined;
+  if (!row) {
+    if (fromRedis) scope.waitUntil(rememberAbsent(scope, [key]));
+    return undefined;
+  }
   const found = { kind, record: row } as Found;
   keepInL1(scope, [found], since);
   if (fromRedis) scope.waitUntil(writeToRedis(scope, [found]));

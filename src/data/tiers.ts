@@ -3,7 +3,7 @@
  * helpers that move records between them. Records are stored by key with their version; no
  * tier ever replaces a newer version with an older one.
  */
-import { decodeRecord, encodeRecord, type AnyRecord, type RecordOf } from '../cache/codec.ts';
+import { ABSENT, decodeRecord, encodeRecord, type AnyRecord, type RecordOf } from '../cache/codec.ts';
 import { recordKey, recordKeyPrefix } from '../cache/keys.ts';
 import type { RecordKind } from '../db/schema.ts';
 import type { DataScope } from './scope.ts';
@@ -15,15 +15,33 @@ const KINDS = Object.entries(recordKeyPrefix) as Array<[RecordKind, string]>;
 
 export const keyOf = (found: Found) => recordKey(found.kind, found.record.id);
 
+/** What one Redis read found: records, and keys known to hold none (see `ABSENT`). */
+export type FromRedis = { records: Map<string, Found>; absent: Set<string> };
+
 /** Decodes what Redis returned, by key prefix; values in another format are skipped. */
-export function decodeStored(stored: Map<string, string>): Map<string, Found> {
-  const records = new Map<string, Found>();
+function decodeStored(stored: Map<string, string>): FromRedis {
+  const found: FromRedis = { records: new Map(), absent: new Set() };
   for (const [key, value] of stored) {
+    if (value === ABSENT) {
+      found.absent.add(key);
+      continue;
+    }
     const kind = KINDS.find(([, prefix]) => key.startsWith(prefix))?.[0];
     const record = kind && decodeRecord(kind, value);
-    if (kind && record) records.set(key, { kind, record } as Found);
+    if (kind && record) found.records.set(key, { kind, record } as Found);
   }
-  return records;
+  return found;
+}
+
+/** How long Redis remembers that an id has no record: bounds memory only (creation replaces it). */
+const ABSENT_TTL_SECONDS = 600;
+
+/** Remembers in Redis that `keys` hold no record, so repeated lookups of a missing id cost no statement. */
+export async function rememberAbsent(scope: DataScope, keys: readonly string[]): Promise<void> {
+  await scope.deps.tiers.redis?.write(
+    keys.map((key) => ({ key, value: ABSENT })),
+    ABSENT_TTL_SECONDS,
+  );
 }
 
 /** Keeps records in L1 for its lifetime, counted from `since` (when the data began to be read). */
@@ -47,7 +65,7 @@ export async function writeToRedis(scope: DataScope, records: readonly Found[]):
 }
 
 /** One metered Redis read; undefined when Redis is off or failed. */
-export async function readFromRedis(scope: DataScope, keys: readonly string[], held: readonly string[] = []): Promise<Map<string, Found> | undefined> {
+export async function readFromRedis(scope: DataScope, keys: readonly string[], held: readonly string[] = []): Promise<FromRedis | undefined> {
   const { redis } = scope.deps.tiers;
   if (!redis) return undefined;
   const started = performance.now();

@@ -225,3 +225,30 @@ describe('Redis failing during a revoke', () => {
     expect(await status(isolate({ CACHE_TIERS: 'redis' }), id!)).toBe('revoked');
   });
 });
+
+describe('ids that have no record', () => {
+  it('repeated lookups of a missing id cost one statement, and creating it is seen at once', async () => {
+    const id = `missing-${crypto.randomUUID().slice(0, 8)}`;
+    await resetStats();
+    for (let i = 0; i < 10; i++) expect((await isolate().get(`/assertions/${id}/verify`)).status).toBe(404);
+    for (let i = 0; i < 5; i++) expect((await isolate().get(`/issuers/${id}`)).status).toBe(404);
+    expect((await neonStats()).statements).toBe(2); // one per kind; Redis remembers "none" for the rest
+    const created = await isolate().admin('POST', '/admin/assertions', { id, badgeId: fixture.badgeId, recipient: { identity: 'late@example.org' } });
+    expect(created.status).toBe(201);
+    expect(await status(isolate(), id)).toBe('valid'); // the record (version 1) replaced the "none" (version 0)
+  });
+
+  it('a late "none" from a read that began before the issuance never hides the new record', async () => {
+    const id = `late-${crypto.randomUUID().slice(0, 8)}`;
+    const reader = isolate({ CACHE_TIERS: 'redis' });
+    await control('neon', { holdReplyMs: 600 });
+    const inFlight = reader.fetch(`/assertions/${id}/verify`); // reads "none" now, answers later
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await control('neon', { holdReplyMs: 0 });
+    expect((await isolate().admin('POST', '/admin/assertions', { id, badgeId: fixture.badgeId, recipient: { identity: 'race@example.org' } })).status).toBe(201);
+    const { response, settled } = await inFlight;
+    expect(response.status).toBe(404);
+    await settled;
+    expect(await status(isolate({ CACHE_TIERS: 'redis' }), id)).toBe('valid');
+  });
+});
