@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundleWorker } from '../../../bench/build.ts';
 import { startWorkerd } from '../../../bench/workerd.ts';
 import { freePort } from '../../../dev/backends.ts';
+import { ensureChromium } from '../../../dev/chromium.ts';
 import { forgetCachedDemoRecords, seedDemoData } from '../../../dev/seed.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../../..');
 const shots = path.join(root, 'test-results/screenshots');
 const stack = inject('stack');
@@ -52,10 +52,10 @@ beforeAll(async () => {
   stopWorkerd = workerd.stop;
   // Flags that keep Chromium from reaching for the (closed) network on its own.
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: ensureChromium(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-}, 120_000);
+}, 600_000); // the first run on a machine without Chromium installs it
 
 afterAll(async () => {
   await browser?.close();
