@@ -4,6 +4,8 @@ import { PUBLIC_ID } from '../ids.ts';
 import { recipientClaim } from '../verify/input.ts';
 
 const publicId = z.string().regex(PUBLIC_ID, 'ids are 1-64 letters, digits, "-" or "_"');
+/** A patch must change something: an empty one would only bump the version and purge the edge. */
+const changesSomething = (patch: object) => Object.values(patch).some((value) => value !== undefined);
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 /** DNS labels of letters, digits and inner hyphens, dot-separated. */
 const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -34,7 +36,7 @@ const issuerFields = {
 };
 
 export const newIssuerBody = z.strictObject({ id: publicId.optional(), ...issuerFields });
-export const issuerPatchBody = z.strictObject(issuerFields).partial();
+export const issuerPatchBody = z.strictObject(issuerFields).partial().refine(changesSomething, 'give at least one field to change');
 
 const image = z
   .strictObject({
@@ -57,7 +59,7 @@ const badgeFields = {
 export const newBadgeBody = z
   .strictObject({ id: publicId.optional(), issuerId: publicId, ...badgeFields })
   .refine((b) => b.image || b.imageUrl, { message: 'give image or imageUrl', path: ['image'] });
-export const badgePatchBody = z.strictObject(badgeFields).partial();
+export const badgePatchBody = z.strictObject(badgeFields).partial().refine(changesSomething, 'give at least one field to change');
 
 const awardFields = {
   issuedOn: instant.optional(),

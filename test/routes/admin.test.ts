@@ -137,3 +137,12 @@ describe('badge image uploads', () => {
     expect((await res.json<{ code: string }>()).code).toMatch(code === 'png_truncated' ? /^png_/ : new RegExp(`^${code}$`));
   });
 });
+
+describe('PATCH with nothing to change', () => {
+  it('is refused with 400, writing nothing', async () => {
+    const res = await worker().admin('PATCH', '/admin/issuers/any-issuer', {});
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'invalid_body' });
+    expect((await worker().admin('PATCH', '/admin/badges/any-badge', {})).status).toBe(400);
+  });
+});
