@@ -42,7 +42,6 @@ export function criticalQueries(db: Database, sample: Sample): CriticalQuery[] {
     read('issuer document', q.issuers.getQuery(), { ids: [sample.issuerId] }),
     read('badge class document', q.badgeClasses.getQuery(), { ids: [sample.badgeId] }),
     read('badge image', q.badgeImage.getQuery(), { id: sample.badgeId }),
-    read('baked assertion image', q.assertionImage.getQuery(), { id: sample.assertionId }),
     read('revocation list page', revocationPageQuery(db, sample.issuerId, '', 1000).toSQL()),
     write('create issuer', toQuery(writes.insertIssuerStatement(db, { id: 'explain-issuer', name: 'n', url: 'https://e.org', email: 'e@e.org' }))),
     write('edit issuer', toQuery(writes.updateIssuerStatement(db, sample.issuerId, { name: 'renamed' }))),

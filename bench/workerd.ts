@@ -61,6 +61,8 @@ export async function startWorkerd(services: WorkerService[], dir: string) {
     }
   }
   return {
+    /** The workerd process, for reading its memory. */
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

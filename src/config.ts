@@ -36,6 +36,7 @@ const schema = z
     L1_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
     RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
     RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(10),
+    RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
     L1_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   })
   .refine((env) => Boolean(env.UPSTASH_REDIS_REST_URL) === Boolean(env.UPSTASH_REDIS_REST_TOKEN), {
@@ -67,7 +68,7 @@ export type Config = {
     outboxRetryAfterSeconds: number;
   };
   /** Per client IP and minute, in Redis; 0 switches a limit off (and so does running without Redis). */
-  rateLimits: { verifyPerMinute: number; adminFailuresPerMinute: number };
+  rateLimits: { verifyPerMinute: number; adminFailuresPerMinute: number; revocationListsPerMinute: number };
   ttl: {
     /** Downstream (browsers, CDNs): issuers and badge classes. */
     definitionSeconds: number;
@@ -109,7 +110,11 @@ export function parseConfig(bindings: Bindings): Config {
       redisTtlSeconds: env.REDIS_TTL_SECONDS,
       outboxRetryAfterSeconds: env.OUTBOX_RETRY_AFTER_SECONDS,
     },
-    rateLimits: { verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE, adminFailuresPerMinute: env.RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE },
+    rateLimits: {
+      verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE,
+      adminFailuresPerMinute: env.RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE,
+      revocationListsPerMinute: env.RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE,
+    },
     ttl: { definitionSeconds: env.DEFINITION_TTL_SECONDS, assertionSeconds: env.ASSERTION_TTL_SECONDS },
   };
 }

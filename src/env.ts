@@ -29,6 +29,8 @@ export type Bindings = {
   RATE_LIMIT_VERIFY_PER_MINUTE?: string;
   /** Failed admin authentications per client IP and minute before 429 (0 = no limit). */
   RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE?: string;
+  /** Revocation-list reads per client IP and minute before 429 (default 60; 0 = no limit). */
+  RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE?: string;
   /** Lifetime of a record in isolate memory (default 2 s, at most 5). */
   L1_TTL_SECONDS?: string;
   L1_MAX_ENTRIES?: string;

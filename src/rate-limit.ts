@@ -1,8 +1,9 @@
 /**
  * @module Rate limits per client IP with @upstash/ratelimit on the same Redis: POST /verify* (fails
- * open: a verifier is never refused because Redis is down) and failed admin authentication (falls
+ * open: a verifier is never refused because Redis is down); failed admin authentication (falls
  * back to a per-isolate count while Redis is down: guessing stays metered, and an issuer can
- * still revoke during a Redis outage).
+ * still revoke during a Redis outage); revocation lists, the one public read that no cache tier
+ * keeps (counted per isolate while Redis is down or off, so it stays bounded).
  */
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Context } from 'hono';
@@ -13,8 +14,8 @@ import type { Config } from './config.ts';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import { Problem } from './problem.ts';
 
-/** Failures per address in this isolate over the last minute: the fallback while Redis cannot be asked. */
-export class IsolateFailureCount {
+/** Events (failures, requests) per address in this isolate over the last minute: the fallback while Redis cannot be asked. */
+export class IsolateCount {
   readonly #failures = new Map<string, number[]>();
 
   constructor(
@@ -47,10 +48,14 @@ export class IsolateFailureCount {
 export type RateLimiters = {
   verify: Ratelimit | undefined;
   adminFailures: Ratelimit | undefined;
-  adminFailuresInIsolate: IsolateFailureCount | undefined;
+  adminFailuresInIsolate: IsolateCount | undefined;
   /** Admin token checks running now in this isolate, per address: counted as failures until known. */
   adminChecksInFlight: Map<string, number>;
+  revocationLists: Ratelimit | undefined;
+  revocationListsInIsolate: IsolateCount | undefined;
 };
+
+const inIsolate = (perMinute: number) => (perMinute > 0 ? new IsolateCount(perMinute) : undefined);
 
 export function createRateLimiters(redis: ReturnType<typeof createRedis> | undefined, config: Config): RateLimiters {
   const limiter = (perMinute: number, prefix: string) =>
@@ -60,8 +65,10 @@ export function createRateLimiters(redis: ReturnType<typeof createRedis> | undef
   return {
     verify: limiter(config.rateLimits.verifyPerMinute, 'verify'),
     adminFailures: limiter(config.rateLimits.adminFailuresPerMinute, 'admin-failures'),
-    adminFailuresInIsolate: config.rateLimits.adminFailuresPerMinute > 0 ? new IsolateFailureCount(config.rateLimits.adminFailuresPerMinute) : undefined,
+    adminFailuresInIsolate: inIsolate(config.rateLimits.adminFailuresPerMinute),
     adminChecksInFlight: new Map(),
+    revocationLists: limiter(config.rateLimits.revocationListsPerMinute, 'revocation-lists'),
+    revocationListsInIsolate: inIsolate(config.rateLimits.revocationListsPerMinute),
   };
 }
 
@@ -82,6 +89,27 @@ export const verifyRateLimit = createMiddleware<AppEnv>(async (c, next) => {
       return undefined;
     });
     if (result && !result.success) throw tooMany(result.reset);
+  }
+  await next();
+});
+
+/**
+ * GET /issuers/{id}/revocations: 429 past the limit. Counted in Redis; while Redis is down or
+ * off, in this isolate, so the list's statements stay bounded either way.
+ */
+export const revocationListRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const { revocationLists: shared, revocationListsInIsolate: isolate } = c.var.deps.limits;
+  const address = clientIp(c);
+  const result = await shared?.limit(address).catch((error: Error) => {
+    console.warn(`rate limiter unavailable, counting revocation-list reads in this isolate: ${error.message}`);
+    return undefined;
+  });
+  if (result) {
+    if (!result.success) throw tooMany(result.reset);
+  } else if (isolate) {
+    const state = isolate.remaining(address);
+    if (state.remaining <= 0) throw tooMany(state.reset);
+    isolate.record(address);
   }
   await next();
 });

@@ -6,6 +6,7 @@
  */
 import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
 import type { RecordKind } from '../db/schema.ts';
+import type { ImageKind } from '../openbadges/baking/index.ts';
 
 export type RecordOf = { assertion: AssertionRecord; badge: BadgeClassRecord; issuer: IssuerRecord };
 export type AnyRecord = RecordOf[RecordKind];
@@ -75,3 +76,25 @@ export function decodeRecord<K extends RecordKind>(kind: K, stored: string): Rec
  * replaces a record.
  */
 export const ABSENT = '0|';
+
+/**
+ * A badge image as Redis keeps it: `type|base64`, or `none|` when the badge has no usable image
+ * bytes (no image, or one stored before uploads were checked), so that lookup is not repeated.
+ */
+export type StoredImage = { bytes: Uint8Array<ArrayBuffer>; type: ImageKind } | { bytes: undefined; reason: 'no_image' | 'unusable' };
+
+export function encodeImage(image: StoredImage): string {
+  if (!image.bytes) return `${image.reason}|`;
+  let binary = '';
+  // Chunked: String.fromCharCode takes arguments, and a 2 MiB image would overflow the stack.
+  for (let i = 0; i < image.bytes.length; i += 0x8000) binary += String.fromCharCode(...image.bytes.subarray(i, i + 0x8000));
+  return `${image.type}|${btoa(binary)}`;
+}
+
+export function decodeImage(value: string): StoredImage | undefined {
+  const bar = value.indexOf('|');
+  const head = value.slice(0, bar);
+  if (head === 'no_image' || head === 'unusable') return { bytes: undefined, reason: head };
+  if (head !== 'image/png' && head !== 'image/svg+xml') return undefined;
+  return { bytes: Uint8Array.from(atob(value.slice(bar + 1)), (ch) => ch.charCodeAt(0)), type: head };
+}

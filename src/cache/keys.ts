@@ -11,3 +11,6 @@ export const recordKeyPrefix: Record<RecordKind, string> = {
 };
 
 export const recordKey = (kind: RecordKind, id: string) => `${recordKeyPrefix[kind]}${id}`;
+
+/** A badge image under its badge's version: a new upload is a new version, so a stored image never goes stale. */
+export const imageKey = (badgeClassId: string, version: number) => `v2:img:${badgeClassId}:${version}`;

@@ -7,6 +7,7 @@
 import { Redis } from '@upstash/redis/cloudflare';
 import type { Config } from '../config.ts';
 import { recordKeyPrefix } from './keys.ts';
+import { GET_VALUE, SET_VALUE } from './lua/immutable-values.ts';
 import { READ_RECORDS } from './lua/read-records.ts';
 import { WRITE_NEWER } from './lua/write-newer.ts';
 import { reportCacheFailure } from './report.ts';
@@ -33,6 +34,8 @@ export type StoredValues = Map<string, string>;
 export class RedisRecords {
   readonly #read;
   readonly #write;
+  readonly #getValue;
+  readonly #setValue;
   /** Set by a failure, cleared by the first success after it (see `takeRecovery`). */
   #failed = false;
   #recovered = false;
@@ -44,6 +47,8 @@ export class RedisRecords {
   ) {
     this.#read = client.createScript<Array<string | null>>(READ_RECORDS);
     this.#write = client.createScript<number>(WRITE_NEWER);
+    this.#getValue = client.createScript<string | null>(GET_VALUE);
+    this.#setValue = client.createScript<string>(SET_VALUE);
   }
 
   /**
@@ -80,6 +85,32 @@ export class RedisRecords {
         entries.map((entry) => entry.key),
         [String(ttlSeconds), ...entries.map((entry) => entry.value)],
       );
+      this.#succeeded();
+      return true;
+    } catch (error) {
+      this.#failed = true;
+      reportCacheFailure('redis', 'write', error);
+      return false;
+    }
+  }
+
+  /** A value that never changes under its key: the string, null when absent, undefined when Redis failed. */
+  async readValue(key: string): Promise<string | null | undefined> {
+    try {
+      const value = await this.#getValue.exec([key], []);
+      this.#succeeded();
+      return typeof value === 'string' ? value : null;
+    } catch (error) {
+      this.#failed = true;
+      reportCacheFailure('redis', 'read', error);
+      return undefined;
+    }
+  }
+
+  /** Stores a value that never changes under its key; false when Redis failed. */
+  async writeValue(key: string, value: string, ttlSeconds = this.ttlSeconds): Promise<boolean> {
+    try {
+      await this.#setValue.exec([key], [value, String(ttlSeconds)]);
       this.#succeeded();
       return true;
     } catch (error) {

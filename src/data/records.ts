@@ -17,7 +17,7 @@ import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadDefin
 import { drainIfRedisRecovered } from './outbox.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground } from './scope.ts';
-import { type Found, keepInL1, keyOf, readFromRedis, rememberAbsent, writeToRedis } from './tiers.ts';
+import { databaseFor, type Found, keepInL1, keyOf, readFromRedis, rememberAbsent, writeToRedis } from './tiers.ts';
 
 /** At most this many held definitions are named to Redis (so it does not send them back). */
 const MAX_HELD_NAMED = 100;
@@ -35,9 +35,6 @@ function bundleInL1(scope: DataScope, id: string): { bundle: AssertionBundle; re
   if (!assertion || !badge || !issuer) return undefined;
   return { bundle: { assertion: assertion.value, badge: badge.value, issuer: issuer.value }, refresh: assertion.refresh || badge.refresh || issuer.refresh };
 }
-
-/** The database for a read below Redis: the replica only when Redis answered (see the module comment). */
-const databaseFor = (scope: DataScope, redisAnswered: boolean): Database => (redisAnswered ? scope.deps.readDb : scope.deps.db);
 
 /** Loads older than the L1 lifetime are not joined: sharing one must not widen the L1 bound. */
 const joinWindow = (scope: DataScope) => scope.deps.config.cache.l1.ttlSeconds * 1000;

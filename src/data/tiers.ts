@@ -5,6 +5,7 @@
  */
 import { ABSENT, decodeRecord, encodeRecord, type AnyRecord, type RecordOf } from '../cache/codec.ts';
 import { recordKey, recordKeyPrefix } from '../cache/keys.ts';
+import type { Database } from '../db/client.ts';
 import type { RecordKind } from '../db/schema.ts';
 import type { DataScope } from './scope.ts';
 
@@ -52,25 +53,47 @@ export function keepInL1(scope: DataScope, records: Iterable<Found>, since: numb
   for (const found of records) tiers.l1.set(keyOf(found), found.record, found.record.version, ttlMs, encodeRecord(found.kind, found.record).length);
 }
 
+/** Counts one Redis round trip, and its time, in the request's meter. */
+async function meteredRedis<T>(scope: DataScope, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await call();
+  } finally {
+    scope.cache.redisRequests++;
+    scope.cache.redisMilliseconds += performance.now() - started;
+  }
+}
+
 /** One metered compare-and-set round trip to Redis for `records`; 'off' without Redis. */
 export async function writeToRedis(scope: DataScope, records: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
   const { redis } = scope.deps.tiers;
   if (!redis) return 'off';
   const entries = records.map((found) => ({ key: keyOf(found), value: encodeRecord(found.kind, found.record as AnyRecord) }));
-  const started = performance.now();
-  const written = await redis.write(entries);
-  scope.cache.redisRequests++;
-  scope.cache.redisMilliseconds += performance.now() - started;
-  return written ? 'done' : 'failed';
+  return (await meteredRedis(scope, () => redis.write(entries))) ? 'done' : 'failed';
 }
 
 /** One metered Redis read; undefined when Redis is off or failed. */
 export async function readFromRedis(scope: DataScope, keys: readonly string[], held: readonly string[] = []): Promise<FromRedis | undefined> {
   const { redis } = scope.deps.tiers;
   if (!redis) return undefined;
-  const started = performance.now();
-  const stored = await redis.read(keys, held);
-  scope.cache.redisRequests++;
-  scope.cache.redisMilliseconds += performance.now() - started;
+  const stored = await meteredRedis(scope, () => redis.read(keys, held));
   return stored && decodeStored(stored);
 }
+
+/** One metered read of a value that never changes under its key: null when absent, undefined when Redis is off or failed. */
+export async function readValueFromRedis(scope: DataScope, key: string): Promise<string | null | undefined> {
+  const { redis } = scope.deps.tiers;
+  return redis && meteredRedis(scope, () => redis.readValue(key));
+}
+
+/** One metered write of a value that never changes under its key. */
+export async function writeValueToRedis(scope: DataScope, key: string, value: string): Promise<void> {
+  const { redis } = scope.deps.tiers;
+  if (redis) await meteredRedis(scope, () => redis.writeValue(key, value));
+}
+
+/**
+ * The database for a read below Redis: the replica only when Redis answered (a miss there means
+ * no write that a lagging replica could hide); the primary when Redis failed or is off.
+ */
+export const databaseFor = (scope: DataScope, redisAnswered: boolean): Database => (redisAnswered ? scope.deps.readDb : scope.deps.db);

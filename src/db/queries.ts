@@ -78,23 +78,6 @@ function prepareAll(db: Database) {
       .from(badgeClasses)
       .where(eq(badgeClasses.id, sql.placeholder('id')))
       .prepare('badge_image'),
-    // The baked image: the assertion's status and its badge's image in one statement.
-    assertionImage: db
-      .select({
-        revokedAt: assertions.revokedAt,
-        version: assertions.version,
-        badgeClassId: assertions.badgeClassId,
-        issuerId: assertions.issuerId,
-        expires: assertions.expires,
-        badgeVersion: badgeClasses.version,
-        bytes: badgeClasses.imageBytes,
-        type: badgeClasses.imageType,
-        url: badgeClasses.imageUrl,
-      })
-      .from(assertions)
-      .innerJoin(badgeClasses, eq(badgeClasses.id, assertions.badgeClassId))
-      .where(eq(assertions.id, sql.placeholder('id')))
-      .prepare('assertion_image'),
   };
 }
 
@@ -140,10 +123,6 @@ export function loadBadgeClasses(db: Database, ids: readonly string[]): Promise<
 
 export async function loadBadgeImage(db: Database, badgeClassId: string): Promise<BadgeImage | undefined> {
   return (await prepared(db).badgeImage.execute({ id: badgeClassId }))[0];
-}
-
-export async function loadAssertionImage(db: Database, assertionId: string): Promise<RowOf<Prepared['assertionImage']> | undefined> {
-  return (await prepared(db).assertionImage.execute({ id: assertionId }))[0];
 }
 
 /**

@@ -6,6 +6,7 @@ import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from 
 import { assertionDocument, badgeClassDocument, issuerDocument, revokedAssertionDocument } from '../openbadges/documents.ts';
 import { REVOCATION_PAGE_SIZE, revocationListStream } from '../openbadges/revocation-list.ts';
 import { notFound } from '../problem.ts';
+import { revocationListRateLimit } from '../rate-limit.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { BadgePage, IssuerPage } from '../pages/definition-pages.tsx';
@@ -61,8 +62,9 @@ export const documents = new Hono<AppEnv>()
       return { response: tagged(response, cacheTags.bundle(bundle), bundleEtag(bundle, type, report.status)), changesAt: assertion.expires };
     });
   })
-  // Streamed page by page, so it skips the edge tier (which would buffer it) and keeps the short policy.
-  .get('/issuers/:id/revocations', publicIdParam, async (c) => {
+  // Streamed page by page, so it skips the edge tier (which would buffer it) and keeps the short
+  // policy; no tier keeps it, so it is rate-limited instead.
+  .get('/issuers/:id/revocations', publicIdParam, revocationListRateLimit, async (c) => {
     const issuerId = c.req.param('id');
     const scope = c.var.scope;
     const first = await getRevocationPage(scope, issuerId, '', REVOCATION_PAGE_SIZE);

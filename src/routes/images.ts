@@ -2,58 +2,81 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { cacheTags, versionEtag } from '../cache/policy.ts';
-import { getAssertionImage, getBadgeImage } from '../data/documents.ts';
-import type { BadgeImage } from '../db/queries.ts';
-import { bakeAssertionUrl, imageKind } from '../openbadges/baking/index.ts';
+import { getAssertionBundle, getBadgeClass, getBadgeImage } from '../data/documents.ts';
+import type { StoredImage } from '../data/images.ts';
+import type { BadgeClassRecord } from '../db/queries.ts';
+import { BakedImageError, bakeAssertionUrl } from '../openbadges/baking/index.ts';
 import { notFound, Problem } from '../problem.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { publicIdParam } from './params.ts';
 
-/** Stored bytes, checked to be PNG or SVG: a verifier must never receive anything else as an image. */
-function storedImage(image: Pick<BadgeImage, 'bytes'>): { bytes: Uint8Array<ArrayBuffer>; type: string } {
-  if (!image.bytes) throw new Problem(404, 'no_image', 'This badge has no image stored here.');
-  const type = imageKind(image.bytes);
-  if (!type) throw new Problem(500, 'bad_stored_image', 'The stored badge image is neither PNG nor SVG.');
-  return { bytes: new Uint8Array(image.bytes), type };
+const unusableImage = () => new Problem(404, 'stored_image_unusable', 'The stored badge image fails the upload checks; the issuer must upload it again.');
+
+/** The bytes, or the 404 that says why there are none: a stored image never makes a read fail. */
+function usable(image: StoredImage): Extract<StoredImage, { bytes: Uint8Array }> {
+  if (image.bytes) return image;
+  throw image.reason === 'no_image' ? new Problem(404, 'no_image', 'This badge has no image stored here.') : unusableImage();
 }
+
+/** A badge hosted elsewhere: the advertised URL still dereferences, to that image. */
+const hostedElsewhere = (badge: BadgeClassRecord) => (!badge.imageType && badge.imageUrl ? badge.imageUrl : undefined);
 
 const redirectTo = (url: string, tags: string) => new Response(null, { status: 302, headers: { location: url, 'cache-tag': tags } });
 
 /** An image is never a document: no script, no plugins, no navigation, even when opened directly. */
 const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
-const imageHeaders = (type: string, tags: string[]) => ({
+const imageHeaders = (type: string, tags: string) => ({
   'content-type': type,
   'x-content-type-options': 'nosniff',
   'content-security-policy': IMAGE_CSP,
-  'cache-tag': tags.join(','),
+  'cache-tag': tags,
 });
 
 export const images = new Hono<AppEnv>()
   .get('/badges/:id/image', publicIdParam, (c) => {
     const id = c.req.param('id');
-    return withCachePolicy('image', c.var.deps.config.ttl, cacheTags.badge(id), async () => {
-      const image = await getBadgeImage(c.var.scope, id);
-      if (!image) throw notFound('badge class');
-      if (!image.bytes && image.url) return c.redirect(image.url, 302);
-      const { bytes, type } = storedImage(image);
-      return new Response(bytes, { headers: { ...imageHeaders(type, [cacheTags.badge(id)]), etag: versionEtag('image', id, image.version) } });
+    const tags = cacheTags.badge(id);
+    return withCachePolicy('image', c.var.deps.config.ttl, tags, async () => {
+      const badge = await getBadgeClass(c.var.scope, id);
+      if (!badge) throw notFound('badge class');
+      const elsewhere = hostedElsewhere(badge);
+      if (elsewhere) return redirectTo(elsewhere, tags);
+      const { image, version } = await getBadgeImage(c.var.scope, badge);
+      const { bytes, type } = usable(image);
+      return new Response(bytes, { headers: { ...imageHeaders(type, tags), etag: versionEtag('image', id, version) } });
     });
   })
   .get('/assertions/:id/image', publicIdParam, (c) => {
     const id = c.req.param('id');
     return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
-      const image = await getAssertionImage(c.var.scope, id);
-      if (!image) throw notFound('assertion');
-      if (image.revokedAt) throw new Problem(410, 'revoked', 'This assertion was revoked; its baked image is no longer served.');
-      const tags = [cacheTags.assertion(id), cacheTags.badge(image.badgeClassId), cacheTags.issuer(image.issuerId)].join(',');
-      // A badge hosted elsewhere cannot be baked here: the advertised URL still dereferences, to that image.
-      if (!image.bytes && image.url) return { response: redirectTo(image.url, tags), changesAt: image.expires };
-      const baked = bakeAssertionUrl(storedImage(image).bytes, c.var.urls.assertion(id));
+      // Status through the record tiers, which every revoke writes through: no replica can hide it.
+      const bundle = await getAssertionBundle(c.var.scope, id);
+      if (!bundle) throw notFound('assertion');
+      const { assertion, badge } = bundle;
+      const tags = cacheTags.bundle(bundle);
+      if (assertion.revokedAt) throw new Problem(410, 'revoked', 'This assertion was revoked; its baked image is no longer served.');
+      const elsewhere = hostedElsewhere(badge);
+      if (elsewhere) return { response: redirectTo(elsewhere, tags), changesAt: assertion.expires };
+      const { image, version } = await getBadgeImage(c.var.scope, badge);
+      const baked = bake(usable(image).bytes, c.var.urls.assertion(id));
       const extension = baked.type === 'image/png' ? 'png' : 'svg';
       const response = new Response(baked.bytes, {
-        headers: { ...imageHeaders(baked.type, [tags]), etag: versionEtag('baked', id, image.version, image.badgeVersion), 'content-disposition': `inline; filename="badge-${id}.${extension}"` },
+        headers: {
+          ...imageHeaders(baked.type, tags),
+          etag: versionEtag('baked', id, assertion.version, version),
+          'content-disposition': `inline; filename="badge-${id}.${extension}"`,
+        },
       });
-      return { response, changesAt: image.expires };
+      return { response, changesAt: assertion.expires };
     });
   });
+
+/** Baking an image that passed the upload checks; any refusal is the stored image's fault, not the caller's. */
+function bake(bytes: Uint8Array, url: string) {
+  try {
+    return bakeAssertionUrl(bytes, url);
+  } catch (error) {
+    throw error instanceof BakedImageError ? unusableImage() : error;
+  }
+}

@@ -64,3 +64,26 @@ describe('admin authentication failures', () => {
     expect((await attempt(w, address(), ADMIN.authorization.slice('Bearer '.length))).status).toBe(400); // another address is not affected
   });
 });
+
+describe('revocation lists, which no cache tier keeps', () => {
+  const list = (w: ReturnType<typeof worker>, ip: string) => w.fetch('/issuers/no-such-issuer/revocations', { headers: { 'cf-connecting-ip': ip } }).then((r) => r.response);
+
+  it('answer 429 past the limit, per address', async () => {
+    const w = worker({ RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '2' });
+    const ip = address();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await list(w, ip)).status);
+    expect(statuses).toEqual([404, 404, 429]);
+    expect((await list(w, address())).status).toBe(404);
+  });
+
+  it('stay limited in each isolate while Redis is down', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const w = worker({ RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '2', REDIS_TIMEOUT_MS: '100' });
+    await control('upstash', { fault: 'error' });
+    const ip = address();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await list(w, ip)).status);
+    expect(statuses).toEqual([404, 404, 429]);
+  });
+});

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractBakedAssertion } from '../../src/openbadges/baking/index.ts';
 import { BASE, createIssuerWithBadge, get, PNG_1X1, SVG_BADGE } from '../fixtures.ts';
+import { neonStats, resetStats } from '../stack.ts';
+import { worker } from '../worker.ts';
 
 let png: Awaited<ReturnType<typeof createIssuerWithBadge>>;
 let svg: Awaited<ReturnType<typeof createIssuerWithBadge>>;
@@ -74,6 +76,68 @@ describe('image responses', () => {
       const res = await get(path);
       expect(res.headers.get('content-security-policy'), path).toBe("default-src 'none'; style-src 'unsafe-inline'; sandbox");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+});
+
+describe('an image stored before uploads were checked', () => {
+  const text = (value: string) => new Uint8Array(new TextEncoder().encode(value));
+  const badPng = Uint8Array.from(PNG_1X1);
+  badPng[29] ^= 0xff; // inside IHDR: its CRC no longer matches
+  const cases: Array<[string, Uint8Array, string]> = [
+    ['"hello" declared PNG', text('hello'), 'image/png'],
+    ['a PNG with a broken chunk CRC', badPng, 'image/png'],
+    ['an SVG with a DOCTYPE', text('<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/svg+xml'],
+    ['an SVG with a script', text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'image/svg+xml'],
+  ];
+  for (const [name, imageBytes, imageType] of cases) {
+    it(`${name}: the badge image and every baked image answer 404 stored_image_unusable, never 5xx`, async () => {
+      const old = await createIssuerWithBadge({ badge: { imageBytes, imageType } });
+      try {
+        const id = await old.assertion();
+        for (const path of [`/badges/${old.badgeId}/image`, `/assertions/${id}/image`]) {
+          for (const pass of ['cold', 'kept in Redis']) {
+            const res = await get(path);
+            expect(res.status, `${path} ${pass}`).toBe(404);
+            expect(((await res.json()) as { code: string }).code).toBe('stored_image_unusable');
+          }
+        }
+      } finally {
+        await old.cleanup();
+      }
+    });
+  }
+});
+
+describe('image reads are bounded', () => {
+  it('ten fresh isolates reading a badge image and a baked image cost no statement once one has: Redis keeps the records and the bytes', async () => {
+    const id = await svg.assertion();
+    await worker().get(`/assertions/${id}/image`); // one isolate loads the records and the image
+    await resetStats();
+    for (let i = 0; i < 10; i++) {
+      const w = worker();
+      const plain = await w.get(`/badges/${svg.badgeId}/image`);
+      const baked = await w.get(`/assertions/${id}/image`);
+      expect([plain.status, baked.status]).toEqual([200, 200]);
+      expect(new Uint8Array(await plain.arrayBuffer())).toEqual(SVG_BADGE);
+      expect(await baked.text()).toContain(`verify="${BASE}/assertions/${id}"`);
+    }
+    expect((await neonStats()).statements).toBe(0);
+  });
+
+  it('a new image upload is served at once: the kept bytes are keyed by the badge version', async () => {
+    const edited = await createIssuerWithBadge();
+    try {
+      const w = worker();
+      const before = await w.get(`/badges/${edited.badgeId}/image`);
+      expect(before.headers.get('content-type')).toBe('image/png');
+      const res = await w.admin('PATCH', `/admin/badges/${edited.badgeId}`, { image: { type: 'image/svg+xml', base64: btoa(new TextDecoder().decode(SVG_BADGE)) } });
+      expect(res.status).toBe(200);
+      const after = await worker().get(`/badges/${edited.badgeId}/image`);
+      expect(after.headers.get('content-type')).toBe('image/svg+xml');
+      expect(after.headers.get('etag')).not.toBe(before.headers.get('etag'));
+    } finally {
+      await edited.cleanup();
     }
   });
 });
