@@ -27,6 +27,15 @@ const adminEnabled = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** A credential of another scheme (Basic, say) is no bearer token: 401 with the challenge (RFC 6750), not hono's 400. */
+const bearerScheme = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header('authorization');
+  if (header !== undefined && !/^Bearer +\S/i.test(header)) {
+    throw new Problem(401, 'unauthorized', 'Admin routes take `Authorization: Bearer <token>`.', { 'www-authenticate': 'Bearer realm="admin"' });
+  }
+  await next();
+});
+
 /** Constant-time comparison of the bearer token; the token itself is never logged. A failure counts against the address. */
 const adminToken = bearerAuth({
   verifyToken: (token, c) => checkAdminToken(c as Context<AppEnv>, token, (c as Context<AppEnv>).var.deps.config.adminToken!),
@@ -107,7 +116,7 @@ const issuedLinks = (c: Context<AppEnv>, record: AssertionRecord) => ({
 });
 
 export const admin = new Hono<AppEnv>()
-  .use('/admin/*', adminEnabled, adminToken, adminBodyLimit)
+  .use('/admin/*', adminEnabled, bearerScheme, adminToken, adminBodyLimit)
   .post('/admin/issuers', async (c) => {
     const { id, ...input } = await body(c.req.raw, newIssuerBody);
     const { cache, ...issuer } = await createIssuer(c.var.scope, { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() });

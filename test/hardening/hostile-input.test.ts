@@ -129,7 +129,7 @@ describe('known-bad corpus', () => {
     ['no content type', '/verify', { method: 'POST', body: 'hello' }, 415, 'unsupported_media_type'],
     ['wrong method', '/assertions/x', { method: 'PUT' }, 405, 'method_not_allowed'],
     ['admin without token', '/admin/assertions', { method: 'POST', body: '{}' }, 401, 'unauthorized'],
-    ['admin with a non-bearer scheme', '/admin/assertions', { method: 'POST', headers: { authorization: 'Basic YWRtaW46YWRtaW4=' }, body: '{}' }, 400, 'bad_request'],
+    ['admin with a non-bearer scheme', '/admin/assertions', { method: 'POST', headers: { authorization: 'Basic YWRtaW46YWRtaW4=' }, body: '{}' }, 401, 'unauthorized'],
     [
       'billion laughs',
       '/verify',

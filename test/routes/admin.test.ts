@@ -40,6 +40,15 @@ describe('admin authentication', () => {
     expect(wrong.response.status).toBe(401);
   });
 
+  it('answers 401 with a Bearer challenge to credentials of another scheme or a malformed header', async () => {
+    for (const authorization of [`Basic ${btoa('admin:secret')}`, 'Bearer', 'Bearer ', 'Token abc', 'garbage']) {
+      const res = (await w.fetch('/admin/issuers', { method: 'POST', body: '{}', headers: { authorization } })).response;
+      expect(res.status, authorization).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'unauthorized' });
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    }
+  });
+
   it('answers 503 when no admin token is configured, never open', async () => {
     const closed = worker({ ADMIN_TOKEN: undefined });
     const res = await closed.fetch('/admin/issuers', { method: 'POST', body: '{}', headers: ADMIN });
