@@ -35,7 +35,16 @@ const toQuery = (statement: SQL) => new PgDialect().sqlToQuery(statement);
 export function criticalQueries(db: Database, sample: Sample): CriticalQuery[] {
   const q = prepared(db);
   const now = new Date();
-  const award = (id: string): writes.NewAward => ({ id, recipientType: 'email', recipientIdentity: 'sha256$00', recipientSalt: 's', issuedOn: now, expires: null, evidence: null, narrative: null });
+  const award = (id: string): writes.NewAward => ({
+    id,
+    recipientType: 'email',
+    recipientIdentity: 'sha256$00',
+    recipientSalt: 's',
+    issuedOn: now,
+    expires: null,
+    evidence: null,
+    narrative: null,
+  });
   return [
     read('verify one (assertion ⋈ badge ⋈ issuer)', q.assertionBundles.getQuery(), { ids: [sample.assertionId] }),
     read(`verify batch of ${sample.batchIds.length}`, q.assertionBundles.getQuery(), { ids: sample.batchIds }),
@@ -43,12 +52,26 @@ export function criticalQueries(db: Database, sample: Sample): CriticalQuery[] {
     read('badge class document', q.badgeClasses.getQuery(), { ids: [sample.badgeId] }),
     read('badge image', q.badgeImage.getQuery(), { id: sample.badgeId }),
     read('revocation list page', revocationPageQuery(db, sample.issuerId, '', 1000).toSQL()),
-    write('create issuer', toQuery(writes.insertIssuerStatement(db, { id: 'explain-issuer', name: 'n', url: 'https://e.org', email: 'e@e.org' }))),
+    write(
+      'create issuer',
+      toQuery(writes.insertIssuerStatement(db, { id: 'explain-issuer', name: 'n', url: 'https://e.org', email: 'e@e.org' })),
+    ),
     write('edit issuer', toQuery(writes.updateIssuerStatement(db, sample.issuerId, { name: 'renamed' }))),
-    write('create badge class', toQuery(writes.insertBadgeClassStatement(db, { id: 'explain-badge', issuerId: sample.issuerId, name: 'n', description: 'd' }))),
+    write(
+      'create badge class',
+      toQuery(writes.insertBadgeClassStatement(db, { id: 'explain-badge', issuerId: sample.issuerId, name: 'n', description: 'd' })),
+    ),
     write('edit badge class', toQuery(writes.updateBadgeClassStatement(db, sample.badgeId, { name: 'renamed' }))),
     write('issue assertion', toQuery(writes.insertAssertionsStatement(sample.badgeId, [award('explain-assertion')]))),
-    write('issue 1000 assertions (batch)', toQuery(writes.insertAssertionsStatement(sample.badgeId, Array.from({ length: 1000 }, (_, i) => award(`explain-batch-${i}`))))),
+    write(
+      'issue 1000 assertions (batch)',
+      toQuery(
+        writes.insertAssertionsStatement(
+          sample.badgeId,
+          Array.from({ length: 1000 }, (_, i) => award(`explain-batch-${i}`)),
+        ),
+      ),
+    ),
     write('revoke assertion', toQuery(writes.revokeAssertionStatement(db, sample.assertionId, 'explain'))),
   ].map((query) => ({ ...query, params: query.params.map(asText) }));
 }

@@ -24,7 +24,9 @@ export async function seedAssertions(databaseUrl: string, from: number, to: numb
   await withPgClient(databaseUrl, async (client) => {
     if (from === 1) {
       await client.query('truncate assertions, badge_classes, issuers');
-      await client.query(`insert into issuers (id, name, url, email) values ('bench-issuer', 'Bench Issuer', 'https://bench.example.org', 'b@bench.example.org')`);
+      await client.query(
+        `insert into issuers (id, name, url, email) values ('bench-issuer', 'Bench Issuer', 'https://bench.example.org', 'b@bench.example.org')`,
+      );
       await client.query(
         `insert into badge_classes (id, issuer_id, name, description, criteria_narrative, image_bytes, image_type)
          values ('bench-badge', 'bench-issuer', 'Bench Badge', 'For benchmarks.', 'Run the bench.', convert_to($1, 'UTF8'), 'image/svg+xml')`,
@@ -49,7 +51,10 @@ export async function peakBackends<T>(adminUrl: string, work: () => Promise<T>):
     let running = true;
     const sampler = (async () => {
       while (running) {
-        const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and backend_type = 'client backend'`, [BENCH_DATABASE]);
+        const { rows } = await client.query(
+          `select count(*)::int as n from pg_stat_activity where datname = $1 and backend_type = 'client backend'`,
+          [BENCH_DATABASE],
+        );
         peak = Math.max(peak, rows[0].n);
         await new Promise((r) => setTimeout(r, 25));
       }

@@ -130,12 +130,13 @@ function noteStaleness(id: string, started: number, valid: boolean) {
 }
 
 const routeFor = (kind: 'verify' | 'document' | 'page', id: string): { path: string; headers: Record<string, string> } =>
-  kind === 'verify' ? { path: `/assertions/${id}/verify`, headers: {} } : { path: `/assertions/${id}`, headers: { accept: kind === 'page' ? 'text/html' : 'application/ld+json' } };
+  kind === 'verify'
+    ? { path: `/assertions/${id}/verify`, headers: {} }
+    : { path: `/assertions/${id}`, headers: { accept: kind === 'page' ? 'text/html' : 'application/ld+json' } };
 
 async function read() {
   const id = recent.length && Math.random() < RECENT_READ_SHARE ? pick(recent) : ranked[nextRank()]!;
-  let r = Math.random();
-  const kind = READ_ROUTES.find((route) => (r -= route.share) < 0)?.kind ?? 'verify';
+  const kind = pickByShare(READ_ROUTES.map((route) => [route.kind, route.share] as const)) ?? 'verify';
   const { path, headers } = routeFor(kind, id);
   const started = Date.now();
   const t0 = performance.now();
@@ -181,7 +182,11 @@ async function issue(count: number) {
     return;
   }
   for (const { id, identity } of recipients) {
-    const response = await adminCall(count > 1 ? 'issue-batch-as-singles' : 'issue', 'POST', '/admin/assertions', { id, badgeId, recipient: { identity } });
+    const response = await adminCall(count > 1 ? 'issue-batch-as-singles' : 'issue', 'POST', '/admin/assertions', {
+      id,
+      badgeId,
+      recipient: { identity },
+    });
     await response.arrayBuffer();
     if (response.ok) recent.push(id);
   }
@@ -224,14 +229,25 @@ async function edit(kind: 'badge' | 'issuer') {
   await response.arrayBuffer();
 }
 
-async function step() {
+/** One of `choices` with the probability of its share; undefined for the rest (shares may sum below 1). */
+function pickByShare<T>(choices: ReadonlyArray<readonly [T, number]>): T | undefined {
   let r = Math.random();
-  if ((r -= MIX.issueSingle) < 0) return issue(1);
-  if ((r -= MIX.issueBatch) < 0) return issue(BATCH_SIZE);
-  if ((r -= MIX.revoke) < 0) return revoke();
-  if ((r -= MIX.editBadge) < 0) return edit('badge');
-  if ((r -= MIX.editIssuer) < 0) return edit('issuer');
-  return read();
+  for (const [choice, share] of choices) {
+    r -= share;
+    if (r < 0) return choice;
+  }
+  return undefined;
+}
+
+async function step() {
+  const action = pickByShare([
+    [() => issue(1), MIX.issueSingle],
+    [() => issue(BATCH_SIZE), MIX.issueBatch],
+    [revoke, MIX.revoke],
+    [() => edit('badge'), MIX.editBadge],
+    [() => edit('issuer'), MIX.editIssuer],
+  ]);
+  return action ? action() : read();
 }
 
 async function loop() {
@@ -240,11 +256,17 @@ async function loop() {
 
 const loops = Array.from({ length: spec.concurrency }, loop);
 await new Promise((resolve) => setTimeout(resolve, spec.warmupSeconds * 1000));
-await Promise.all([fetch(`${spec.stack.neonUrl}/__stats/reset`, { method: 'POST' }), fetch(`${spec.stack.upstashUrl}/__stats/reset`, { method: 'POST' })]);
+await Promise.all([
+  fetch(`${spec.stack.neonUrl}/__stats/reset`, { method: 'POST' }),
+  fetch(`${spec.stack.upstashUrl}/__stats/reset`, { method: 'POST' }),
+]);
 measuring = true;
 await new Promise((resolve) => setTimeout(resolve, spec.seconds * 1000));
 measuring = false;
-const [neon, upstash] = await Promise.all([fetch(`${spec.stack.neonUrl}/__stats`).then((r) => r.json()), fetch(`${spec.stack.upstashUrl}/__stats`).then((r) => r.json())]);
+const [neon, upstash] = await Promise.all([
+  fetch(`${spec.stack.neonUrl}/__stats`).then((r) => r.json()),
+  fetch(`${spec.stack.upstashUrl}/__stats`).then((r) => r.json()),
+]);
 result.stack = { neon, upstash } as RealisticResult['stack'];
 stopped = true;
 await Promise.all([...loops, ...checks]);

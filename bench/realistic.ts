@@ -14,9 +14,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort, withPgClient } from '../dev/backends.ts';
+import { canonicalAccept } from '../dev/front-entrypoint.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
-import { canonicalAccept } from '../dev/front-entrypoint.ts';
 import { startWorkersCache } from '../dev/workers-cache.ts';
 import { bundleWorker } from './build.ts';
 import type { RealisticResult, RealisticSpec } from './realistic-load.ts';
@@ -61,7 +61,8 @@ await withPgClient(adminUrl, async (client) => {
   if (!rowCount) await client.query(`create database ${DATABASE}`);
 });
 const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL, poolSize: 10 });
-if (stack.postgres.kind !== 'postgres' || stack.redis.kind !== 'redis') throw new Error('the realistic bench needs the local Postgres and Redis servers');
+if (stack.postgres.kind !== 'postgres' || stack.redis.kind !== 'redis')
+  throw new Error('the realistic bench needs the local Postgres and Redis servers');
 await applyMigrations(databaseUrl);
 await withPgClient(databaseUrl, (client) => client.query('truncate assertions, badge_classes, issuers, cache_outbox'));
 // Every run starts from an empty Redis (this clears the local Redis's current database).
@@ -95,26 +96,48 @@ const edge = flags.edge ? await startWorkersCache({ origin: direct, port: edgePo
 const isolates = edge ? [edge.url] : direct;
 
 async function adminPost(path: string, body: unknown): Promise<Response> {
-  const response = await fetch(`${isolates[0]}${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${isolates[0]}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok && response.status !== 404) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response;
 }
 
 log(`seeding ${ISSUERS} issuers, ${BADGES} badge classes and ${ASSERTIONS} assertions`);
-const image = { type: 'image/svg+xml', base64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>').toString('base64') };
+const image = {
+  type: 'image/svg+xml',
+  base64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>').toString('base64'),
+};
 const issuers = Array.from({ length: ISSUERS }, (_, i) => `rt-issuer-${i}`);
 const badges = Array.from({ length: BADGES }, (_, i) => `rt-badge-${i}`);
-for (const id of issuers) await adminPost('/admin/issuers', { id, name: `Issuer ${id}`, url: 'https://issuer.example.org', email: 'badges@issuer.example.org' });
-for (const [i, id] of badges.entries()) await adminPost('/admin/badges', { id, issuerId: issuers[i % ISSUERS], name: `Badge ${id}`, description: 'Realistic bench.', criteria: { narrative: 'Do it.' }, image });
+for (const id of issuers)
+  await adminPost('/admin/issuers', { id, name: `Issuer ${id}`, url: 'https://issuer.example.org', email: 'badges@issuer.example.org' });
+for (const [i, id] of badges.entries())
+  await adminPost('/admin/badges', {
+    id,
+    issuerId: issuers[i % ISSUERS],
+    name: `Badge ${id}`,
+    description: 'Realistic bench.',
+    criteria: { narrative: 'Do it.' },
+    image,
+  });
 const ids = Array.from({ length: ASSERTIONS }, (_, i) => `rt-${String(i).padStart(6, '0')}`);
 const started = performance.now();
-const probe = await adminPost('/admin/assertions/batch', { badgeId: badges[0], recipients: [{ id: ids[0], identity: 'probe@example.org' }] });
+const probe = await adminPost('/admin/assertions/batch', {
+  badgeId: badges[0],
+  recipients: [{ id: ids[0], identity: 'probe@example.org' }],
+});
 const batchIssuance = probe.status === 201;
 let seededWith: string;
 if (batchIssuance) {
   for (let from = 1; from < ids.length; from += 1000) {
     const chunk = ids.slice(from, from + 1000);
-    await adminPost('/admin/assertions/batch', { badgeId: badges[Math.floor(from / 1000) % BADGES], recipients: chunk.map((id, i) => ({ id, identity: `r${from + i}@example.org` })) });
+    await adminPost('/admin/assertions/batch', {
+      badgeId: badges[Math.floor(from / 1000) % BADGES],
+      recipients: chunk.map((id, i) => ({ id, identity: `r${from + i}@example.org` })),
+    });
   }
   seededWith = 'POST /admin/assertions/batch (1,000 per call; written through to Redis)';
 } else {
@@ -148,7 +171,10 @@ const spec: RealisticSpec = {
 };
 log(`${isolates.length} isolates, ${spec.concurrency} concurrent clients, ${spec.warmupSeconds} s warm-up + ${spec.seconds} s measured`);
 const load = await new Promise<RealisticResult>((resolve, reject) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/realistic-load.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/realistic-load.ts'), JSON.stringify(spec)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load exited ${code}`))));
@@ -160,13 +186,23 @@ async function memoryPerAssertion(): Promise<{ keys: number; sampled: number; me
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = (await stack.redis.call(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [Buffer | string, Array<Buffer | string>];
+    const [next, batch] = (await stack.redis.call(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [
+      Buffer | string,
+      Array<Buffer | string>,
+    ];
     cursor = String(next);
     keys.push(...batch.map(String));
   } while (cursor !== '0' && keys.length < 500);
-  const sizes = await Promise.all(keys.slice(0, 500).map(async (key) => Number(await stack.redis.call(['MEMORY', 'USAGE', key, 'SAMPLES', '0']))));
+  const sizes = await Promise.all(
+    keys.slice(0, 500).map(async (key) => Number(await stack.redis.call(['MEMORY', 'USAGE', key, 'SAMPLES', '0']))),
+  );
   const total = Number(await stack.redis.call(['EVAL', `return #redis.call('KEYS', ARGV[1])`, '0', pattern]));
-  return { keys: total, sampled: sizes.length, meanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)), maxBytes: Math.max(0, ...sizes) };
+  return {
+    keys: total,
+    sampled: sizes.length,
+    meanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
+    maxBytes: Math.max(0, ...sizes),
+  };
 }
 const memory = await memoryPerAssertion();
 const edgeStats = edge && { ...edge.stats };
@@ -179,7 +215,17 @@ const report = {
   tree: tree === root ? '.' : tree,
   measuredAt: new Date().toISOString(),
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}`,
-  settings: { isolates: direct.length, edge: Boolean(edge), concurrency: spec.concurrency, warmupSeconds: spec.warmupSeconds, seconds: spec.seconds, assertions: ASSERTIONS, zipfS: spec.zipfS, dbRttMs: Number(flags['db-rtt']), redisRttMs: Number(flags['redis-rtt']) },
+  settings: {
+    isolates: direct.length,
+    edge: Boolean(edge),
+    concurrency: spec.concurrency,
+    warmupSeconds: spec.warmupSeconds,
+    seconds: spec.seconds,
+    assertions: ASSERTIONS,
+    zipfS: spec.zipfS,
+    dbRttMs: Number(flags['db-rtt']),
+    redisRttMs: Number(flags['redis-rtt']),
+  },
   seededWith,
   load,
   memory,
@@ -222,7 +268,10 @@ function markdown(): string {
   return [
     `# Realistic traffic (\`npm run bench:realistic\`)`,
     '',
-    ...runs.map((r) => `- **${r.label}** (${r.tree}): measured ${r.measuredAt} on ${r.machine}; ${r.settings.isolates} isolates, ${r.settings.concurrency} clients, ${r.settings.warmupSeconds} s warm-up + ${r.settings.seconds} s, ${r.settings.assertions} assertions (Zipf s = ${r.settings.zipfS}), DB RTT ${r.settings.dbRttMs} ms, Redis RTT ${r.settings.redisRttMs} ms; seeded with ${r.seededWith}; writes ${JSON.stringify(r.load.writes)}.`),
+    ...runs.map(
+      (r) =>
+        `- **${r.label}** (${r.tree}): measured ${r.measuredAt} on ${r.machine}; ${r.settings.isolates} isolates, ${r.settings.concurrency} clients, ${r.settings.warmupSeconds} s warm-up + ${r.settings.seconds} s, ${r.settings.assertions} assertions (Zipf s = ${r.settings.zipfS}), DB RTT ${r.settings.dbRttMs} ms, Redis RTT ${r.settings.redisRttMs} ms; seeded with ${r.seededWith}; writes ${JSON.stringify(r.load.writes)}.`,
+    ),
     '',
     '| run | reads | Worker runs / 1,000 reads | statements / 1,000 reads (request path) | statements / 1,000 reads (all, writes included) | Redis requests / read (request path) | Redis requests / read (all) | p50 ms | p99 ms | Redis bytes per assertion record | worst staleness after a revoke (stale / checked) | beyond the 2 s L1 bound | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -242,4 +291,3 @@ function markdown(): string {
     '',
   ].join('\n');
 }
-

@@ -57,7 +57,7 @@ export function svgChart(report: BenchReport): string {
   const height = top + rows.length * rowHeight + 30;
   const maxLatency = Math.max(...rows.map((r) => r.p99), 1);
   const maxRps = Math.max(...rows.map((r) => r.rps), 1);
-  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const escapeXml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const bars = rows
     .map((r, i) => {
       const y = top + i * rowHeight;
@@ -65,7 +65,7 @@ export function svgChart(report: BenchReport): string {
       const p99 = (r.p99 / maxLatency) * barWidth;
       const rps = (r.rps / maxRps) * barWidth;
       const x2 = labelWidth + barWidth + 150;
-      return `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(r.name)}</text>
+      return `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escapeXml(r.name)}</text>
 <rect x="${labelWidth}" y="${y + 2}" width="${p99.toFixed(1)}" height="16" fill="#93c5fd"/><rect x="${labelWidth}" y="${y + 2}" width="${p50.toFixed(1)}" height="16" fill="#1d4ed8"/>
 <text x="${labelWidth + Math.max(p99, 0) + 4}" y="${y + 15}">${fixed(r.p50, 1)} / ${fixed(r.p99, 1)} ms</text>
 <rect x="${x2}" y="${y + 2}" width="${rps.toFixed(1)}" height="16" fill="#16a34a"/><text x="${x2 + rps + 4}" y="${y + 15}">${Math.round(r.rps)}/s</text>`;
@@ -77,7 +77,7 @@ export function svgChart(report: BenchReport): string {
 <text x="${labelWidth}" y="20" font-weight="bold">latency p50 (dark) / p99 (light), ms</text>
 <text x="${labelWidth + barWidth + 150}" y="20" font-weight="bold">throughput, requests/s</text>
 ${bars}
-<text x="8" y="${height - 8}" fill="#555">${escape(`${report.date} · ${report.machine} · DB RTT ${report.settings.dbRttMs} ms, Redis RTT ${report.settings.redisRttMs} ms`)}</text>
+<text x="8" y="${height - 8}" fill="#555">${escapeXml(`${report.date} · ${report.machine} · DB RTT ${report.settings.dbRttMs} ms, Redis RTT ${report.settings.redisRttMs} ms`)}</text>
 </svg>
 `;
 }

@@ -6,7 +6,7 @@
  * byte, the time to the last, and the growth of the process's resident memory (sampled every
  * 2 ms). Writes bench/results/revocations.json and .md.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort, withPgClient } from '../dev/backends.ts';
@@ -51,11 +51,19 @@ log(`seeding ${REVOKED} revoked assertions of one issuer`);
 await withPgClient(databaseUrl, async (client) => {
   await client.query('truncate assertions, badge_classes, issuers, cache_outbox');
   for (const id of [ISSUER, SMALL_ISSUER]) {
-    await client.query(`insert into issuers (id, name, url, email) values ($1, 'Revoking issuer', 'https://issuer.example.org', 'b@issuer.example.org')`, [id]);
+    await client.query(
+      `insert into issuers (id, name, url, email) values ($1, 'Revoking issuer', 'https://issuer.example.org', 'b@issuer.example.org')`,
+      [id],
+    );
   }
   await client.query(`insert into badge_classes (id, issuer_id, name, description) values ('rev-badge', $1, 'Badge', 'Bench')`, [ISSUER]);
-  await client.query(`insert into badge_classes (id, issuer_id, name, description) values ('rev-small-badge', $1, 'Badge', 'Bench')`, [SMALL_ISSUER]);
-  await client.query(`insert into assertions (id, badge_class_id, issuer_id, recipient_identity, recipient_salt, issued_on, revoked_at) values ('rev-small', 'rev-small-badge', $1, 'sha256$00', 's', now(), now())`, [SMALL_ISSUER]);
+  await client.query(`insert into badge_classes (id, issuer_id, name, description) values ('rev-small-badge', $1, 'Badge', 'Bench')`, [
+    SMALL_ISSUER,
+  ]);
+  await client.query(
+    `insert into assertions (id, badge_class_id, issuer_id, recipient_identity, recipient_salt, issued_on, revoked_at) values ('rev-small', 'rev-small-badge', $1, 'sha256$00', 's', now(), now())`,
+    [SMALL_ISSUER],
+  );
   await client.query(
     `insert into assertions (id, badge_class_id, issuer_id, recipient_identity, recipient_salt, issued_on, revoked_at, revocation_reason)
      select 'rev-' || lpad(n::text, 7, '0'), 'rev-badge', $1, 'sha256$' || encode(sha256(n::text::bytea), 'hex'), 'salt', now() - interval '2 days', now(), 'bench'
@@ -134,12 +142,22 @@ for (const [name, samples] of Object.entries(runs)) {
     rssGrowthMiB: median(samples.map((r) => r.rssGrowthMiB)),
     runs: samples,
   };
-  log(`${name}: first byte ${summary[name].firstByteMs.toFixed(0)} ms, last ${summary[name].lastByteMs.toFixed(0)} ms, ${(summary[name].bytes / 1e6).toFixed(1)} MB, RSS growth ${summary[name].rssGrowthMiB.toFixed(1)} MiB`);
+  log(
+    `${name}: first byte ${summary[name].firstByteMs.toFixed(0)} ms, last ${summary[name].lastByteMs.toFixed(0)} ms, ${(summary[name].bytes / 1e6).toFixed(1)} MB, RSS growth ${summary[name].rssGrowthMiB.toFixed(1)} MiB`,
+  );
 }
 await stack.close();
 
 const { streamed, buffered } = summary as Record<'streamed' | 'buffered', (typeof summary)[string]>;
-const result = { revoked: REVOKED, runs: RUNS, dbRttMs: Number(flags['db-rtt']), pageSize: 1000, streamed, buffered, firstByteRatio: buffered.firstByteMs / streamed.firstByteMs };
+const result = {
+  revoked: REVOKED,
+  runs: RUNS,
+  dbRttMs: Number(flags['db-rtt']),
+  pageSize: 1000,
+  streamed,
+  buffered,
+  firstByteRatio: buffered.firstByteMs / streamed.firstByteMs,
+};
 writeFileSync(path.join(results, 'revocations.json'), `${JSON.stringify(result, null, 2)}\n`);
 const md = `# Revocation list of ${REVOKED.toLocaleString('en')} entries: streamed vs buffered
 

@@ -12,10 +12,19 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort } from '../dev/backends.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
-import { addAssertion, BENCH_DATABASE, benchId, ensureBenchDatabase, ID_PREFIX, ID_WIDTH, peakBackends, seedAssertions } from './dataset.ts';
+import { bundleWorker } from './build.ts';
+import {
+  addAssertion,
+  BENCH_DATABASE,
+  benchId,
+  ensureBenchDatabase,
+  ID_PREFIX,
+  ID_WIDTH,
+  peakBackends,
+  seedAssertions,
+} from './dataset.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 import { type BenchReport, markdown, type ScenarioResult, svgChart, type Target } from './report.ts';
-import { bundleWorker } from './build.ts';
 import { startWorkerd } from './workerd.ts';
 
 const { values: flags } = parseArgs({
@@ -44,10 +53,15 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 
 function load(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/load.ts'), JSON.stringify(spec)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`load exited ${code}`)),
+    );
   });
 }
 
@@ -59,7 +73,8 @@ const baselineBundle = bundleWorker(root, 'bench/baseline/wrangler.toml', path.j
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const databaseUrl = await ensureBenchDatabase(adminUrl);
 const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL, poolSize: POOL_SIZE });
-if (stack.postgres.kind !== 'postgres' || stack.redis.kind !== 'redis') throw new Error('the bench needs the local Postgres and Redis servers');
+if (stack.postgres.kind !== 'postgres' || stack.redis.kind !== 'redis')
+  throw new Error('the bench needs the local Postgres and Redis servers');
 log(stack.describe());
 await applyMigrations(databaseUrl);
 log(`seeding ${DATASET} assertions into ${BENCH_DATABASE}`);
@@ -126,24 +141,67 @@ async function scenario(name: string, what: string, spec: LoadSpec, options: { w
     redisRequestsPerRequest: per(stack.upstash.stats.requests),
     peakBackends: peak,
   };
-  log(`${name}: ${Math.round(row.rps)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.statementsPerRequest.toFixed(3)} statements/req, ${row.redisRequestsPerRequest.toFixed(3)} Redis/req, peak backends ${peak}`);
+  log(
+    `${name}: ${Math.round(row.rps)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.statementsPerRequest.toFixed(3)} statements/req, ${row.redisRequestsPerRequest.toFixed(3)} Redis/req, peak backends ${peak}`,
+  );
   return row;
 }
 
 const base = (port: number) => `http://127.0.0.1:${port}`;
 const results: ScenarioResult[] = [];
-results.push(await scenario('ceiling', 'GET /health/live, no I/O', { url: base(ports.warm), path: '/health/live', connections: CONNECTIONS, duration: DURATION }));
 results.push(
-  await scenario('baseline', 'new WS connection + 3 sequential queries, no cache', { url: base(ports.baseline), path: verifyPath, ids: allIds(DATASET), connections: CONNECTIONS, duration: DURATION }),
+  await scenario('ceiling', 'GET /health/live, no I/O', {
+    url: base(ports.warm),
+    path: '/health/live',
+    connections: CONNECTIONS,
+    duration: DURATION,
+  }),
 );
-results.push(await scenario('cold', 'caches off: one statement over Neon HTTP', { url: base(ports.cold), path: verifyPath, ids: allIds(DATASET), connections: CONNECTIONS, duration: DURATION }));
+results.push(
+  await scenario('baseline', 'new WS connection + 3 sequential queries, no cache', {
+    url: base(ports.baseline),
+    path: verifyPath,
+    ids: allIds(DATASET),
+    connections: CONNECTIONS,
+    duration: DURATION,
+  }),
+);
+results.push(
+  await scenario('cold', 'caches off: one statement over Neon HTTP', {
+    url: base(ports.cold),
+    path: verifyPath,
+    ids: allIds(DATASET),
+    connections: CONNECTIONS,
+    duration: DURATION,
+  }),
+);
 log(`filling Redis with all ${DATASET} assertions`);
 for (let from = 1; from <= DATASET; from += 100) {
   const ids = Array.from({ length: Math.min(100, DATASET - from + 1) }, (_, i) => benchId(from + i));
-  await fetch(`${base(ports.redis)}/verify/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+  await fetch(`${base(ports.redis)}/verify/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ids }),
+  });
 }
-results.push(await scenario('redis-warm', 'L1 off, Redis warm', { url: base(ports.redis), path: verifyPath, ids: allIds(DATASET), connections: CONNECTIONS, duration: DURATION }));
-results.push(await scenario('warm', 'all tiers on, one viral assertion', { url: base(ports.warm), path: verifyPath, ids: allIds(HOT_IDS), connections: CONNECTIONS, duration: DURATION }));
+results.push(
+  await scenario('redis-warm', 'L1 off, Redis warm', {
+    url: base(ports.redis),
+    path: verifyPath,
+    ids: allIds(DATASET),
+    connections: CONNECTIONS,
+    duration: DURATION,
+  }),
+);
+results.push(
+  await scenario('warm', 'all tiers on, one viral assertion', {
+    url: base(ports.warm),
+    path: verifyPath,
+    ids: allIds(HOT_IDS),
+    connections: CONNECTIONS,
+    duration: DURATION,
+  }),
+);
 const stampedeId = await addAssertion(databaseUrl, `stampede-${Date.now()}`);
 results.push(
   await scenario(
@@ -180,13 +238,22 @@ await stack.close();
 
 const by = (name: string) => results.find((r) => r.name === name)!;
 const [ceiling, baseline, cold, redisWarm, warm, stampede, batch, scale] = [
-  by('ceiling'), by('baseline'), by('cold'), by('redis-warm'), by('warm'), by('stampede'), by('batch'), by(`cold-${SCALE / 1000}k`),
+  by('ceiling'),
+  by('baseline'),
+  by('cold'),
+  by('redis-warm'),
+  by('warm'),
+  by('stampede'),
+  by('batch'),
+  by(`cold-${SCALE / 1000}k`),
 ];
 const ours = results.filter((r) => r !== baseline);
 const targets: Target[] = [
   {
     name: 'cold: 1 DB request and ≤ 1 statement per verification (concurrent duplicates coalesce)',
-    met: cold.dbRequestsPerRequest <= 1 && cold.dbRequestsPerRequest > 0.98 && cold.statementsPerRequest <= 1, measured: `${cold.dbRequestsPerRequest.toFixed(3)} requests, ${cold.statementsPerRequest.toFixed(3)} statements` },
+    met: cold.dbRequestsPerRequest <= 1 && cold.dbRequestsPerRequest > 0.98 && cold.statementsPerRequest <= 1,
+    measured: `${cold.dbRequestsPerRequest.toFixed(3)} requests, ${cold.statementsPerRequest.toFixed(3)} statements`,
+  },
   { name: `cold: p50 ≤ DB RTT + 5 ms (${dbRttMs + 5} ms)`, met: cold.p50 <= dbRttMs + 5, measured: `${cold.p50} ms` },
   { name: 'baseline p50 / cold p50 ≥ 3', met: baseline.p50 / cold.p50 >= 3, measured: `${(baseline.p50 / cold.p50).toFixed(2)}×` },
   {
@@ -194,15 +261,31 @@ const targets: Target[] = [
     met: warm.dbRequestsPerRequest < 0.001 && warm.redisRequestsPerRequest < 0.001,
     measured: `${warm.dbRequestsPerRequest.toFixed(5)} DB, ${warm.redisRequestsPerRequest.toFixed(5)} Redis per request`,
   },
-  { name: 'warm: throughput ≥ 60% of the ceiling', met: warm.rps >= 0.6 * ceiling.rps, measured: `${((100 * warm.rps) / ceiling.rps).toFixed(0)}%` },
+  {
+    name: 'warm: throughput ≥ 60% of the ceiling',
+    met: warm.rps >= 0.6 * ceiling.rps,
+    measured: `${((100 * warm.rps) / ceiling.rps).toFixed(0)}%`,
+  },
   {
     name: 'redis-warm: 0 DB requests, 1 Redis request per request (coalesced duplicates may share one)',
     met: redisWarm.dbRequestsPerRequest === 0 && redisWarm.redisRequestsPerRequest <= 1 && redisWarm.redisRequestsPerRequest > 0.95,
     measured: `${redisWarm.dbRequestsPerRequest} DB, ${redisWarm.redisRequestsPerRequest.toFixed(3)} Redis`,
   },
-  { name: 'stampede: ≤ 1 statement in the isolate', met: stampede.statementsPerRequest * stampede.requests <= 1, measured: `${Math.round(stampede.statementsPerRequest * stampede.requests)} statements for ${stampede.requests} requests` },
-  { name: 'batch of 100: 1 DB request and 1 statement', met: batch.dbRequestsPerRequest === 1 && batch.statementsPerRequest === 1, measured: `${batch.dbRequestsPerRequest.toFixed(3)} requests per batch` },
-  { name: `scale: cold p50 at ${SCALE / 1000}k ≤ 1.2 × at ${DATASET / 1000}k`, met: scale.p50 <= 1.2 * cold.p50, measured: `${scale.p50} vs ${cold.p50} ms (${(scale.p50 / cold.p50).toFixed(2)}×)` },
+  {
+    name: 'stampede: ≤ 1 statement in the isolate',
+    met: stampede.statementsPerRequest * stampede.requests <= 1,
+    measured: `${Math.round(stampede.statementsPerRequest * stampede.requests)} statements for ${stampede.requests} requests`,
+  },
+  {
+    name: 'batch of 100: 1 DB request and 1 statement',
+    met: batch.dbRequestsPerRequest === 1 && batch.statementsPerRequest === 1,
+    measured: `${batch.dbRequestsPerRequest.toFixed(3)} requests per batch`,
+  },
+  {
+    name: `scale: cold p50 at ${SCALE / 1000}k ≤ 1.2 × at ${DATASET / 1000}k`,
+    met: scale.p50 <= 1.2 * cold.p50,
+    measured: `${scale.p50} vs ${cold.p50} ms (${(scale.p50 / cold.p50).toFixed(2)}×)`,
+  },
   {
     name: `Postgres backends ≤ proxy pool (${POOL_SIZE}) in every scenario of ours`,
     met: ours.every((r) => r.peakBackends <= POOL_SIZE),

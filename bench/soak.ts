@@ -14,7 +14,9 @@ import { bundleWorker } from './build.ts';
 import { BENCH_DATABASE, benchId, ensureBenchDatabase, seedAssertions } from './dataset.ts';
 import { startWorkerd } from './workerd.ts';
 
-const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '8' } } });
+const { values: flags } = parseArgs({
+  options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '8' } },
+});
 const SECONDS = Number(flags.seconds);
 const CONCURRENCY = Number(flags.concurrency);
 const ASSERTIONS = 5_000;
@@ -34,7 +36,12 @@ mkdirSync(build, { recursive: true });
 const app = bundleWorker(root, 'wrangler.toml', path.join(build, 'app'));
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const databaseUrl = await ensureBenchDatabase(adminUrl);
-const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL, dbLatencyMs: 20, redisLatencyMs: 2 });
+const stack = await startLocalStack({
+  databaseUrl,
+  redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  dbLatencyMs: 20,
+  redisLatencyMs: 2,
+});
 log(stack.describe());
 await applyMigrations(databaseUrl);
 await seedAssertions(databaseUrl, 1, ASSERTIONS);
@@ -94,7 +101,11 @@ async function read() {
 
 async function revoke() {
   const id = randomId();
-  const res = await fetch(`${base}/admin/assertions/${id}/revoke`, { method: 'POST', headers: admin, body: JSON.stringify({ reason: 'soak' }) });
+  const res = await fetch(`${base}/admin/assertions/${id}/revoke`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ reason: 'soak' }),
+  });
   count(`POST revoke ${res.status}`);
   if (res.status !== 200) return unexpected.push(`revoke ${id} → ${res.status}`);
   await res.body?.cancel();
@@ -102,7 +113,11 @@ async function revoke() {
 }
 
 async function edit() {
-  const res = await fetch(`${base}/admin/badges/bench-badge`, { method: 'PATCH', headers: admin, body: JSON.stringify({ name: `Bench Badge ${Date.now()}` }) });
+  const res = await fetch(`${base}/admin/badges/bench-badge`, {
+    method: 'PATCH',
+    headers: admin,
+    body: JSON.stringify({ name: `Bench Badge ${Date.now()}` }),
+  });
   count(`PATCH badge ${res.status}`);
   if (res.status !== 200) unexpected.push(`edit → ${res.status}`);
   await res.body?.cancel();
@@ -110,7 +125,9 @@ async function edit() {
 
 const deadline = Date.now() + SECONDS * 1000;
 const sampler = setInterval(async () => {
-  const health = (await fetch(`${base}/health`).then((r) => r.json()).catch(() => undefined)) as { l1?: { entries: number; bytes: number } } | undefined;
+  const health = (await fetch(`${base}/health`)
+    .then((r) => r.json())
+    .catch(() => undefined)) as { l1?: { entries: number; bytes: number } } | undefined;
   if (health?.l1) maxL1 = { entries: Math.max(maxL1.entries, health.l1.entries), bytes: Math.max(maxL1.bytes, health.l1.bytes) };
 }, 500);
 log(`${SECONDS} s of mixed load, ${CONCURRENCY} clients, ${ASSERTIONS} assertions`);
@@ -132,15 +149,32 @@ await stack.close();
 const total = [...statuses.values()].reduce((a, b) => a + b, 0);
 const fiveXX = [...statuses].filter(([key]) => / 5\d\d$/.test(key)).reduce((a, [, n]) => a + n, 0);
 const checks = [
-  { name: 'no 5xx and no unexpected answer', met: fiveXX === 0 && unexpected.length === 0, measured: `${fiveXX} 5xx, ${unexpected.length} unexpected` },
+  {
+    name: 'no 5xx and no unexpected answer',
+    met: fiveXX === 0 && unexpected.length === 0,
+    measured: `${fiveXX} 5xx, ${unexpected.length} unexpected`,
+  },
   {
     name: `worst staleness after a revoke ≤ contract (same isolate ${SAME_ISOLATE_BOUND_MS} ms; same data centre ${SAME_DATA_CENTRE_BOUND_MS} ms)`,
     met: worstStalenessMs <= SAME_ISOLATE_BOUND_MS,
     measured: `${worstStalenessMs} ms: ${staleReads} stale of ${readsOfRevoked} reads after ${revokedAt.size} revokes`,
   },
-  { name: `L1 within its bound (${L1_MAX_ENTRIES} entries, ${L1_MAX_BYTES} bytes)`, met: maxL1.entries <= L1_MAX_ENTRIES && maxL1.bytes <= L1_MAX_BYTES, measured: `max ${maxL1.entries} entries, ${maxL1.bytes} bytes` },
+  {
+    name: `L1 within its bound (${L1_MAX_ENTRIES} entries, ${L1_MAX_BYTES} bytes)`,
+    met: maxL1.entries <= L1_MAX_ENTRIES && maxL1.bytes <= L1_MAX_BYTES,
+    measured: `max ${maxL1.entries} entries, ${maxL1.bytes} bytes`,
+  },
 ];
-const report = { date: new Date().toISOString(), seconds: SECONDS, concurrency: CONCURRENCY, requests: total, requestsPerSecond: Math.round(total / SECONDS), statuses: Object.fromEntries(statuses), unexpected: unexpected.slice(0, 20), checks };
+const report = {
+  date: new Date().toISOString(),
+  seconds: SECONDS,
+  concurrency: CONCURRENCY,
+  requests: total,
+  requestsPerSecond: Math.round(total / SECONDS),
+  statuses: Object.fromEntries(statuses),
+  unexpected: unexpected.slice(0, 20),
+  checks,
+};
 writeFileSync(path.join(root, 'bench/results/soak.json'), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));
 log(checks.every((c) => c.met) ? 'all checks met' : 'CHECKS MISSED');

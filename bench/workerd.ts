@@ -54,7 +54,10 @@ export async function startWorkerd(services: WorkerService[], dir: string) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   for (const service of services) {
     for (let attempt = 0; ; attempt++) {
-      const up = await fetch(`http://127.0.0.1:${service.port}/health/live`).then(() => true, () => false);
+      const up = await fetch(`http://127.0.0.1:${service.port}/health/live`).then(
+        () => true,
+        () => false,
+      );
       if (up) break;
       if (attempt > 100 || child.exitCode !== null) throw new Error(`workerd did not start:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 100));

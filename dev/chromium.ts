@@ -12,7 +12,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH} and cannot be installed here: install Debian's "chromium" package or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH} and cannot be installed here: install Debian's "chromium" package or set CHROMIUM_PATH`,
+    );
   }
   console.log(`[browser tests] ${CHROMIUM_PATH} is missing: installing Debian's chromium (once)`);
   const options = { stdio: 'inherit' as const, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };

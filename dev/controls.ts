@@ -33,7 +33,12 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 }
 
 /** Serves `GET /__stats`, `POST /__stats/reset` and `POST /__control`; true when it answered. */
-export async function handleControlRoute(req: http.IncomingMessage, res: http.ServerResponse, controls: Controls, stats: Record<string, number>) {
+export async function handleControlRoute(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  controls: Controls,
+  stats: Record<string, number>,
+) {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/__stats' && req.method === 'GET') {
     sendJson(res, 200, stats);

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import pg from 'pg';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { PostgresBackend } from './backends.ts';
 import { type Controls, handleControlRoute, listenOnLoopback, readJson, sendJson, withControls } from './controls.ts';
 
@@ -34,8 +34,22 @@ const ISOLATION_LEVELS: Record<string, string> = {
 
 /** Mirrors the fields of Neon's 400 error body, which the driver copies onto `NeonDbError`. */
 const ERROR_FIELDS = [
-  'severity', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery',
-  'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine',
+  'severity',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
 ] as const;
 
 function errorBody(error: unknown): Record<string, unknown> {
@@ -88,7 +102,13 @@ export async function startNeonProxy(options: NeonProxyOptions) {
   // Extended query mode, as on Neon: a string holding two statements is an error.
   const run = (client: pg.PoolClient, q: SqlQuery) => {
     stats.statements++;
-    return client.query({ text: q.query, values: (q.params ?? []) as unknown[], rowMode: 'array', types: rawText, queryMode: 'extended' } as pg.QueryConfig);
+    return client.query({
+      text: q.query,
+      values: (q.params ?? []) as unknown[],
+      rowMode: 'array',
+      types: rawText,
+      queryMode: 'extended',
+    } as pg.QueryConfig);
   };
 
   async function handleSql(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -110,7 +130,12 @@ export async function startNeonProxy(options: NeonProxyOptions) {
     const execute = async (client: pg.PoolClient) => {
       if (isSqlQuery(body) && !searchPath) return resultBody(await run(client, body), arrayMode);
       const level = ISOLATION_LEVELS[String(req.headers['neon-batch-isolation-level'])];
-      const begin = ['BEGIN', level && `ISOLATION LEVEL ${level}`, req.headers['neon-batch-read-only'] === 'true' && 'READ ONLY', req.headers['neon-batch-deferrable'] === 'true' && 'DEFERRABLE']
+      const begin = [
+        'BEGIN',
+        level && `ISOLATION LEVEL ${level}`,
+        req.headers['neon-batch-read-only'] === 'true' && 'READ ONLY',
+        req.headers['neon-batch-deferrable'] === 'true' && 'DEFERRABLE',
+      ]
         .filter(Boolean)
         .join(' ');
       await client.query(begin);

@@ -4,10 +4,10 @@
  * command. Ctrl-C stops every child.
  */
 import { spawn } from 'node:child_process';
+import { canonicalAccept } from './front-entrypoint.ts';
 import { applyMigrations } from './migrate.ts';
 import { forgetCachedDemoRecords, seedDemoData } from './seed.ts';
-import { startLocalStack, stackOptionsFromEnv } from './stack.ts';
-import { canonicalAccept } from './front-entrypoint.ts';
+import { stackOptionsFromEnv, startLocalStack } from './stack.ts';
 import { startWorkersCache } from './workers-cache.ts';
 
 const port = Number(process.env.PORT ?? 8787);
@@ -39,8 +39,20 @@ const vars: Record<string, string> = {
 const edge = await startWorkersCache({ origin: `http://127.0.0.1:${workerPort}`, port, frontEntrypoint: canonicalAccept });
 const wrangler = spawn(
   process.execPath,
-  ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', String(workerPort), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
-  { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' }, detached: true },
+  [
+    'node_modules/wrangler/bin/wrangler.js',
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(workerPort),
+    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+  ],
+  {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
+    detached: true,
+  },
 );
 
 let stopping = false;
@@ -58,7 +70,10 @@ process.on('SIGTERM', () => stop());
 wrangler.on('exit', (code) => stop(code ?? 1));
 
 for (let attempt = 0; attempt < 120; attempt++) {
-  const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+  const ok = await fetch(`${base}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ok) {
     console.log(`
 [dev] ready on ${base}

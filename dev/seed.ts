@@ -14,7 +14,9 @@ export async function forgetCachedDemoRecords(call: (command: string[]) => Promi
   await call(['DEL', ...DEMO_RECORD_KEYS]);
 }
 const SALT = 'demo-salt-7f3a';
-const identity = `sha256$${createHash('sha256').update(DEMO_RECIPIENT + SALT).digest('hex')}`;
+const identity = `sha256$${createHash('sha256')
+  .update(DEMO_RECIPIENT + SALT)
+  .digest('hex')}`;
 const image = readFileSync(new URL('./seed/demo-badge.svg', import.meta.url));
 
 export async function seedDemoData(databaseUrl: string) {
@@ -24,13 +26,28 @@ export async function seedDemoData(databaseUrl: string) {
       await client.query(
         `INSERT INTO issuers (id, name, url, email, description) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, email = excluded.email, description = excluded.description, updated_at = now(), version = issuers.version + 1`,
-        ['demo-issuer', 'Demo Academy', 'https://academy.example.org', 'badges@academy.example.org', 'A demo issuer for local development.'],
+        [
+          'demo-issuer',
+          'Demo Academy',
+          'https://academy.example.org',
+          'badges@academy.example.org',
+          'A demo issuer for local development.',
+        ],
       );
       await client.query(
         `INSERT INTO badge_classes (id, issuer_id, name, description, criteria_narrative, image_bytes, image_type, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, criteria_narrative = excluded.criteria_narrative,
            image_bytes = excluded.image_bytes, image_type = excluded.image_type, tags = excluded.tags, updated_at = now(), version = badge_classes.version + 1`,
-        ['demo-badge', 'demo-issuer', 'Demo Badge', 'Awarded for completing the demo course.', 'Complete every module of the demo course and pass the final quiz.', image, 'image/svg+xml', ['demo']],
+        [
+          'demo-badge',
+          'demo-issuer',
+          'Demo Badge',
+          'Awarded for completing the demo course.',
+          'Complete every module of the demo course and pass the final quiz.',
+          image,
+          'image/svg+xml',
+          ['demo'],
+        ],
       );
       const assertions: Array<[string, string, string | null, string | null]> = [
         ['demo-valid', '2026-01-15T09:00:00Z', null, null],

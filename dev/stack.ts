@@ -33,7 +33,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     ...(options.poolSize ? { poolSize: options.poolSize } : {}),
   });
   const upstashToken = options.upstashToken ?? LOCAL_UPSTASH_TOKEN;
-  const upstash = await startUpstashEndpoint({ backend: redis, token: upstashToken, port: options.upstashPort ?? 0, latencyMs: options.redisLatencyMs ?? 0 });
+  const upstash = await startUpstashEndpoint({
+    backend: redis,
+    token: upstashToken,
+    port: options.upstashPort ?? 0,
+    latencyMs: options.redisLatencyMs ?? 0,
+  });
   return {
     postgres,
     redis,
@@ -65,7 +70,11 @@ export function stackOptionsFromEnv(env = process.env): LocalStackOptions {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const stack = await startLocalStack({ ...stackOptionsFromEnv(), neonPort: Number(process.env.NEON_PORT ?? 4444), upstashPort: Number(process.env.UPSTASH_PORT ?? 8079) });
+  const stack = await startLocalStack({
+    ...stackOptionsFromEnv(),
+    neonPort: Number(process.env.NEON_PORT ?? 4444),
+    upstashPort: Number(process.env.UPSTASH_PORT ?? 8079),
+  });
   console.log(stack.describe());
   const stop = async () => {
     await stack.close();

@@ -49,7 +49,8 @@ function scriptRewriter() {
   const rewrittenSha = new Map<string, string>();
   return (command: RedisCommand): RedisCommand => {
     const name = String(command[0]).toLowerCase();
-    const scriptIndex = name === 'eval' || name === 'eval_ro' ? 1 : name === 'script' && String(command[1]).toLowerCase() === 'load' ? 2 : -1;
+    const scriptIndex =
+      name === 'eval' || name === 'eval_ro' ? 1 : name === 'script' && String(command[1]).toLowerCase() === 'load' ? 2 : -1;
     if (scriptIndex > 0 && SHEBANG.test(String(command[scriptIndex]))) {
       const original = String(command[scriptIndex]);
       const script = original.replace(SHEBANG, '');
@@ -105,8 +106,19 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions) {
       const replies =
         path === '/multi-exec'
           ? await backend.transaction(body)
-          : await Promise.all(body.map((command) => backend.call(command).then((result) => ({ result }), (error) => ({ error: errorMessage(error) }))));
-      return sendJson(res, 200, replies.map((r) => ('error' in r ? { error: errorMessage({ message: r.error }) } : { result: encode(r.result, base64) })));
+          : await Promise.all(
+              body.map((command) =>
+                backend.call(command).then(
+                  (result) => ({ result }),
+                  (error) => ({ error: errorMessage(error) }),
+                ),
+              ),
+            );
+      return sendJson(
+        res,
+        200,
+        replies.map((r) => ('error' in r ? { error: errorMessage({ message: r.error }) } : { result: encode(r.result, base64) })),
+      );
     }
     return sendJson(res, 404, { error: 'ERR unknown endpoint' });
   }

@@ -31,7 +31,10 @@ type Entry = {
   staleIfErrorSeconds: number;
 };
 
-export type WorkersCacheStats = Record<'hit' | 'miss' | 'stale' | 'expired' | 'bypass' | 'originRequests' | 'purges' | 'refusedPurges', number>;
+export type WorkersCacheStats = Record<
+  'hit' | 'miss' | 'stale' | 'expired' | 'bypass' | 'originRequests' | 'purges' | 'refusedPurges',
+  number
+>;
 
 const HEURISTIC_SECONDS: Record<number, number> = { 200: 7200, 404: 180 };
 const SWR_OFF = /(^|,)\s*(s-maxage|must-revalidate|proxy-revalidate)\b/i;
@@ -47,7 +50,9 @@ const bypasses = (headers: Record<string, string>) => /private|no-store/i.test(h
 
 function headersOf(response: Response): Record<string, string> {
   const out: Record<string, string> = {};
-  response.headers.forEach((value, name) => (out[name] = value));
+  response.headers.forEach((value, name) => {
+    out[name] = value;
+  });
   return out;
 }
 
@@ -69,14 +74,23 @@ export async function startWorkersCache(options: WorkersCacheOptions) {
   const stats: WorkersCacheStats = { hit: 0, miss: 0, stale: 0, expired: 0, bypass: 0, originRequests: 0, purges: 0, refusedPurges: 0 };
   const controls = { latencyMs: 0, refusePurges: 0 };
 
-  const policyRequest = (req: http.IncomingMessage) => ({ url: req.url ?? '/', method: 'GET', headers: { ...req.headers, host: 'workers-cache' } });
+  const policyRequest = (req: http.IncomingMessage) => ({
+    url: req.url ?? '/',
+    method: 'GET',
+    headers: { ...req.headers, host: 'workers-cache' },
+  });
   const matches = (entry: Entry, req: http.IncomingMessage) => entry.vary.every(([name, value]) => req.headers[name] === value);
 
   async function fromOrigin(req: http.IncomingMessage, body?: Buffer): Promise<Response> {
     stats.originRequests++;
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (name !== 'host' && typeof value === 'string') headers.set(name, value);
-    return fetch(`${origins[Math.floor(Math.random() * origins.length)]}${req.url}`, { method: req.method, headers, body: body?.length ? new Uint8Array(body) : undefined, redirect: 'manual' });
+    return fetch(`${origins[Math.floor(Math.random() * origins.length)]}${req.url}`, {
+      method: req.method,
+      headers,
+      body: body?.length ? new Uint8Array(body) : undefined,
+      redirect: 'manual',
+    });
   }
 
   /** Stores `response` for `req` when the rules allow; answers whether it did. */
@@ -84,15 +98,27 @@ export async function startWorkersCache(options: WorkersCacheOptions) {
     const headers = headersOf(response);
     const cacheControl = edgeCacheControl(response.status, headers);
     if (bypasses(headers) || cacheControl === undefined) return false;
-    const policy = new CachePolicy(policyRequest(req), { status: response.status, headers: { ...headers, 'cache-control': cacheControl } }, { shared: true });
+    const policy = new CachePolicy(
+      policyRequest(req),
+      { status: response.status, headers: { ...headers, 'cache-control': cacheControl } },
+      { shared: true },
+    );
     if (!policy.storable() || policy.timeToLive() <= 0) return false;
-    const varyNames = (headers.vary ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+    const varyNames = (headers.vary ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean);
     const entry: Entry = {
       policy,
       status: response.status,
       headers,
       body,
-      tags: new Set((headers['cache-tag'] ?? '').split(',').map((tag) => tag.trim().toLowerCase()).filter(Boolean)),
+      tags: new Set(
+        (headers['cache-tag'] ?? '')
+          .split(',')
+          .map((tag) => tag.trim().toLowerCase())
+          .filter(Boolean),
+      ),
       vary: varyNames.map((name) => [name, req.headers[name] as string | undefined]),
       storedAt: Date.now(),
       staleIfErrorSeconds: Number(/stale-if-error=(\d+)/i.exec(cacheControl)?.[1] ?? 0),
@@ -143,7 +169,10 @@ export async function startWorkersCache(options: WorkersCacheOptions) {
     const tags = new Set(Array.isArray(body.tags) ? body.tags.map((tag) => String(tag).toLowerCase()) : []);
     const prefixes = Array.isArray(body.pathPrefixes) ? body.pathPrefixes.map(String) : [];
     for (const [key, variants] of entries) {
-      const kept = body.purgeEverything === true || prefixes.some((prefix) => key.startsWith(prefix)) ? [] : variants.filter((entry) => ![...entry.tags].some((tag) => tags.has(tag)));
+      const kept =
+        body.purgeEverything === true || prefixes.some((prefix) => key.startsWith(prefix))
+          ? []
+          : variants.filter((entry) => ![...entry.tags].some((tag) => tags.has(tag)));
       if (kept.length) entries.set(key, kept);
       else entries.delete(key);
     }
@@ -153,7 +182,8 @@ export async function startWorkersCache(options: WorkersCacheOptions) {
   const server = http.createServer(async (req, res) => {
     try {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (path === '/__purge' && req.method === 'POST') return sendJson(res, 200, { success: purge((await readJson(req)) as Record<string, unknown>) });
+      if (path === '/__purge' && req.method === 'POST')
+        return sendJson(res, 200, { success: purge((await readJson(req)) as Record<string, unknown>) });
       if (path === '/__control' && req.method === 'POST') {
         const body = (await readJson(req).catch(() => ({}))) as { refusePurges?: number };
         if (typeof body.refusePurges === 'number') controls.refusePurges = body.refusePurges;

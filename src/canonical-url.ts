@@ -16,9 +16,9 @@ function canonicalPath(rawPath: string): string {
   let path = rawPath;
   try {
     // Unreserved characters (RFC 3986 §2.3) must be written plainly; anything else stays encoded.
-    path = path.replace(/%[0-9A-Fa-f]{2}/g, (escape) => {
-      const char = decodeURIComponent(escape);
-      return /[A-Za-z0-9\-._~]/.test(char) ? char : escape.toUpperCase();
+    path = path.replace(/%[0-9A-Fa-f]{2}/g, (encoded) => {
+      const char = decodeURIComponent(encoded);
+      return /[A-Za-z0-9\-._~]/.test(char) ? char : encoded.toUpperCase();
     });
   } catch {
     return rawPath;
@@ -37,7 +37,8 @@ export const canonicalUrl = createMiddleware<AppEnv>(async (c, next) => {
 /** The request for the cached entrypoint: a GET's `Accept` reduced to the format it negotiates. */
 export function withCanonicalAccept(request: Request): Request {
   const headers = new Headers(request.headers);
-  if (request.method === 'GET' || request.method === 'HEAD') headers.set('accept', documentTypeFor(request.headers.get('accept') ?? undefined));
+  if (request.method === 'GET' || request.method === 'HEAD')
+    headers.set('accept', documentTypeFor(request.headers.get('accept') ?? undefined));
   // A redirect is the client's to follow: handed on as it is, never followed by the entrypoint call.
   return new Request(request, { headers, redirect: 'manual' });
 }

@@ -29,15 +29,31 @@ const schema = z
     CACHE_TIERS: z
       .string()
       .default('l1,redis')
-      .transform((list) => new Set(list.split(',').map((tier) => tier.trim()).filter(Boolean)))
-      .refine((tiers) => [...tiers].every((tier) => tier === 'l1' || tier === 'redis' || tier === 'none'), 'a comma list of l1, redis (or none)'),
+      .transform(
+        (list) =>
+          new Set(
+            list
+              .split(',')
+              .map((tier) => tier.trim())
+              .filter(Boolean),
+          ),
+      )
+      .refine(
+        (tiers) => [...tiers].every((tier) => tier === 'l1' || tier === 'redis' || tier === 'none'),
+        'a comma list of l1, redis (or none)',
+      ),
     // The bound on how long a write made in another isolate can go unseen in this one.
     L1_TTL_SECONDS: seconds(2, 5),
     L1_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
     RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
     RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(10),
     RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
-    L1_MAX_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+    L1_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
   })
   .refine((env) => Boolean(env.UPSTASH_REDIS_REST_URL) === Boolean(env.UPSTASH_REDIS_REST_TOKEN), {
     message: 'set both or neither',

@@ -10,5 +10,7 @@ export function isPublicId(value: unknown): value is string {
 /** 12 characters of base64url from 72 random bits. */
 export function newPublicId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_');
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_');
 }

@@ -7,8 +7,8 @@
  */
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { app } from './app.ts';
-import { withCanonicalAccept } from './canonical-url.ts';
 import { edgePurgeFor } from './cache/purge.ts';
+import { withCanonicalAccept } from './canonical-url.ts';
 import { drainOutbox } from './data/outbox.ts';
 import { newDataScope } from './data/scope.ts';
 import { depsFor } from './deps.ts';
@@ -24,7 +24,8 @@ export class CachedApp extends WorkerEntrypoint<Bindings> {
     const deps = depsFor(this.env);
     const scope = newDataScope(deps, (work) => this.ctx.waitUntil(work), edgePurgeFor(this.ctx, deps.config.edgePurgeUrl));
     const { applied, done } = await drainOutbox(scope);
-    if (applied || !done) console.log(`cache outbox: ${applied} applied${done ? '' : ', more waiting (Redis failing, or more than one run takes)'}`);
+    if (applied || !done)
+      console.log(`cache outbox: ${applied} applied${done ? '' : ', more waiting (Redis failing, or more than one run takes)'}`);
   }
 }
 

@@ -21,9 +21,17 @@ export class Problem extends HTTPException {
 export const notFound = (what: string) => new Problem(404, 'not_found', `No ${what} with this id.`);
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function problemResponse(status: number, code: ProblemCode, detail: string, headers: Record<string, string> = {}) {
@@ -40,7 +48,12 @@ export function renderProblem(error: Error, c: Context): Response {
     // hono's own middleware (bearer auth): keep its status and its WWW-Authenticate challenge.
     const challenge = error.getResponse().headers.get('www-authenticate');
     const code = error.status === 401 ? 'unauthorized' : error.status === 400 ? 'bad_request' : 'http_error';
-    return problemResponse(error.status, code, error.message || TITLES[error.status] || 'Error', challenge ? { 'www-authenticate': challenge } : {});
+    return problemResponse(
+      error.status,
+      code,
+      error.message || TITLES[error.status] || 'Error',
+      challenge ? { 'www-authenticate': challenge } : {},
+    );
   }
   if (error instanceof ConfigError) {
     console.error(error.message);

@@ -8,10 +8,10 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { timingSafeEqual } from 'hono/utils/buffer';
 import type { AppEnv } from './app-env.ts';
 import type { createRedis } from './cache/redis.ts';
 import type { Config } from './config.ts';
-import { timingSafeEqual } from 'hono/utils/buffer';
 import { Problem } from './problem.ts';
 
 /** Events (failures, requests) per address in this isolate over the last minute: the fallback while Redis cannot be asked. */
@@ -60,7 +60,13 @@ const inIsolate = (perMinute: number) => (perMinute > 0 ? new IsolateCount(perMi
 export function createRateLimiters(redis: ReturnType<typeof createRedis> | undefined, config: Config): RateLimiters {
   const limiter = (perMinute: number, prefix: string) =>
     redis && perMinute > 0
-      ? new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(perMinute, '60 s'), prefix: `v1:ratelimit:${prefix}`, timeout: config.redis!.timeoutMs, analytics: false })
+      ? new Ratelimit({
+          redis,
+          limiter: Ratelimit.slidingWindow(perMinute, '60 s'),
+          prefix: `v1:ratelimit:${prefix}`,
+          timeout: config.redis!.timeoutMs,
+          analytics: false,
+        })
       : undefined;
   return {
     verify: limiter(config.rateLimits.verifyPerMinute, 'verify'),

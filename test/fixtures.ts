@@ -1,15 +1,20 @@
 /** Test data written through the app's own driver (Drizzle over Neon HTTP), with random ids, removed afterwards. */
 import { env, exports } from 'cloudflare:workers';
 import { eq, inArray } from 'drizzle-orm';
-import { depsFor } from '../src/deps.ts';
 import { assertions, badgeClasses, issuers, type NewAssertion, type NewBadgeClass, type NewIssuer } from '../src/db/schema.ts';
+import { depsFor } from '../src/deps.ts';
 import { hashIdentity } from '../src/openbadges/recipient.ts';
 
 export const BASE = 'https://badges.test';
 
 /** A 1×1 PNG. */
-export const PNG_1X1 = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
-export const SVG_BADGE = new Uint8Array(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>'));
+export const PNG_1X1 = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='),
+  (c) => c.charCodeAt(0),
+);
+export const SVG_BADGE = new Uint8Array(
+  new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>'),
+);
 
 export const uid = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 const db = () => depsFor(env).db;
@@ -20,7 +25,15 @@ export const DAY = 86_400_000;
 export async function createIssuerWithBadge(options: { issuer?: Partial<NewIssuer>; badge?: Partial<NewBadgeClass> } = {}) {
   const issuerId = uid('iss');
   const badgeId = uid('badge');
-  await db().insert(issuers).values({ id: issuerId, name: 'Test Issuer', url: 'https://issuer.example.org', email: 'badges@issuer.example.org', ...options.issuer });
+  await db()
+    .insert(issuers)
+    .values({
+      id: issuerId,
+      name: 'Test Issuer',
+      url: 'https://issuer.example.org',
+      email: 'badges@issuer.example.org',
+      ...options.issuer,
+    });
   await db()
     .insert(badgeClasses)
     .values({
@@ -44,20 +57,33 @@ export async function createIssuerWithBadge(options: { issuer?: Partial<NewIssue
       const identity = values.recipientIdentity ?? (await hashIdentity(values.recipient ?? 'alice@example.org', salt));
       await db()
         .insert(assertions)
-        .values({ issuedOn: new Date(Date.now() - DAY), ...values, id, badgeClassId: badgeId, issuerId, recipientIdentity: identity, recipientSalt: salt });
+        .values({
+          issuedOn: new Date(Date.now() - DAY),
+          ...values,
+          id,
+          badgeClassId: badgeId,
+          issuerId,
+          recipientIdentity: identity,
+          recipientSalt: salt,
+        });
       assertionIds.push(id);
       return id;
     },
     async cleanup() {
       // Also whatever the tests issued through the admin routes.
       await db().delete(assertions).where(eq(assertions.badgeClassId, badgeId));
-      await db().delete(badgeClasses).where(inArray(badgeClasses.id, [badgeId]));
-      await db().delete(issuers).where(inArray(issuers.id, [issuerId]));
+      await db()
+        .delete(badgeClasses)
+        .where(inArray(badgeClasses.id, [badgeId]));
+      await db()
+        .delete(issuers)
+        .where(inArray(issuers.id, [issuerId]));
     },
   };
 }
 
-export const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`${BASE}${path}`, { headers, redirect: 'manual' }));
+export const get = (path: string, headers: Record<string, string> = {}) =>
+  exports.default.fetch(new Request(`${BASE}${path}`, { headers, redirect: 'manual' }));
 
 export const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
   exports.default.fetch(new Request(`${BASE}${path}`, { method: 'POST', body, headers }));

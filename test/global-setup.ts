@@ -5,7 +5,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { applyMigrations } from '../dev/migrate.ts';
-import { startLocalStack, stackOptionsFromEnv } from '../dev/stack.ts';
+import { stackOptionsFromEnv, startLocalStack } from '../dev/stack.ts';
 
 export default async function setup(project: TestProject) {
   const stack = await startLocalStack(stackOptionsFromEnv());

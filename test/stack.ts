@@ -15,7 +15,10 @@ export async function resetStats() {
 }
 
 /** Sets injected latency or a fault on one service of the local stack. */
-export async function control(service: 'neon' | 'upstash', settings: { latencyMs?: number; fault?: 'error' | 'hang' | null; holdReplyMs?: number }) {
+export async function control(
+  service: 'neon' | 'upstash',
+  settings: { latencyMs?: number; fault?: 'error' | 'hang' | null; holdReplyMs?: number },
+) {
   const base = service === 'neon' ? env.STACK_NEON_URL : env.STACK_UPSTASH_URL;
   await fetch(`${base}/__control`, { method: 'POST', body: JSON.stringify(settings) });
 }

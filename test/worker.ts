@@ -35,7 +35,11 @@ export function worker(overrides: Partial<Cloudflare.Env> = {}) {
       await waitOnExecutionContext(ctx);
     },
     async admin(method: string, path: string, body: unknown) {
-      const { response, settled } = await fetch(path, { method, headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const { response, settled } = await fetch(path, {
+        method,
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       await settled;
       return response;
     },

@@ -39,13 +39,24 @@ export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
 export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?: Date | null, now = Date.now()): Record<string, string> {
   if (kind === 'private') return { 'cache-control': 'private, no-store' };
   // Browsers may keep a 404 briefly; the shared edge never does, so creating a record needs no purge.
-  if (kind === 'not_found') return { 'cache-control': `public, max-age=${NOT_FOUND_SECONDS}`, 'cdn-cache-control': 'no-store', 'cloudflare-cdn-cache-control': 'no-store' };
+  if (kind === 'not_found')
+    return {
+      'cache-control': `public, max-age=${NOT_FOUND_SECONDS}`,
+      'cdn-cache-control': 'no-store',
+      'cloudflare-cdn-cache-control': 'no-store',
+    };
   const base = freshness(kind, ttl);
   const left = changesAt && changesAt.getTime() > now ? Math.floor((changesAt.getTime() - now) / 1000) : Number.POSITIVE_INFINITY;
   const freshSeconds = Math.min(base.freshSeconds, left);
   const staleSeconds = Math.min(base.staleSeconds, left - freshSeconds);
   const staleIfError = Math.min(kind === 'assertion' ? ttl.assertionSeconds : base.staleSeconds, left - freshSeconds);
-  const directives = [`max-age=${freshSeconds}`, staleSeconds && `stale-while-revalidate=${staleSeconds}`, staleIfError && `stale-if-error=${staleIfError}`].filter(Boolean).join(', ');
+  const directives = [
+    `max-age=${freshSeconds}`,
+    staleSeconds && `stale-while-revalidate=${staleSeconds}`,
+    staleIfError && `stale-if-error=${staleIfError}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return {
     'cache-control': `public, ${directives}`,
     'cdn-cache-control': directives,
@@ -66,7 +77,11 @@ export const cacheTags = {
   badge: (id: string) => `badge:${id}`,
   /** Every record an answer about an assertion embeds. */
   bundle: (bundle: { assertion: { id: string; badgeClassId: string; issuerId: string } }) =>
-    [cacheTags.assertion(bundle.assertion.id), cacheTags.badge(bundle.assertion.badgeClassId), cacheTags.issuer(bundle.assertion.issuerId)].join(','),
+    [
+      cacheTags.assertion(bundle.assertion.id),
+      cacheTags.badge(bundle.assertion.badgeClassId),
+      cacheTags.issuer(bundle.assertion.issuerId),
+    ].join(','),
   assertion: (id: string) => `assertion:${id}`,
   /** An issuer's revocation list, which every revoke of its assertions changes. */
   revocations: (issuerId: string) => `revocations:${issuerId}`,
@@ -79,5 +94,7 @@ export const cacheTags = {
 export const versionEtag = (...parts: Array<string | number>) => `W/"${parts.join('.')}"`;
 
 /** The ETag of an answer built from an assertion bundle. */
-export const bundleEtag = (bundle: { assertion: { id: string; version: number }; badge: { version: number }; issuer: { version: number } }, ...shape: string[]) =>
-  versionEtag(bundle.assertion.id, bundle.assertion.version, bundle.badge.version, bundle.issuer.version, ...shape);
+export const bundleEtag = (
+  bundle: { assertion: { id: string; version: number }; badge: { version: number }; issuer: { version: number } },
+  ...shape: string[]
+) => versionEtag(bundle.assertion.id, bundle.assertion.version, bundle.badge.version, bundle.issuer.version, ...shape);

@@ -30,7 +30,11 @@ export function edgePurgeFor(ctx: Pick<ExecutionContext, 'cache'> | undefined, s
   if (platform) return batched(async (tags) => (await platform.purge({ tags })).success);
   if (standInUrl) {
     return batched(async (tags) => {
-      const response = await fetch(standInUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tags }) });
+      const response = await fetch(standInUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tags }),
+      });
       return response.ok && ((await response.json()) as { success?: unknown }).success === true;
     });
   }

@@ -34,7 +34,10 @@ function checked(row: BadgeImage | undefined): StoredImage {
  * The stored image of `badge` (as of its version or newer): one Redis read when kept, else one
  * statement, on the replica only when Redis answered and only if the replica has caught up.
  */
-export async function readBadgeImage(scope: DataScope, badge: Pick<BadgeClassRecord, 'id' | 'version'>): Promise<{ image: StoredImage; version: number }> {
+export async function readBadgeImage(
+  scope: DataScope,
+  badge: Pick<BadgeClassRecord, 'id' | 'version'>,
+): Promise<{ image: StoredImage; version: number }> {
   const kept = await readValueFromRedis(scope, imageKey(badge.id, badge.version));
   const decoded = kept ? decodeImage(kept) : undefined;
   if (decoded) {

@@ -6,10 +6,11 @@
  * again by `drainOutbox`: on a Cron Trigger every minute, after later writes, and as soon as an
  * isolate that saw Redis fail sees it answer again.
  */
+
+import { cacheTags } from '../cache/policy.ts';
 import type { Database } from '../db/client.ts';
 import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.ts';
 import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
-import { cacheTags } from '../cache/policy.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground, newDataScope } from './scope.ts';
 import { type Found, keepInL1, writeToRedis } from './tiers.ts';
@@ -71,7 +72,11 @@ export async function applyWrite(scope: DataScope, changed: readonly Found[]): P
   const edge = purged === undefined ? 'off' : purged ? 'done' : 'pending';
   if (redis !== 'failed' && edge !== 'pending') {
     const later = background(scope);
-    inBackground(scope, 'outbox settle', purgeTwice(later, tags, true).then((ok) => (ok ? settle(later, changed.map(entryOf)) : undefined)));
+    inBackground(
+      scope,
+      'outbox settle',
+      purgeTwice(later, tags, true).then((ok) => (ok ? settle(later, changed.map(entryOf)) : undefined)),
+    );
   }
   if (tiers.redis && Date.now() - lastDrainAfterWrite > DRAIN_AFTER_WRITE_EVERY_MS) {
     lastDrainAfterWrite = Date.now();
@@ -93,7 +98,11 @@ async function loadCurrent(scope: DataScope, pending: readonly OutboxEntry[]): P
   const ids = (kind: OutboxEntry['kind']) => pending.filter((e) => e.kind === kind).map((e) => e.id);
   const load = <T>(kind: OutboxEntry['kind'], query: (db: Database, ids: string[]) => Promise<T[]>) =>
     ids(kind).length ? readQuery(scope, (db) => query(db, ids(kind)), scope.deps.db) : Promise.resolve([]);
-  const [bundles, badges, issuers] = await Promise.all([load('assertion', loadAssertionBundles), load('badge', loadBadgeClasses), load('issuer', loadIssuers)]);
+  const [bundles, badges, issuers] = await Promise.all([
+    load('assertion', loadAssertionBundles),
+    load('badge', loadBadgeClasses),
+    load('issuer', loadIssuers),
+  ]);
   return [
     ...bundles.map((b): Found => ({ kind: 'assertion', record: b.assertion })),
     ...badges.map((record): Found => ({ kind: 'badge', record })),
@@ -110,7 +119,10 @@ const DRAIN_MAX_BATCHES = 20;
  * settles the rows, batch after batch. Rows stay while Redis or the purge fails (a rate-limited
  * purge included). `done` is false when rows may remain.
  */
-export async function drainOutbox(scope: DataScope, olderThanSeconds = scope.deps.config.cache.outboxRetryAfterSeconds): Promise<{ applied: number; done: boolean }> {
+export async function drainOutbox(
+  scope: DataScope,
+  olderThanSeconds = scope.deps.config.cache.outboxRetryAfterSeconds,
+): Promise<{ applied: number; done: boolean }> {
   let applied = 0;
   for (let batch = 0; batch < DRAIN_MAX_BATCHES; batch++) {
     const pending = await readQuery(scope, (db) => loadPendingOutbox(db, olderThanSeconds, DRAIN_BATCH), scope.deps.db);

@@ -33,14 +33,18 @@ function bundleInL1(scope: DataScope, id: string): { bundle: AssertionBundle; re
   const badge = assertion && lookupL1(scope, 'badge', assertion.value.badgeClassId);
   const issuer = assertion && lookupL1(scope, 'issuer', assertion.value.issuerId);
   if (!assertion || !badge || !issuer) return undefined;
-  return { bundle: { assertion: assertion.value, badge: badge.value, issuer: issuer.value }, refresh: assertion.refresh || badge.refresh || issuer.refresh };
+  return {
+    bundle: { assertion: assertion.value, badge: badge.value, issuer: issuer.value },
+    refresh: assertion.refresh || badge.refresh || issuer.refresh,
+  };
 }
 
 /** Loads older than the L1 lifetime are not joined: sharing one must not widen the L1 bound. */
 const joinWindow = (scope: DataScope) => scope.deps.config.cache.l1.ttlSeconds * 1000;
 
 /** The newer of two copies of a record (either may be absent): no tier's older copy wins. */
-const newer = <T extends { version: number }>(a: T | undefined, b: T | undefined): T | undefined => (!a ? b : !b ? a : b.version > a.version ? b : a);
+const newer = <T extends { version: number }>(a: T | undefined, b: T | undefined): T | undefined =>
+  !a ? b : !b ? a : b.version > a.version ? b : a;
 
 /**
  * Redis, then the database for whatever no tier had: assertions Redis lacked come with their
@@ -72,7 +76,9 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     ...new Set(
       ids.flatMap((id) => {
         const assertion = known('assertion', id);
-        return assertion && (!known('badge', assertion.badgeClassId) || !known('issuer', assertion.issuerId)) ? [assertion.badgeClassId] : [];
+        return assertion && (!known('badge', assertion.badgeClassId) || !known('issuer', assertion.issuerId))
+          ? [assertion.badgeClassId]
+          : [];
       }),
     ),
   ];
@@ -98,7 +104,14 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     keepInL1(scope, loaded, since);
     if (fromRedis) {
       const none = missingAssertions.filter((id) => !fromDatabase.has(recordKey('assertion', id)));
-      scope.waitUntil(writeToRedis(scope, loaded).then(() => rememberAbsent(scope, none.map((id) => recordKey('assertion', id)))));
+      scope.waitUntil(
+        writeToRedis(scope, loaded).then(() =>
+          rememberAbsent(
+            scope,
+            none.map((id) => recordKey('assertion', id)),
+          ),
+        ),
+      );
     }
   }
 
@@ -130,7 +143,12 @@ export async function readAssertionBundles(scope: DataScope, ids: readonly strin
   const { inFlight } = scope.deps;
   const joinWithinMs = joinWindow(scope);
   // A hot record is reloaded before it expires, so its readers never wait on the next tier.
-  if (due.length) inBackground(scope, 'L1 refresh', inFlight.run(`bundles:${due.join(',')}`, () => loadBundles(scope, due), joinWithinMs));
+  if (due.length)
+    inBackground(
+      scope,
+      'L1 refresh',
+      inFlight.run(`bundles:${due.join(',')}`, () => loadBundles(scope, due), joinWithinMs),
+    );
   if (!missing.length) return found;
   const loaded = await inFlight.run(`bundles:${missing.join(',')}`, () => loadBundles(scope, missing), joinWithinMs);
   for (const [id, bundle] of loaded) found.set(id, bundle);

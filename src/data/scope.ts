@@ -1,8 +1,9 @@
 /** @module What the data-access functions get from the request (or scheduled run) they serve. */
-import type { QueryMeter } from '../db/meter.ts';
-import { newQueryMeter } from '../db/meter.ts';
+
 import type { MemoryCache } from '../cache/memory.ts';
 import type { EdgePurge } from '../cache/purge.ts';
+import type { QueryMeter } from '../db/meter.ts';
+import { newQueryMeter } from '../db/meter.ts';
 import type { Deps } from '../deps.ts';
 
 /** The data tiers, nearest first. */
@@ -34,7 +35,12 @@ export type DataScope = {
 
 export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });
 
-export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil'], purge?: EdgePurge, options: { storedAtEdge?: boolean } = {}): DataScope => ({
+export const newDataScope = (
+  deps: Deps,
+  waitUntil: DataScope['waitUntil'],
+  purge?: EdgePurge,
+  options: { storedAtEdge?: boolean } = {},
+): DataScope => ({
   deps,
   meter: newQueryMeter(),
   cache: newCacheTrace(),
@@ -45,5 +51,7 @@ export const newDataScope = (deps: Deps, waitUntil: DataScope['waitUntil'], purg
 
 /** Runs `work` after the answer; a failure is reported (nobody waits for it), never thrown. */
 export function inBackground(scope: DataScope, what: string, work: Promise<unknown>): void {
-  scope.waitUntil(work.catch((error: unknown) => console.warn(`background ${what} failed: ${error instanceof Error ? error.message : String(error)}`)));
+  scope.waitUntil(
+    work.catch((error: unknown) => console.warn(`background ${what} failed: ${error instanceof Error ? error.message : String(error)}`)),
+  );
 }

@@ -3,7 +3,7 @@
  * helpers that move records between them. Records are stored by key with their version; no
  * tier ever replaces a newer version with an older one.
  */
-import { ABSENT, decodeRecord, encodeRecord, type AnyRecord, type RecordOf } from '../cache/codec.ts';
+import { ABSENT, type AnyRecord, decodeRecord, encodeRecord, type RecordOf } from '../cache/codec.ts';
 import { recordKey, recordKeyPrefix } from '../cache/keys.ts';
 import type { Database } from '../db/client.ts';
 import type { RecordKind } from '../db/schema.ts';
@@ -50,7 +50,8 @@ export function keepInL1(scope: DataScope, records: Iterable<Found>, since: numb
   const { tiers, config } = scope.deps;
   if (!tiers.l1) return;
   const ttlMs = config.cache.l1.ttlSeconds * 1000 - (Date.now() - since);
-  for (const found of records) tiers.l1.set(keyOf(found), found.record, found.record.version, ttlMs, encodeRecord(found.kind, found.record).length);
+  for (const found of records)
+    tiers.l1.set(keyOf(found), found.record, found.record.version, ttlMs, encodeRecord(found.kind, found.record).length);
 }
 
 /** Counts one Redis round trip, and its time, in the request's meter. */
@@ -73,7 +74,11 @@ export async function writeToRedis(scope: DataScope, records: readonly Found[]):
 }
 
 /** One metered Redis read; undefined when Redis is off or failed. */
-export async function readFromRedis(scope: DataScope, keys: readonly string[], held: readonly string[] = []): Promise<FromRedis | undefined> {
+export async function readFromRedis(
+  scope: DataScope,
+  keys: readonly string[],
+  held: readonly string[] = [],
+): Promise<FromRedis | undefined> {
   const { redis } = scope.deps.tiers;
   if (!redis) return undefined;
   const stored = await meteredRedis(scope, () => redis.read(keys, held));

@@ -3,9 +3,10 @@
  * included), then the new records written through to the caches. Answers after the commit and
  * the Redis write, and says whether Redis took it.
  */
-import { metered } from '../db/meter.ts';
+
 import type { RecordOf } from '../cache/codec.ts';
 import type { Database } from '../db/client.ts';
+import { metered } from '../db/meter.ts';
 import type { AssertionRecord } from '../db/queries.ts';
 import type { NewBadgeClass, NewIssuer, RecordKind } from '../db/schema.ts';
 import * as writes from '../db/writes.ts';
@@ -37,25 +38,44 @@ const found = <T>(rows: T[], what: string): T => {
 export type WriteResult<T> = T & { cache: CacheUpdate };
 
 /** One statement that changes one record, then that record written through. */
-async function writeRecord<K extends RecordKind>(scope: DataScope, kind: K, what: string, run: (db: Database) => Promise<Array<RecordOf[K]>>): Promise<WriteResult<RecordOf[K]>> {
+async function writeRecord<K extends RecordKind>(
+  scope: DataScope,
+  kind: K,
+  what: string,
+  run: (db: Database) => Promise<Array<RecordOf[K]>>,
+): Promise<WriteResult<RecordOf[K]>> {
   const record = found(await write(scope, run), what);
   return { ...record, cache: await applyWrite(scope, [{ kind, record } as Found]) };
 }
 
-export const createIssuer = (scope: DataScope, values: NewIssuer) => writeRecord(scope, 'issuer', 'issuer', (db) => writes.insertIssuer(db, values));
+export const createIssuer = (scope: DataScope, values: NewIssuer) =>
+  writeRecord(scope, 'issuer', 'issuer', (db) => writes.insertIssuer(db, values));
 
-export const editIssuer = (scope: DataScope, id: string, patch: Partial<NewIssuer>) => writeRecord(scope, 'issuer', 'issuer', (db) => writes.updateIssuer(db, id, patch));
+export const editIssuer = (scope: DataScope, id: string, patch: Partial<NewIssuer>) =>
+  writeRecord(scope, 'issuer', 'issuer', (db) => writes.updateIssuer(db, id, patch));
 
-export const createBadgeClass = (scope: DataScope, values: NewBadgeClass) => writeRecord(scope, 'badge', 'badge class', (db) => writes.insertBadgeClass(db, values));
+export const createBadgeClass = (scope: DataScope, values: NewBadgeClass) =>
+  writeRecord(scope, 'badge', 'badge class', (db) => writes.insertBadgeClass(db, values));
 
 export const editBadgeClass = (scope: DataScope, id: string, patch: Partial<NewBadgeClass>) =>
   writeRecord(scope, 'badge', 'badge class', (db) => writes.updateBadgeClass(db, id, patch));
 
 /** Issues every award of one badge class in one statement and writes them all through in one Redis call. */
-export async function issueAssertions(scope: DataScope, badgeClassId: string, awards: readonly writes.NewAward[]): Promise<{ issued: AssertionRecord[]; cache: CacheUpdate }> {
+export async function issueAssertions(
+  scope: DataScope,
+  badgeClassId: string,
+  awards: readonly writes.NewAward[],
+): Promise<{ issued: AssertionRecord[]; cache: CacheUpdate }> {
   const issued = await write(scope, (db) => writes.insertAssertions(db, badgeClassId, awards));
   if (!issued.length) throw new Problem(422, 'unknown_reference', 'No badge class with this id.');
-  return { issued, cache: await applyWrite(scope, issued.map((record) => ({ kind: 'assertion', record }))) };
+  return {
+    issued,
+    cache: await applyWrite(
+      scope,
+      issued.map((record) => ({ kind: 'assertion', record })),
+    ),
+  };
 }
 
-export const revokeAssertion = (scope: DataScope, id: string, reason: string) => writeRecord(scope, 'assertion', 'assertion', (db) => writes.revokeAssertion(db, id, reason));
+export const revokeAssertion = (scope: DataScope, id: string, reason: string) =>
+  writeRecord(scope, 'assertion', 'assertion', (db) => writes.revokeAssertion(db, id, reason));

@@ -14,6 +14,7 @@ export function createDatabase(url: string, database: Config['database']) {
   // Both settings are global to the driver module; every isolate has one configuration.
   if (database.httpEndpoint) neonConfig.fetchEndpoint = database.httpEndpoint;
   // A hung database must fail the request (503), not hold it until the platform kills it.
-  neonConfig.fetchFunction = (input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(database.timeoutMs) });
+  neonConfig.fetchFunction = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    fetch(input, { ...init, signal: AbortSignal.timeout(database.timeoutMs) });
   return drizzle({ client: neon(url), schema });
 }

@@ -71,8 +71,16 @@ function prepareAll(db: Database) {
       .innerJoin(issuers, eq(issuers.id, badgeClasses.issuerId))
       .where(sql`${badgeClasses.id} = any(${sql.placeholder('ids')}::text[])`)
       .prepare('definition_pairs'),
-    issuers: db.select(issuerColumns).from(issuers).where(sql`${issuers.id} = any(${sql.placeholder('ids')}::text[])`).prepare('issuers'),
-    badgeClasses: db.select(badgeClassColumns).from(badgeClasses).where(sql`${badgeClasses.id} = any(${sql.placeholder('ids')}::text[])`).prepare('badge_classes'),
+    issuers: db
+      .select(issuerColumns)
+      .from(issuers)
+      .where(sql`${issuers.id} = any(${sql.placeholder('ids')}::text[])`)
+      .prepare('issuers'),
+    badgeClasses: db
+      .select(badgeClassColumns)
+      .from(badgeClasses)
+      .where(sql`${badgeClasses.id} = any(${sql.placeholder('ids')}::text[])`)
+      .prepare('badge_classes'),
     badgeImage: db
       .select({ bytes: badgeClasses.imageBytes, type: badgeClasses.imageType, url: badgeClasses.imageUrl, version: badgeClasses.version })
       .from(badgeClasses)
@@ -109,7 +117,10 @@ export function loadAssertionBundles(db: Database, ids: readonly string[]): Prom
 }
 
 /** Badge classes with their issuers, by badge class id: one statement. */
-export function loadDefinitionPairs(db: Database, badgeClassIds: readonly string[]): Promise<Array<Pick<AssertionBundle, 'badge' | 'issuer'>>> {
+export function loadDefinitionPairs(
+  db: Database,
+  badgeClassIds: readonly string[],
+): Promise<Array<Pick<AssertionBundle, 'badge' | 'issuer'>>> {
   return prepared(db).definitionPairs.execute({ ids: [...badgeClassIds] });
 }
 

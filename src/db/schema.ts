@@ -87,7 +87,11 @@ export const assertions = pgTable(
     ...timestamps,
   },
   (t) => [
-    foreignKey({ columns: [t.badgeClassId, t.issuerId], foreignColumns: [badgeClasses.id, badgeClasses.issuerId], name: 'assertions_badge_class_fk' }),
+    foreignKey({
+      columns: [t.badgeClassId, t.issuerId],
+      foreignColumns: [badgeClasses.id, badgeClasses.issuerId],
+      name: 'assertions_badge_class_fk',
+    }),
     // Serves the issuer's revocation list: keyset pages of revoked ids, WHERE issuer_id = $1 AND id > $2 ORDER BY id.
     index('assertions_revoked_by_issuer_idx').on(t.issuerId, t.id).where(sql`${t.revokedAt} IS NOT NULL`),
   ],

@@ -6,7 +6,14 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from './client.ts';
-import { type AssertionRecord, assertionColumns, type BadgeClassRecord, badgeClassColumns, type IssuerRecord, issuerColumns } from './queries.ts';
+import {
+  type AssertionRecord,
+  assertionColumns,
+  type BadgeClassRecord,
+  badgeClassColumns,
+  type IssuerRecord,
+  issuerColumns,
+} from './queries.ts';
 import { assertions, badgeClasses, cacheOutbox, issuers, type NewBadgeClass, type NewIssuer, type RecordKind } from './schema.ts';
 
 /** A data-modifying statement returning `id, version, ...`, wrapped so the same statement records its outbox rows. */
@@ -40,9 +47,13 @@ async function run<T>(db: Database, statement: SQL, rows: (raw: Array<Record<str
   return rows(result.rows);
 }
 
-const bumped = <T extends { version: PgColumn; updatedAt: PgColumn }>(table: T) => ({ updatedAt: sql`now()`, version: sql`${table.version} + 1` });
+const bumped = <T extends { version: PgColumn; updatedAt: PgColumn }>(table: T) => ({
+  updatedAt: sql`now()`,
+  version: sql`${table.version} + 1`,
+});
 
-export const insertIssuerStatement = (db: Database, values: NewIssuer) => recorded('issuer', db.insert(issuers).values(values).returning(issuerColumns));
+export const insertIssuerStatement = (db: Database, values: NewIssuer) =>
+  recorded('issuer', db.insert(issuers).values(values).returning(issuerColumns));
 
 export const updateIssuerStatement = (db: Database, id: string, patch: Partial<NewIssuer>) =>
   recorded(
@@ -84,8 +95,10 @@ export type NewAward = {
  * the count (the values travel as arrays). No rows when the badge class is unknown.
  */
 export function insertAssertionsStatement(badgeClassId: string, awards: readonly NewAward[]): SQL {
-  const column = <K extends keyof NewAward>(key: K, encode: (value: NewAward[K]) => string | null = (v) => (v === null ? null : String(v))) =>
-    sql.param(awards.map((award) => encode(award[key])));
+  const column = <K extends keyof NewAward>(
+    key: K,
+    encode: (value: NewAward[K]) => string | null = (v) => (v === null ? null : String(v)),
+  ) => sql.param(awards.map((award) => encode(award[key])));
   const iso = (date: Date | null) => date?.toISOString() ?? null;
   return recorded(
     'assertion',
@@ -112,8 +125,12 @@ export const revokeAssertionStatement = (db: Database, id: string, reason: strin
   );
 
 export const insertIssuer = (db: Database, values: NewIssuer) => run(db, insertIssuerStatement(db, values), issuerRows);
-export const updateIssuer = (db: Database, id: string, patch: Partial<NewIssuer>) => run(db, updateIssuerStatement(db, id, patch), issuerRows);
+export const updateIssuer = (db: Database, id: string, patch: Partial<NewIssuer>) =>
+  run(db, updateIssuerStatement(db, id, patch), issuerRows);
 export const insertBadgeClass = (db: Database, values: NewBadgeClass) => run(db, insertBadgeClassStatement(db, values), badgeClassRows);
-export const updateBadgeClass = (db: Database, id: string, patch: Partial<NewBadgeClass>) => run(db, updateBadgeClassStatement(db, id, patch), badgeClassRows);
-export const insertAssertions = (db: Database, badgeClassId: string, awards: readonly NewAward[]) => run(db, insertAssertionsStatement(badgeClassId, awards), assertionRows);
-export const revokeAssertion = (db: Database, id: string, reason: string) => run(db, revokeAssertionStatement(db, id, reason), assertionRows);
+export const updateBadgeClass = (db: Database, id: string, patch: Partial<NewBadgeClass>) =>
+  run(db, updateBadgeClassStatement(db, id, patch), badgeClassRows);
+export const insertAssertions = (db: Database, badgeClassId: string, awards: readonly NewAward[]) =>
+  run(db, insertAssertionsStatement(badgeClassId, awards), assertionRows);
+export const revokeAssertion = (db: Database, id: string, reason: string) =>
+  run(db, revokeAssertionStatement(db, id, reason), assertionRows);

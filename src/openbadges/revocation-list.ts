@@ -11,9 +11,19 @@ export const REVOCATION_PAGE_SIZE = 1000;
 type NextPage = (after: string) => Promise<RevocationPage>;
 
 /** `firstPage` is already fetched (it told the caller the issuer exists); the rest follow on demand. */
-export function revocationListStream(issuerId: string, firstPage: RevocationPage, nextPage: NextPage, urls: PublicUrls): ReadableStream<Uint8Array> {
+export function revocationListStream(
+  issuerId: string,
+  firstPage: RevocationPage,
+  nextPage: NextPage,
+  urls: PublicUrls,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  const head = JSON.stringify({ '@context': OB2_CONTEXT, id: urls.revocationList(issuerId), type: 'RevocationList', issuer: urls.issuer(issuerId) });
+  const head = JSON.stringify({
+    '@context': OB2_CONTEXT,
+    id: urls.revocationList(issuerId),
+    type: 'RevocationList',
+    issuer: urls.issuer(issuerId),
+  });
   let page: RevocationPage | undefined = firstPage;
   let written = 0;
   let lastId = '';
@@ -23,7 +33,9 @@ export function revocationListStream(issuerId: string, firstPage: RevocationPage
     },
     async pull(controller) {
       if (!page) page = await nextPage(lastId);
-      const entries = page.revoked.map((r) => JSON.stringify({ id: urls.assertion(r.id), revocationReason: r.revocationReason ?? undefined }));
+      const entries = page.revoked.map((r) =>
+        JSON.stringify({ id: urls.assertion(r.id), revocationReason: r.revocationReason ?? undefined }),
+      );
       if (entries.length) controller.enqueue(encoder.encode((written ? ',' : '') + entries.join(',')));
       written += entries.length;
       const full = page.revoked.length === REVOCATION_PAGE_SIZE;

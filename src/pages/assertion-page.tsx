@@ -4,7 +4,8 @@ import type { PublicUrls } from '../openbadges/urls.ts';
 import type { VerificationReport } from '../verify/report.ts';
 import { Layout } from './layout.tsx';
 
-const date = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const date = (iso: string) =>
+  new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** The status as a person reads it. */
 export function statusText(report: VerificationReport): string {
@@ -24,7 +25,17 @@ export function statusText(report: VerificationReport): string {
 
 export type RecipientAnswer = { matched: boolean } | undefined;
 
-export function AssertionPage({ bundle, report, urls, answer }: { bundle: AssertionBundle; report: VerificationReport; urls: PublicUrls; answer?: RecipientAnswer }) {
+export function AssertionPage({
+  bundle,
+  report,
+  urls,
+  answer,
+}: {
+  bundle: AssertionBundle;
+  report: VerificationReport;
+  urls: PublicUrls;
+  answer?: RecipientAnswer;
+}) {
   const { assertion, badge, issuer } = bundle;
   const status = statusText(report);
   return (
@@ -51,7 +62,11 @@ export function AssertionPage({ bundle, report, urls, answer }: { bundle: Assert
           <section aria-labelledby="criteria">
             <h2 id="criteria">Criteria</h2>
             {badge.criteriaNarrative && <p>{badge.criteriaNarrative}</p>}
-            {badge.criteriaUrl && <p><a href={badge.criteriaUrl}>Full criteria</a></p>}
+            {badge.criteriaUrl && (
+              <p>
+                <a href={badge.criteriaUrl}>Full criteria</a>
+              </p>
+            )}
           </section>
         )}
         <h2>Details</h2>

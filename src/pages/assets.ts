@@ -85,4 +85,5 @@ form.addEventListener('submit', async (e) => {
 `;
 
 /** `Content-Security-Policy` of every page: nothing from another origin, no inline code. */
-export const PAGE_CSP = "default-src 'none'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";

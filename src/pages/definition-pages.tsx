@@ -14,7 +14,11 @@ export function BadgePage({ badge, urls }: { badge: BadgeClassRecord; urls: Publ
         <p>{badge.description}</p>
         <h2>Criteria</h2>
         {badge.criteriaNarrative && <p>{badge.criteriaNarrative}</p>}
-        {badge.criteriaUrl && <p><a href={badge.criteriaUrl}>Full criteria</a></p>}
+        {badge.criteriaUrl && (
+          <p>
+            <a href={badge.criteriaUrl}>Full criteria</a>
+          </p>
+        )}
         <p>
           Issued by <a href={`/issuers/${badge.issuerId}`}>this issuer</a>.
         </p>
@@ -25,7 +29,9 @@ export function BadgePage({ badge, urls }: { badge: BadgeClassRecord; urls: Publ
 
 export function IssuerPage({ issuer, urls }: { issuer: IssuerRecord; urls: PublicUrls }) {
   return (
-    <Layout meta={{ title: issuer.name, description: issuer.description ?? `Badges issued by ${issuer.name}`, url: urls.issuer(issuer.id) }}>
+    <Layout
+      meta={{ title: issuer.name, description: issuer.description ?? `Badges issued by ${issuer.name}`, url: urls.issuer(issuer.id) }}
+    >
       <article class="card" aria-labelledby="issuer-name">
         <h1 id="issuer-name">{issuer.name}</h1>
         {issuer.description && <p>{issuer.description}</p>}

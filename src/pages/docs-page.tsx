@@ -13,13 +13,16 @@ type Operation = {
 const pretty = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
 export function DocsPage({ doc, url }: { doc: Document; url: string }) {
-  const routes = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op: op as Operation })));
+  const routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op: op as Operation })),
+  );
   const tags = [...new Set(routes.map((r) => r.op.tags[0]!))];
   return (
     <Layout meta={{ title: `${doc.info.title} — reference`, description: doc.info.description, url }}>
       <h1>{doc.info.title}</h1>
       <p>
-        {doc.info.description} OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a>. Admin routes need <code>Authorization: Bearer ADMIN_TOKEN</code>.
+        {doc.info.description} OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a>. Admin routes need{' '}
+        <code>Authorization: Bearer ADMIN_TOKEN</code>.
       </p>
       <nav aria-label="Sections">
         <ul>

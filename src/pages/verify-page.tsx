@@ -3,7 +3,10 @@ import { Layout } from './layout.tsx';
 
 export function VerifyPage({ url }: { url: string }) {
   return (
-    <Layout meta={{ title: 'Verify an Open Badge', description: 'Check that a badge is real, still valid and issued to a person.', url }} scripts={['/assets/verify.js']}>
+    <Layout
+      meta={{ title: 'Verify an Open Badge', description: 'Check that a badge is real, still valid and issued to a person.', url }}
+      scripts={['/assets/verify.js']}
+    >
       <h1>Verify an Open Badge</h1>
       <section class="card" aria-labelledby="verify-heading">
         <h2 id="verify-heading">Badge to check</h2>

@@ -10,14 +10,18 @@ const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 /** DNS labels of letters, digits and inner hyphens, dot-separated. */
 const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 // Postgres text cannot hold NUL: refused here rather than failing in the database.
-const text = (max: number) => z.string().trim().min(1).max(max).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 /** An instant with its offset, in years 1900–9999 (UTC): what Postgres and every client read back the same way. */
-const instant = z.iso
-  .datetime({ offset: true })
-  .refine((value) => {
-    const year = new Date(value).getUTCFullYear();
-    return year >= 1900 && year <= 9999;
-  }, 'a year from 1900 to 9999');
+const instant = z.iso.datetime({ offset: true }).refine((value) => {
+  const year = new Date(value).getUTCFullYear();
+  return year >= 1900 && year <= 9999;
+}, 'a year from 1900 to 9999');
 const MAX_IMAGE_BYTES = 1024 * 1024;
 
 const issuerFields = {
@@ -64,11 +68,24 @@ export const badgePatchBody = z.strictObject(badgeFields).partial().refine(chang
 const awardFields = {
   issuedOn: instant.optional(),
   expires: instant.optional(),
-  evidence: z.array(z.strictObject({ id: httpUrl.optional(), narrative: text(5000).optional(), name: text(200).optional(), description: text(5000).optional() })).max(20).optional(),
+  evidence: z
+    .array(
+      z.strictObject({
+        id: httpUrl.optional(),
+        narrative: text(5000).optional(),
+        name: text(200).optional(),
+        description: text(5000).optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
   narrative: text(10_000).optional(),
 };
 
-const expiresAfterIssuedOn: [(a: { issuedOn?: string | undefined; expires?: string | undefined }) => boolean, { message: string; path: string[] }] = [
+const expiresAfterIssuedOn: [
+  (a: { issuedOn?: string | undefined; expires?: string | undefined }) => boolean,
+  { message: string; path: string[] },
+] = [
   (a) => !a.expires || Date.parse(a.expires) > (a.issuedOn ? Date.parse(a.issuedOn) : Date.now()),
   { message: 'expires must be after issuedOn (default: now)', path: ['expires'] },
 ];
@@ -83,7 +100,10 @@ export const MAX_BATCH_AWARDS = 1000;
 export const newAssertionsBatchBody = z
   .strictObject({
     badgeId: publicId,
-    recipients: z.array(recipientClaim.extend({ id: publicId.optional() })).min(1).max(MAX_BATCH_AWARDS),
+    recipients: z
+      .array(recipientClaim.extend({ id: publicId.optional() }))
+      .min(1)
+      .max(MAX_BATCH_AWARDS),
     ...awardFields,
   })
   .refine(...expiresAfterIssuedOn)

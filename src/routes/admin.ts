@@ -7,16 +7,25 @@ import type { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
 import type { AssertionRecord } from '../db/queries.ts';
-import type { NewAward } from '../db/writes.ts';
 import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
+import type { NewAward } from '../db/writes.ts';
 import { newPublicId } from '../ids.ts';
-import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
 import { checkBadgeImage } from '../openbadges/badge-image.ts';
 import { BakedImageError, type ImageKind } from '../openbadges/baking/index.ts';
+import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
 import { Problem } from '../problem.ts';
 import { checkAdminToken } from '../rate-limit.ts';
 import { invalidBody } from '../verify/input.ts';
-import { type AwardFields, badgePatchBody, issuerPatchBody, newAssertionBody, newAssertionsBatchBody, newBadgeBody, newIssuerBody, revokeBody } from './admin-bodies.ts';
+import {
+  type AwardFields,
+  badgePatchBody,
+  issuerPatchBody,
+  newAssertionBody,
+  newAssertionsBatchBody,
+  newBadgeBody,
+  newIssuerBody,
+  revokeBody,
+} from './admin-bodies.ts';
 import { publicIdParam } from './params.ts';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -31,7 +40,9 @@ const adminEnabled = createMiddleware<AppEnv>(async (c, next) => {
 const bearerScheme = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization');
   if (header !== undefined && !/^Bearer +\S/i.test(header)) {
-    throw new Problem(401, 'unauthorized', 'Admin routes take `Authorization: Bearer <token>`.', { 'www-authenticate': 'Bearer realm="admin"' });
+    throw new Problem(401, 'unauthorized', 'Admin routes take `Authorization: Bearer <token>`.', {
+      'www-authenticate': 'Bearer realm="admin"',
+    });
   }
   await next();
 });
@@ -128,7 +139,11 @@ export const admin = new Hono<AppEnv>()
   })
   .post('/admin/badges', async (c) => {
     const { id, issuerId, ...input } = await body(c.req.raw, newBadgeBody);
-    const { cache, ...badge } = await createBadgeClass(c.var.scope, { id: id ?? newPublicId(), issuerId, ...(badgeColumns(input) as Omit<NewBadgeClass, 'id' | 'issuerId'>) });
+    const { cache, ...badge } = await createBadgeClass(c.var.scope, {
+      id: id ?? newPublicId(),
+      issuerId,
+      ...(badgeColumns(input) as Omit<NewBadgeClass, 'id' | 'issuerId'>),
+    });
     return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 201);
   })
   .patch('/admin/badges/:id', publicIdParam, async (c) => {

@@ -12,7 +12,7 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
 }
 
 /** What a render tells the policy besides its response. */
-export type Rendered = { response: Response; /** When the answer changes by itself (an assertion's `expires`). */ changesAt?: Date | null };
+export type Rendered = { response: Response /** When the answer changes by itself (an assertion's `expires`). */; changesAt?: Date | null };
 
 /**
  * `render()`'s response with the headers of `kind`; a thrown 404 becomes a short-lived cacheable

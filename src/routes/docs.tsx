@@ -1,7 +1,8 @@
 /** @module GET /openapi.json and GET /docs. */
-import { STATIC_CACHE_CONTROL } from '../cache/policy.ts';
+
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
+import { STATIC_CACHE_CONTROL } from '../cache/policy.ts';
 import { openApiDocument } from '../openapi/document.ts';
 import { DocsPage } from '../pages/docs-page.tsx';
 import { htmlResponse } from '../pages/render.ts';
@@ -12,7 +13,10 @@ const ONE_HOUR = { 'cache-control': STATIC_CACHE_CONTROL };
 const built = new Map<string, ReturnType<typeof openApiDocument>>();
 function documentFor(base: string) {
   let doc = built.get(base);
-  if (!doc) built.set(base, (doc = openApiDocument(base)));
+  if (!doc) {
+    doc = openApiDocument(base);
+    built.set(base, doc);
+  }
   return doc;
 }
 

@@ -5,13 +5,13 @@ import { bundleEtag, cacheHeaders, cacheTags, versionEtag } from '../cache/polic
 import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/documents.ts';
 import { assertionDocument, badgeClassDocument, issuerDocument, revokedAssertionDocument } from '../openbadges/documents.ts';
 import { REVOCATION_PAGE_SIZE, revocationListStream } from '../openbadges/revocation-list.ts';
-import { notFound } from '../problem.ts';
-import { revocationListRateLimit } from '../rate-limit.ts';
-import { withCachePolicy } from './cache-policy.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { BadgePage, IssuerPage } from '../pages/definition-pages.tsx';
 import { htmlResponse } from '../pages/render.ts';
+import { notFound } from '../problem.ts';
+import { revocationListRateLimit } from '../rate-limit.ts';
 import { verifyBundle } from '../verify/verify.ts';
+import { withCachePolicy } from './cache-policy.ts';
 import { jsonLdResponse, negotiateDocument } from './json-ld.ts';
 import { publicIdParam } from './params.ts';
 
@@ -29,7 +29,10 @@ export const documents = new Hono<AppEnv>()
     return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.issuer(id), async () => {
       const issuer = await getIssuer(c.var.scope, id);
       if (!issuer) throw notFound('issuer');
-      const response = type === 'text/html' ? await htmlResponse(<IssuerPage issuer={issuer} urls={c.var.urls} />) : jsonLdResponse(issuerDocument(issuer, c.var.urls), type);
+      const response =
+        type === 'text/html'
+          ? await htmlResponse(<IssuerPage issuer={issuer} urls={c.var.urls} />)
+          : jsonLdResponse(issuerDocument(issuer, c.var.urls), type);
       return tagged(response, cacheTags.issuer(id), versionEtag('issuer', id, issuer.version, type));
     });
   })
@@ -39,7 +42,10 @@ export const documents = new Hono<AppEnv>()
     return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.badge(id), async () => {
       const badge = await getBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
-      const response = type === 'text/html' ? await htmlResponse(<BadgePage badge={badge} urls={c.var.urls} />) : jsonLdResponse(badgeClassDocument(badge, c.var.urls), type);
+      const response =
+        type === 'text/html'
+          ? await htmlResponse(<BadgePage badge={badge} urls={c.var.urls} />)
+          : jsonLdResponse(badgeClassDocument(badge, c.var.urls), type);
       return tagged(response, `${cacheTags.badge(id)},${cacheTags.issuer(badge.issuerId)}`, versionEtag('badge', id, badge.version, type));
     });
   })
@@ -59,7 +65,10 @@ export const documents = new Hono<AppEnv>()
           : assertion.revokedAt
             ? jsonLdResponse(revokedAssertionDocument(assertion, c.var.urls), type, 410)
             : jsonLdResponse(assertionDocument(assertion, c.var.urls), type);
-      return { response: tagged(response, cacheTags.bundle(bundle), bundleEtag(bundle, type, report.status)), changesAt: assertion.expires };
+      return {
+        response: tagged(response, cacheTags.bundle(bundle), bundleEtag(bundle, type, report.status)),
+        changesAt: assertion.expires,
+      };
     });
   })
   // Streamed page by page, so it skips the edge tier (which would buffer it) and keeps the short
@@ -69,7 +78,12 @@ export const documents = new Hono<AppEnv>()
     const scope = c.var.scope;
     const first = await getRevocationPage(scope, issuerId, '', REVOCATION_PAGE_SIZE);
     if (!first.issuerExists) throw notFound('issuer');
-    const stream = revocationListStream(issuerId, first, (after) => getRevocationPage(scope, issuerId, after, REVOCATION_PAGE_SIZE), c.var.urls);
+    const stream = revocationListStream(
+      issuerId,
+      first,
+      (after) => getRevocationPage(scope, issuerId, after, REVOCATION_PAGE_SIZE),
+      c.var.urls,
+    );
     return c.body(stream, 200, {
       'content-type': 'application/ld+json; charset=utf-8',
       vary: 'Accept',

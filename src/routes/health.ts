@@ -36,10 +36,12 @@ function checksFor(deps: Deps): Promise<Checks> {
   const last = lastChecks.get(deps);
   if (last && Date.now() - last.at < CHECK_EVERY_MS) return last.checks;
   const { db, redisClient: redis } = deps;
-  const checks = Promise.all([check(() => db.execute(sql`select 1`)), redis ? check(() => redis.ping()) : Promise.resolve(null)]).then(([database, cache]) => ({
-    database,
-    redis: cache,
-  }));
+  const checks = Promise.all([check(() => db.execute(sql`select 1`)), redis ? check(() => redis.ping()) : Promise.resolve(null)]).then(
+    ([database, cache]) => ({
+      database,
+      redis: cache,
+    }),
+  );
   lastChecks.set(deps, { at: Date.now(), checks });
   return checks;
 }

@@ -10,7 +10,8 @@ import { notFound, Problem } from '../problem.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { publicIdParam } from './params.ts';
 
-const unusableImage = () => new Problem(404, 'stored_image_unusable', 'The stored badge image fails the upload checks; the issuer must upload it again.');
+const unusableImage = () =>
+  new Problem(404, 'stored_image_unusable', 'The stored badge image fails the upload checks; the issuer must upload it again.');
 
 /** The bytes, or the 404 that says why there are none: a stored image never makes a read fail. */
 function usable(image: StoredImage): Extract<StoredImage, { bytes: Uint8Array }> {

@@ -8,7 +8,11 @@ export type DocumentType = 'application/ld+json' | 'application/json' | 'text/ht
 export function documentTypeFor(accept: string | undefined): DocumentType {
   // hono's matcher reads the header through a context; this is all of the context it needs.
   const request = { req: { header: () => accept } } as unknown as Context;
-  return accepts(request, { header: 'Accept', supports: ['application/ld+json', 'application/json', 'text/html'], default: 'application/ld+json' }) as DocumentType;
+  return accepts(request, {
+    header: 'Accept',
+    supports: ['application/ld+json', 'application/json', 'text/html'],
+    default: 'application/ld+json',
+  }) as DocumentType;
 }
 
 export const negotiateDocument = (c: Context): DocumentType => documentTypeFor(c.req.header('accept'));

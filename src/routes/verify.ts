@@ -6,7 +6,7 @@ import { bundleEtag, cacheTags } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
 import { notFound, Problem } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
-import { MAX_UPLOAD_BYTES, batchBody, invalidBody, readVerifyRequest } from '../verify/input.ts';
+import { batchBody, invalidBody, MAX_UPLOAD_BYTES, readVerifyRequest } from '../verify/input.ts';
 import { verifyAssertions, verifyHosted } from '../verify/service.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { publicIdParam } from './params.ts';
@@ -26,7 +26,9 @@ export const verification = new Hono<AppEnv>()
       if (!verified) throw notFound('assertion');
       const { bundle, report } = verified;
       // The ETag ignores verifiedAt: the same records and outcome are the same answer.
-      const response = Response.json(report, { headers: { 'cache-tag': cacheTags.bundle(bundle), etag: bundleEtag(bundle, report.status) } });
+      const response = Response.json(report, {
+        headers: { 'cache-tag': cacheTags.bundle(bundle), etag: bundleEtag(bundle, report.status) },
+      });
       return { response, changesAt: bundle.assertion.expires };
     });
   })

@@ -78,7 +78,9 @@ export async function readVerifyRequest(request: Request, urls: PublicUrls): Pro
     const parsed = verifyBody.safeParse(await request.json().catch(() => undefined));
     if (!parsed.success) throw invalidBody(parsed.error);
     const { assertion, recipient } = parsed.data;
-    return typeof assertion === 'string' ? { id: assertionIdFrom(assertion, urls), recipient } : { id: assertionIdFrom(assertion.id, urls), recipient, supplied: assertion };
+    return typeof assertion === 'string'
+      ? { id: assertionIdFrom(assertion, urls), recipient }
+      : { id: assertionIdFrom(assertion.id, urls), recipient, supplied: assertion };
   }
   if (type === 'image/png' || type === 'image/svg+xml' || type === 'application/octet-stream') {
     return requestFromBaked(readBaked(new Uint8Array(await request.arrayBuffer())), urls, undefined);

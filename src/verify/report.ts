@@ -17,7 +17,13 @@ export const verificationReport = z.object({
   checks: z.array(check),
   recipient: z.object({ matched: z.boolean().nullable().describe('null when no recipient was asked about') }),
   assertion: z
-    .object({ id: z.string(), issuedOn: z.string(), expires: z.string().nullable(), revoked: z.boolean(), revocationReason: z.string().nullable() })
+    .object({
+      id: z.string(),
+      issuedOn: z.string(),
+      expires: z.string().nullable(),
+      revoked: z.boolean(),
+      revocationReason: z.string().nullable(),
+    })
     .optional(),
   badge: z.object({ id: z.string(), name: z.string(), description: z.string(), image: z.string() }).optional(),
   issuer: z.object({ id: z.string(), name: z.string(), url: z.string() }).optional(),

@@ -18,7 +18,8 @@ const check = (name: string, passed: boolean, pass: string, fail: string): Check
 function inScope(assertionUrl: string, issuer: IssuerRecord, urls: PublicUrls): boolean {
   const url = new URL(assertionUrl);
   if (issuer.verificationStartsWith?.length) return issuer.verificationStartsWith.some((prefix) => assertionUrl.startsWith(prefix));
-  if (issuer.verificationAllowedOrigins?.length) return issuer.verificationAllowedOrigins.some((host) => host.toLowerCase() === url.hostname);
+  if (issuer.verificationAllowedOrigins?.length)
+    return issuer.verificationAllowedOrigins.some((host) => host.toLowerCase() === url.hostname);
   return url.host === new URL(urls.issuer(issuer.id)).host;
 }
 
@@ -31,7 +32,12 @@ function suppliedChecks(supplied: Record<string, unknown>, bundle: AssertionBund
   const recipient = supplied.recipient as { identity?: unknown } | undefined;
   const badge = typeof supplied.badge === 'string' ? supplied.badge : (supplied.badge as { id?: unknown } | undefined)?.id;
   return [
-    check('assertion_type', typesOf(supplied.type).includes('Assertion'), 'The document is an Assertion.', 'The document type is not Assertion.'),
+    check(
+      'assertion_type',
+      typesOf(supplied.type).includes('Assertion'),
+      'The document is an Assertion.',
+      'The document type is not Assertion.',
+    ),
     check(
       'verification_type',
       typesOf(verification?.type).some((t) => t === 'hosted' || t === 'HostedBadge'),
@@ -40,7 +46,8 @@ function suppliedChecks(supplied: Record<string, unknown>, bundle: AssertionBund
     ),
     check(
       'matches_hosted',
-      String(recipient?.identity ?? '').toLowerCase() === bundle.assertion.recipientIdentity.toLowerCase() && badge === urls.badge(bundle.badge.id),
+      String(recipient?.identity ?? '').toLowerCase() === bundle.assertion.recipientIdentity.toLowerCase() &&
+        badge === urls.badge(bundle.badge.id),
       'The document matches the hosted assertion.',
       'The document differs from the hosted assertion (recipient or badge).',
     ),
@@ -59,27 +66,67 @@ export function notFoundReport(now: Date): VerificationReport {
 }
 
 /** Every OB 2.0 hosted-verification check on one bundle, and the status they add up to. */
-export async function verifyBundle(bundle: AssertionBundle, request: VerificationRequest, urls: PublicUrls, now: Date): Promise<VerificationReport> {
+export async function verifyBundle(
+  bundle: AssertionBundle,
+  request: VerificationRequest,
+  urls: PublicUrls,
+  now: Date,
+): Promise<VerificationReport> {
   const { assertion, badge, issuer } = bundle;
   const assertionUrl = urls.assertion(assertion.id);
   const structural = [
-    check('hosted_scope', inScope(assertionUrl, issuer, urls), "The assertion is hosted within the issuer's verification scope.", "The assertion URL is outside the issuer's verification scope."),
-    check('issued_on', assertion.issuedOn.getTime() <= now.getTime(), 'The issue date is not in the future.', 'The issue date is in the future.'),
+    check(
+      'hosted_scope',
+      inScope(assertionUrl, issuer, urls),
+      "The assertion is hosted within the issuer's verification scope.",
+      "The assertion URL is outside the issuer's verification scope.",
+    ),
+    check(
+      'issued_on',
+      assertion.issuedOn.getTime() <= now.getTime(),
+      'The issue date is not in the future.',
+      'The issue date is in the future.',
+    ),
     ...(request.supplied ? suppliedChecks(request.supplied, bundle, urls) : []),
   ];
   const revoked = assertion.revokedAt !== null;
   const expired = assertion.expires !== null && assertion.expires.getTime() <= now.getTime();
   const lifecycle = [
-    check('not_revoked', !revoked, 'The issuer has not revoked it.', `Revoked by the issuer: ${assertion.revocationReason ?? 'no reason given'}.`),
-    check('not_expired', !expired, assertion.expires ? `It expires on ${assertion.expires.toISOString()}.` : 'It does not expire.', `It expired on ${assertion.expires?.toISOString()}.`),
+    check(
+      'not_revoked',
+      !revoked,
+      'The issuer has not revoked it.',
+      `Revoked by the issuer: ${assertion.revocationReason ?? 'no reason given'}.`,
+    ),
+    check(
+      'not_expired',
+      !expired,
+      assertion.expires ? `It expires on ${assertion.expires.toISOString()}.` : 'It does not expire.',
+      `It expired on ${assertion.expires?.toISOString()}.`,
+    ),
   ];
   const matched = request.recipient ? await recipientMatches(assertion, request.recipient) : null;
   const recipientCheck =
     matched === null
       ? []
-      : [check('recipient', matched, `It was issued to this ${request.recipient!.type}.`, `It was not issued to this ${request.recipient!.type}.`)];
+      : [
+          check(
+            'recipient',
+            matched,
+            `It was issued to this ${request.recipient!.type}.`,
+            `It was not issued to this ${request.recipient!.type}.`,
+          ),
+        ];
 
-  const status: VerificationStatus = revoked ? 'revoked' : structural.some((c) => !c.passed) ? 'invalid' : expired ? 'expired' : matched === false ? 'invalid' : 'valid';
+  const status: VerificationStatus = revoked
+    ? 'revoked'
+    : structural.some((c) => !c.passed)
+      ? 'invalid'
+      : expired
+        ? 'expired'
+        : matched === false
+          ? 'invalid'
+          : 'valid';
   return {
     valid: status === 'valid',
     status,
@@ -92,7 +139,12 @@ export async function verifyBundle(bundle: AssertionBundle, request: Verificatio
       revoked,
       revocationReason: assertion.revocationReason,
     },
-    badge: { id: urls.badge(badge.id), name: badge.name, description: badge.description, image: badge.imageUrl ?? urls.badgeImage(badge.id) },
+    badge: {
+      id: urls.badge(badge.id),
+      name: badge.name,
+      description: badge.description,
+      image: badge.imageUrl ?? urls.badgeImage(badge.id),
+    },
     issuer: { id: urls.issuer(issuer.id), name: issuer.name, url: issuer.url },
     verifiedAt: now.toISOString(),
   };

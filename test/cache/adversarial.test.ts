@@ -17,7 +17,8 @@ import { ADMIN, worker } from '../worker.ts';
 
 type Isolate = ReturnType<typeof worker>;
 const L1_TTL_SECONDS = 1;
-const isolate = (overrides: Partial<Cloudflare.Env> = {}) => worker({ L1_TTL_SECONDS: String(L1_TTL_SECONDS), RATE_LIMIT_VERIFY_PER_MINUTE: '0', ...overrides });
+const isolate = (overrides: Partial<Cloudflare.Env> = {}) =>
+  worker({ L1_TTL_SECONDS: String(L1_TTL_SECONDS), RATE_LIMIT_VERIFY_PER_MINUTE: '0', ...overrides });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const db = () => depsFor(env).db;
 const redis = () => depsFor(env).redisClient!;
@@ -44,7 +45,8 @@ async function issue(w: Isolate, badgeId: string, count: number, extra: Record<s
   return body.assertions.map((a) => a.id);
 }
 
-const revoke = async (w: Isolate, id: string, reason = 'review') => (await w.admin('POST', `/admin/assertions/${id}/revoke`, { reason })).json<{ version: number; cache: { redis: string } }>();
+const revoke = async (w: Isolate, id: string, reason = 'review') =>
+  (await w.admin('POST', `/admin/assertions/${id}/revoke`, { reason })).json<{ version: number; cache: { redis: string } }>();
 
 // ---- a lagging read replica: a schema holding older copies of the rows (as in freshness.test.ts) ----
 const REPLICA = 'review_replica';
@@ -55,9 +57,16 @@ async function createReplica() {
   }
 }
 async function copyToReplica(f: Fixture, assertionIds: string[]) {
-  await db().execute(sql`insert into ${sql.raw(REPLICA)}.issuers select * from public.issuers where id = ${f.issuerId} on conflict do nothing`);
-  await db().execute(sql`insert into ${sql.raw(REPLICA)}.badge_classes select * from public.badge_classes where id = ${f.badgeId} on conflict do nothing`);
-  for (const id of assertionIds) await db().execute(sql`insert into ${sql.raw(REPLICA)}.assertions select * from public.assertions where id = ${id} on conflict do nothing`);
+  await db().execute(
+    sql`insert into ${sql.raw(REPLICA)}.issuers select * from public.issuers where id = ${f.issuerId} on conflict do nothing`,
+  );
+  await db().execute(
+    sql`insert into ${sql.raw(REPLICA)}.badge_classes select * from public.badge_classes where id = ${f.badgeId} on conflict do nothing`,
+  );
+  for (const id of assertionIds)
+    await db().execute(
+      sql`insert into ${sql.raw(REPLICA)}.assertions select * from public.assertions where id = ${id} on conflict do nothing`,
+    );
 }
 const withReplica = (overrides: Partial<Cloudflare.Env> = {}) =>
   isolate({ DATABASE_URL_READ: `postgres://postgres@replica.localtest/replica?options=-csearch_path%3D${REPLICA}`, ...overrides });
@@ -114,7 +123,12 @@ describe('replica rule: "DATABASE_URL_READ only serves reads that Redis answered
     expect((await revoke(isolate(), x!)).cache.redis).toBe('done');
 
     // L1 of 3 entries; no admin limiter (so the write below makes no Redis call before touching L1).
-    const reader = withReplica({ L1_TTL_SECONDS: '4', L1_MAX_ENTRIES: '3', REDIS_TIMEOUT_MS: '3000', RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '0' });
+    const reader = withReplica({
+      L1_TTL_SECONDS: '4',
+      L1_MAX_ENTRIES: '3',
+      REDIS_TIMEOUT_MS: '3000',
+      RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '0',
+    });
     const warm = await reader.get(`/assertions/${y}/verify`);
     expect(warm.headers.get('x-cache')).toBe('HIT redis'); // L1 = {y, badge, issuer}; all three are in Redis too
     await resetStats();
@@ -126,7 +140,10 @@ describe('replica rule: "DATABASE_URL_READ only serves reads that Redis answered
     const write = reader.fetch('/admin/assertions/batch', {
       method: 'POST',
       headers: { ...ADMIN, 'content-type': 'application/json' },
-      body: JSON.stringify({ badgeId: f.badgeId, recipients: [{ identity: 'e1@example.org' }, { identity: 'e2@example.org' }, { identity: 'e3@example.org' }] }),
+      body: JSON.stringify({
+        badgeId: f.badgeId,
+        recipients: [{ identity: 'e1@example.org' }, { identity: 'e2@example.org' }, { identity: 'e3@example.org' }],
+      }),
     });
     const { response, settled } = await read;
     await settled;
@@ -140,7 +157,7 @@ describe('replica rule: "DATABASE_URL_READ only serves reads that Redis answered
 });
 
 describe('the writer sees its own write at once', () => {
-  it('(fixed) after a Redis blip during a revoke, the writer keeps its newer record over Redis\'s older one', async () => {
+  it("(fixed) after a Redis blip during a revoke, the writer keeps its newer record over Redis's older one", async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const [id] = await issue(isolate(), fixture.badgeId, 1);
     await isolate().get(`/assertions/${id}/verify`); // definitions reach Redis (as in any warm system)
@@ -174,12 +191,19 @@ describe('other isolates within the L1 bound', () => {
     // Observed: "valid" ~2.4 s after the revoke answered, in an isolate without L1: it joined the
     // in-flight load started before the revoke (coalesce.ts). Promised: an isolate that does not
     // hold the record sees it at once; any isolate within L1_TTL_SECONDS.
-    expect({ lateBy: lateBy > L1_TTL_SECONDS * 1000, status: (await response.json<VerificationReport>()).status }).toEqual({ lateBy: true, status: 'revoked' });
+    expect({ lateBy: lateBy > L1_TTL_SECONDS * 1000, status: (await response.json<VerificationReport>()).status }).toEqual({
+      lateBy: true,
+      status: 'revoked',
+    });
   });
 });
 
 describe('the cache outbox', () => {
-  const outboxRows = async (ids: string[]) => Number((await db().execute<{ n: string }>(sql`select count(*) as n from cache_outbox where record_id = any(${sql.param(ids)}::text[])`)).rows[0]!.n);
+  const outboxRows = async (ids: string[]) =>
+    Number(
+      (await db().execute<{ n: string }>(sql`select count(*) as n from cache_outbox where record_id = any(${sql.param(ids)}::text[])`))
+        .rows[0]!.n,
+    );
 
   it('(fixed) the first read after Redis recovers repairs it, however young the outbox rows', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -200,7 +224,11 @@ describe('the cache outbox', () => {
     // Observed: Redis still v1, the row still there, a fresh isolate says "valid" (only the cron
     // or a later write repairs it). README: "the first read in an isolate that saw the failure
     // (once the row is OUTBOX_RETRY_AFTER_SECONDS old)" repairs it.
-    const observed = { redis: (await redis().get<string>(`v2:a:${id}`))?.slice(0, 2), rows: await outboxRows([id!]), freshIsolate: await status(isolate({ CACHE_TIERS: 'redis' }), id!) };
+    const observed = {
+      redis: (await redis().get<string>(`v2:a:${id}`))?.slice(0, 2),
+      rows: await outboxRows([id!]),
+      freshIsolate: await status(isolate({ CACHE_TIERS: 'redis' }), id!),
+    };
     await isolate({ OUTBOX_RETRY_AFTER_SECONDS: '0' }).scheduled(); // leave nothing behind
     expect(observed).toEqual({ redis: '2|', rows: 0, freshIsolate: 'revoked' });
   });
@@ -221,7 +249,8 @@ describe('the cache outbox', () => {
     await control('upstash', { fault: null });
     await isolate({ OUTBOX_RETRY_AFTER_SECONDS: '0' }).scheduled(); // one Cron Trigger run after recovery
     const values: Array<string | null> = [];
-    for (let i = 0; i < ids.length; i += 100) values.push(...(await redis().mget<Array<string | null>>(...ids.slice(i, i + 100).map((id) => `v2:a:${id}`))));
+    for (let i = 0; i < ids.length; i += 100)
+      values.push(...(await redis().mget<Array<string | null>>(...ids.slice(i, i + 100).map((id) => `v2:a:${id}`))));
     const stale = ids.filter((_, i) => values[i]?.startsWith('1|'));
     const remainingRows = await outboxRows(ids);
     const staleStatus = stale.length ? await status(isolate({ CACHE_TIERS: 'redis' }), stale[0]!) : 'none stale';
@@ -238,7 +267,11 @@ describe('the cache outbox', () => {
     const [id] = await issue(isolate(), fixture.badgeId, 1);
     const writer = isolate({ REDIS_TIMEOUT_MS: '3000', RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '0' });
     await control('upstash', { latencyMs: 400 });
-    const pending = writer.fetch(`/admin/assertions/${id}/revoke`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'settle fails' }) });
+    const pending = writer.fetch(`/admin/assertions/${id}/revoke`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'settle fails' }),
+    });
     await sleep(200); // the revoke statement has committed; its Redis write is in flight
     await control('neon', { fault: 'error' }); // the settle after it fails
     const { response, settled } = await pending;
@@ -261,7 +294,11 @@ describe('versions fence every shared write', () => {
     const a = isolate();
     const b = isolate();
     for (let round = 0; round < 6; round++) await Promise.all([revoke(a, id!, `a${round}`), revoke(b, id!, `b${round}`)]);
-    const row = (await db().execute<{ version: string; revocation_reason: string }>(sql`select version, revocation_reason from assertions where id = ${id}`)).rows[0]!;
+    const row = (
+      await db().execute<{ version: string; revocation_reason: string }>(
+        sql`select version, revocation_reason from assertions where id = ${id}`,
+      )
+    ).rows[0]!;
     expect(Number(row.version)).toBe(13);
     expect((await redis().get<string>(`v2:a:${id}`))?.split('|')[0]).toBe(String(row.version));
     const fresh = await report(isolate({ CACHE_TIERS: 'redis' }), id!);
@@ -274,7 +311,7 @@ describe('versions fence every shared write', () => {
     expect((await redis().get<string>(`v2:a:${id}`))?.split('|')[0]).toBe('13');
   });
 
-  it('a revoke racing a batch issuance (batch reply held): the batch\'s later write-through cannot undo the revoke', async () => {
+  it("a revoke racing a batch issuance (batch reply held): the batch's later write-through cannot undo the revoke", async () => {
     const chosen = `race-${crypto.randomUUID().slice(0, 8)}`;
     const batchWriter = isolate();
     await control('neon', { holdReplyMs: 800 });
@@ -338,16 +375,28 @@ describe('POST /admin/assertions/batch input', () => {
   it('ids colliding with an existing one → 409 and nothing written; duplicate ids → 400', async () => {
     const [existing] = await issue(isolate(), fixture.badgeId, 1);
     const fresh = Array.from({ length: 999 }, (_, i) => `col-${crypto.randomUUID().slice(0, 8)}-${i}`);
-    const res = await batch({ badgeId: fixture.badgeId, recipients: [...fresh, existing].map((id, i) => ({ id, identity: `c${i}@example.org` })) });
+    const res = await batch({
+      badgeId: fixture.badgeId,
+      recipients: [...fresh, existing].map((id, i) => ({ id, identity: `c${i}@example.org` })),
+    });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'already_exists' });
     const written = await db().execute(sql`select 1 from assertions where id = any(${sql.param(fresh)}::text[])`);
     const outbox = await db().execute(sql`select 1 from cache_outbox where record_id = any(${sql.param(fresh)}::text[])`);
     expect([written.rows.length, outbox.rows.length]).toEqual([0, 0]);
     expect(await redis().get(`v2:a:${fresh[0]}`)).toBeNull();
-    const dup = await batch({ badgeId: fixture.badgeId, recipients: [{ id: 'dup-x', identity: 'a@example.org' }, { id: 'dup-x', identity: 'b@example.org' }] });
+    const dup = await batch({
+      badgeId: fixture.badgeId,
+      recipients: [
+        { id: 'dup-x', identity: 'a@example.org' },
+        { id: 'dup-x', identity: 'b@example.org' },
+      ],
+    });
     expect(dup.status).toBe(400);
-    const tooMany = await batch({ badgeId: fixture.badgeId, recipients: Array.from({ length: 1001 }, (_, i) => ({ identity: `m${i}@example.org` })) });
+    const tooMany = await batch({
+      badgeId: fixture.badgeId,
+      recipients: Array.from({ length: 1001 }, (_, i) => ({ identity: `m${i}@example.org` })),
+    });
     expect(tooMany.status).toBe(400);
   });
 
@@ -378,7 +427,13 @@ describe('privacy', () => {
 
 describe('admin failure limiter', () => {
   const attempt = (w: Isolate, ip: string, token: string) =>
-    w.fetch('/admin/issuers', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': ip, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.response);
+    w
+      .fetch('/admin/issuers', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': ip, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      .then((r) => r.response);
 
   it('(fixed) concurrent wrong tokens from one address are limited too (40 guesses, limit 3)', async () => {
     const w = isolate({ RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '3' });

@@ -43,7 +43,9 @@ describe('freshness under interleavings (property)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
         const fixture = await createIssuerWithBadge();
-        const isolates = Array.from({ length: ISOLATES }, () => worker({ L1_TTL_SECONDS: '0', REDIS_TIMEOUT_MS: '100', OUTBOX_RETRY_AFTER_SECONDS: '0' }));
+        const isolates = Array.from({ length: ISOLATES }, () =>
+          worker({ L1_TTL_SECONDS: '0', REDIS_TIMEOUT_MS: '100', OUTBOX_RETRY_AFTER_SECONDS: '0' }),
+        );
         let redisFailing = false;
         try {
           const issued = await isolates[0]!.admin('POST', '/admin/assertions/batch', {
@@ -79,7 +81,10 @@ describe('freshness under interleavings (property)', () => {
               // While Redis fails every read goes to the primary: always exact.
               const mayLagAssertion = !redisFailing && pending.has(String(step.assertion));
               const mayLagBadge = !redisFailing && pending.has('badge');
-              if (!mayLagAssertion) expect(report.status, `read of ${step.assertion} after ${JSON.stringify(ops)}`).toBe(revoked.has(step.assertion) ? 'revoked' : 'valid');
+              if (!mayLagAssertion)
+                expect(report.status, `read of ${step.assertion} after ${JSON.stringify(ops)}`).toBe(
+                  revoked.has(step.assertion) ? 'revoked' : 'valid',
+                );
               if (!mayLagBadge) expect(report.badge?.name, `badge name after ${JSON.stringify(ops)}`).toBe(badgeName);
             }
           }

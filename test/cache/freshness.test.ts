@@ -13,10 +13,12 @@ import { worker } from '../worker.ts';
 
 /** Short L1 lifetime, so "within the L1 bound" is quick to wait out. */
 const L1_TTL_SECONDS = 1;
-const isolate = (overrides: Partial<Cloudflare.Env> = {}) => worker({ L1_TTL_SECONDS: String(L1_TTL_SECONDS), RATE_LIMIT_VERIFY_PER_MINUTE: '0', ...overrides });
+const isolate = (overrides: Partial<Cloudflare.Env> = {}) =>
+  worker({ L1_TTL_SECONDS: String(L1_TTL_SECONDS), RATE_LIMIT_VERIFY_PER_MINUTE: '0', ...overrides });
 const pastL1Bound = () => new Promise((resolve) => setTimeout(resolve, L1_TTL_SECONDS * 1000 + 100));
 
-const status = async (w: ReturnType<typeof worker>, id: string) => (await (await w.get(`/assertions/${id}/verify`)).json<VerificationReport>()).status;
+const status = async (w: ReturnType<typeof worker>, id: string) =>
+  (await (await w.get(`/assertions/${id}/verify`)).json<VerificationReport>()).status;
 
 const db = () => depsFor(env).db;
 const redis = () => depsFor(env).redisClient!;
@@ -43,7 +45,11 @@ async function issue(w: ReturnType<typeof worker>, count: number): Promise<strin
 
 async function verifyAll(w: ReturnType<typeof worker>, ids: string[]) {
   for (let i = 0; i < ids.length; i += 100) {
-    const res = await w.fetch('/verify/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: ids.slice(i, i + 100) }) });
+    const res = await w.fetch('/verify/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ids.slice(i, i + 100) }),
+    });
     await res.settled;
     const { results } = await res.response.json<{ results: VerificationReport[] }>();
     expect(results.every((r) => r.status === 'valid')).toBe(true);
@@ -97,7 +103,8 @@ describe('a write changes only what it wrote', () => {
     const writer = isolate();
     const name = `Renamed ${crypto.randomUUID().slice(0, 6)}`;
     expect((await writer.admin('PATCH', `/admin/badges/${fixture.badgeId}`, { name })).status).toBe(200);
-    const badgeName = async (w: ReturnType<typeof worker>, assertion: string) => (await (await w.get(`/assertions/${assertion}/verify`)).json<VerificationReport>()).badge?.name;
+    const badgeName = async (w: ReturnType<typeof worker>, assertion: string) =>
+      (await (await w.get(`/assertions/${assertion}/verify`)).json<VerificationReport>()).badge?.name;
     expect(await badgeName(writer, id!)).toBe(name);
 
     await resetStats();
@@ -153,11 +160,19 @@ describe('revocation across isolates', () => {
       await db().execute(sql.raw(`create table if not exists ${replica}.${table} (like public.${table} including defaults)`));
     }
     const id = await fixture.assertion();
-    await db().execute(sql`insert into ${sql.raw(replica)}.issuers select * from public.issuers where id = ${fixture.issuerId} on conflict do nothing`);
-    await db().execute(sql`insert into ${sql.raw(replica)}.badge_classes select * from public.badge_classes where id = ${fixture.badgeId} on conflict do nothing`);
+    await db().execute(
+      sql`insert into ${sql.raw(replica)}.issuers select * from public.issuers where id = ${fixture.issuerId} on conflict do nothing`,
+    );
+    await db().execute(
+      sql`insert into ${sql.raw(replica)}.badge_classes select * from public.badge_classes where id = ${fixture.badgeId} on conflict do nothing`,
+    );
     await db().execute(sql`insert into ${sql.raw(replica)}.assertions select * from public.assertions where id = ${id}`);
     const withReplica = (overrides: Partial<Cloudflare.Env> = {}) =>
-      isolate({ DATABASE_URL_READ: `postgres://postgres@replica.localtest/replica?options=-csearch_path%3D${replica}`, CACHE_TIERS: 'redis', ...overrides });
+      isolate({
+        DATABASE_URL_READ: `postgres://postgres@replica.localtest/replica?options=-csearch_path%3D${replica}`,
+        CACHE_TIERS: 'redis',
+        ...overrides,
+      });
 
     try {
       await resetStats();
@@ -233,7 +248,11 @@ describe('ids that have no record', () => {
     for (let i = 0; i < 10; i++) expect((await isolate().get(`/assertions/${id}/verify`)).status).toBe(404);
     for (let i = 0; i < 5; i++) expect((await isolate().get(`/issuers/${id}`)).status).toBe(404);
     expect((await neonStats()).statements).toBe(2); // one per kind; Redis remembers "none" for the rest
-    const created = await isolate().admin('POST', '/admin/assertions', { id, badgeId: fixture.badgeId, recipient: { identity: 'late@example.org' } });
+    const created = await isolate().admin('POST', '/admin/assertions', {
+      id,
+      badgeId: fixture.badgeId,
+      recipient: { identity: 'late@example.org' },
+    });
     expect(created.status).toBe(201);
     expect(await status(isolate(), id)).toBe('valid'); // the record (version 1) replaced the "none" (version 0)
   });
@@ -245,7 +264,10 @@ describe('ids that have no record', () => {
     const inFlight = reader.fetch(`/assertions/${id}/verify`); // reads "none" now, answers later
     await new Promise((resolve) => setTimeout(resolve, 200));
     await control('neon', { holdReplyMs: 0 });
-    expect((await isolate().admin('POST', '/admin/assertions', { id, badgeId: fixture.badgeId, recipient: { identity: 'race@example.org' } })).status).toBe(201);
+    expect(
+      (await isolate().admin('POST', '/admin/assertions', { id, badgeId: fixture.badgeId, recipient: { identity: 'race@example.org' } }))
+        .status,
+    ).toBe(201);
     const { response, settled } = await inFlight;
     expect(response.status).toBe(404);
     await settled;

@@ -25,7 +25,12 @@ describe('caching headers', () => {
   });
 
   it('assertions, verification and revocation lists: a minute at most', async () => {
-    for (const path of [`/assertions/${id}`, `/assertions/${id}/verify`, `/assertions/${id}/image`, `/issuers/${fixture.issuerId}/revocations`]) {
+    for (const path of [
+      `/assertions/${id}`,
+      `/assertions/${id}/verify`,
+      `/assertions/${id}/image`,
+      `/issuers/${fixture.issuerId}/revocations`,
+    ]) {
       const res = await w.get(path);
       expect(res.headers.get('cache-control'), path).toBe('public, max-age=30, stale-while-revalidate=30, stale-if-error=60');
     }
@@ -34,20 +39,33 @@ describe('caching headers', () => {
   it('tags responses with issuer, badge and assertion', async () => {
     const res = await w.get(`/assertions/${id}`);
     expect(res.headers.get('cache-tag')).toBe(`assertion:${id},badge:${fixture.badgeId},issuer:${fixture.issuerId}`);
-    expect((await w.get(`/badges/${fixture.badgeId}`)).headers.get('cache-tag')).toBe(`badge:${fixture.badgeId},issuer:${fixture.issuerId}`);
+    expect((await w.get(`/badges/${fixture.badgeId}`)).headers.get('cache-tag')).toBe(
+      `badge:${fixture.badgeId},issuer:${fixture.issuerId}`,
+    );
   });
 
   it('404 briefly; recipient-dependent answers and errors never', async () => {
     expect((await w.get('/assertions/absent-one')).headers.get('cache-control')).toBe('public, max-age=10');
-    const post = await w.fetch('/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ assertion: id, recipient: { identity: 'a@b.org' } }) });
+    const post = await w.fetch('/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ assertion: id, recipient: { identity: 'a@b.org' } }),
+    });
     expect(post.response.headers.get('cache-control')).toBe('private, no-store');
     expect((await w.get('/assertions/bad%20id')).headers.get('cache-control')).toBe('no-store');
   });
 
   it('never sends s-maxage, which would switch stale-while-revalidate off at Cloudflare', async () => {
-    for (const path of [`/issuers/${fixture.issuerId}`, `/badges/${fixture.badgeId}/image`, `/assertions/${id}`, `/assertions/${id}/verify`, '/assertions/absent-one']) {
+    for (const path of [
+      `/issuers/${fixture.issuerId}`,
+      `/badges/${fixture.badgeId}/image`,
+      `/assertions/${id}`,
+      `/assertions/${id}/verify`,
+      '/assertions/absent-one',
+    ]) {
       const res = await w.get(path);
-      for (const header of ALL_CACHE_HEADERS) expect(res.headers.get(header) ?? '').not.toMatch(/s-maxage|must-revalidate|proxy-revalidate/);
+      for (const header of ALL_CACHE_HEADERS)
+        expect(res.headers.get(header) ?? '').not.toMatch(/s-maxage|must-revalidate|proxy-revalidate/);
     }
   });
 
@@ -78,10 +96,17 @@ describe('caching headers', () => {
 
   it('tags every answer with each record it embeds, on every variant, and a 404 with the id asked for', async () => {
     const tags = `assertion:${id},badge:${fixture.badgeId},issuer:${fixture.issuerId}`;
-    for (const [path, accept] of [[`/assertions/${id}`, 'application/ld+json'], [`/assertions/${id}`, 'text/html'], [`/assertions/${id}/verify`, '*/*'], [`/assertions/${id}/image`, '*/*']] as const) {
+    for (const [path, accept] of [
+      [`/assertions/${id}`, 'application/ld+json'],
+      [`/assertions/${id}`, 'text/html'],
+      [`/assertions/${id}/verify`, '*/*'],
+      [`/assertions/${id}/image`, '*/*'],
+    ] as const) {
       expect((await w.get(path, { accept })).headers.get('cache-tag'), `${path} ${accept}`).toBe(tags);
     }
-    expect((await w.get(`/issuers/${fixture.issuerId}/revocations`)).headers.get('cache-tag')).toBe(`revocations:${fixture.issuerId},issuer:${fixture.issuerId}`);
+    expect((await w.get(`/issuers/${fixture.issuerId}/revocations`)).headers.get('cache-tag')).toBe(
+      `revocations:${fixture.issuerId},issuer:${fixture.issuerId}`,
+    );
     expect((await w.get('/assertions/absent-two')).headers.get('cache-tag')).toBe('assertion:absent-two');
   });
 

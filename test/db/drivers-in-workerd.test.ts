@@ -1,7 +1,8 @@
 /** The real Neon and Upstash clients inside workerd, against the local stack. */
+
+import { env } from 'cloudflare:workers';
 import { neon, neonConfig, Pool } from '@neondatabase/serverless';
 import { Redis } from '@upstash/redis/cloudflare';
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { neonStats, resetStats } from '../stack.ts';
 

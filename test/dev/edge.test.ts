@@ -51,9 +51,13 @@ beforeAll(async () => {
     path.join(root, 'test-results'),
   );
   stopWorkerd = workerd.stop;
-  for (const [i, port] of ports.entries()) edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${port}`, port: cachePorts[i], frontEntrypoint: canonicalAccept }));
+  for (const [i, port] of ports.entries())
+    edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${port}`, port: cachePorts[i], frontEntrypoint: canonicalAccept }));
   await withPgClient(stack.postgresUrl, async (client) => {
-    await client.query(`insert into issuers (id, name, url, email) values ($1, 'Edge Issuer', 'https://edge.example.org', 'e@edge.example.org')`, [issuerId]);
+    await client.query(
+      `insert into issuers (id, name, url, email) values ($1, 'Edge Issuer', 'https://edge.example.org', 'e@edge.example.org')`,
+      [issuerId],
+    );
     await client.query(
       `insert into badge_classes (id, issuer_id, name, description, criteria_narrative, image_bytes, image_type)
        values ($1, $2, 'Edge Badge', 'd', 'c', convert_to('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 'UTF8'), 'image/svg+xml')`,
@@ -78,10 +82,15 @@ async function get(pathname: string, headers: Record<string, string> = {}, via =
   return { status: res.status, cache: res.headers.get('cf-cache-status'), body: await res.text() };
 }
 async function admin(method: string, pathname: string, body: unknown, via = 0) {
-  const res = await fetch(`${edge(via).url}${pathname}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${edge(via).url}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as { id: string; cache: { redis: string; edge: string } } };
 }
-const issue = async () => (await admin('POST', '/admin/assertions', { badgeId, recipient: { identity: `${uid('r')}@example.org` } })).body.id;
+const issue = async () =>
+  (await admin('POST', '/admin/assertions', { badgeId, recipient: { identity: `${uid('r')}@example.org` } })).body.id;
 const statusOf = (body: string) => (JSON.parse(body) as { status: string }).status;
 
 describe('behind Workers Cache', () => {
@@ -148,7 +157,10 @@ describe('behind Workers Cache', () => {
   it('a read in flight across a revoke may store its old answer only until the second purge', async () => {
     const id = uid('edge-a');
     await withPgClient(stack.postgresUrl, (client) =>
-      client.query(`insert into assertions (id, badge_class_id, issuer_id, recipient_identity, recipient_salt, issued_on) values ($1, $2, $3, 'sha256$00', 's', now() - interval '1 day')`, [id, badgeId, issuerId]),
+      client.query(
+        `insert into assertions (id, badge_class_id, issuer_id, recipient_identity, recipient_salt, issued_on) values ($1, $2, $3, 'sha256$00', 's', now() - interval '1 day')`,
+        [id, badgeId, issuerId],
+      ),
     );
     const control = (body: unknown) => fetch(`${stack.neonUrl}/__control`, { method: 'POST', body: JSON.stringify(body) });
     await control({ holdReplyMs: 800 });

@@ -1,6 +1,6 @@
 /** The local Neon proxy, driven by the real `@neondatabase/serverless` and Drizzle clients from Node. */
-import { neon, neonConfig, NeonDbError, Pool } from '@neondatabase/serverless';
-import { eq, sql as dsql } from 'drizzle-orm';
+import { NeonDbError, neon, neonConfig, Pool } from '@neondatabase/serverless';
+import { sql as dsql, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-http';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import ws from 'ws';
@@ -92,10 +92,7 @@ describe('Drizzle over neon-http', () => {
 
   it('rolls a whole batch back when one statement fails', async () => {
     const error = await db
-      .batch([
-        db.update(schema.issuers).set({ name: 'changed' }).where(eq(schema.issuers.id, id)),
-        db.execute(dsql`select 1/0`),
-      ])
+      .batch([db.update(schema.issuers).set({ name: 'changed' }).where(eq(schema.issuers.id, id)), db.execute(dsql`select 1/0`)])
       .catch((e: unknown) => e);
     expect(String(error)).toMatch(/division by zero/);
     const [found] = await db.select({ name: schema.issuers.name }).from(schema.issuers).where(eq(schema.issuers.id, id));

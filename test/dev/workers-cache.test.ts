@@ -36,9 +36,16 @@ beforeEach(() => {
 
 const get = async (headers: Record<string, string> = {}, at = path) => {
   const res = await fetch(`${cache.url}${at}`, { headers });
-  return { status: res.status, cache: res.headers.get('cf-cache-status'), age: Number(res.headers.get('age') ?? 0), body: await res.text(), headers: res.headers };
+  return {
+    status: res.status,
+    cache: res.headers.get('cf-cache-status'),
+    age: Number(res.headers.get('age') ?? 0),
+    body: await res.text(),
+    headers: res.headers,
+  };
 };
-const purge = async (body: unknown) => (await (await fetch(cache.purgeUrl, { method: 'POST', body: JSON.stringify(body) })).json()) as { success: boolean };
+const purge = async (body: unknown) =>
+  (await (await fetch(cache.purgeUrl, { method: 'POST', body: JSON.stringify(body) })).json()) as { success: boolean };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('local Workers Cache', () => {
@@ -65,14 +72,20 @@ describe('local Workers Cache', () => {
   });
 
   it('gives Cloudflare-CDN-Cache-Control precedence over CDN-Cache-Control and Cache-Control', async () => {
-    reply = () => ({ headers: { 'cache-control': 'public, max-age=600', 'cdn-cache-control': 'max-age=600', 'cloudflare-cdn-cache-control': 'no-store' } });
+    reply = () => ({
+      headers: { 'cache-control': 'public, max-age=600', 'cdn-cache-control': 'max-age=600', 'cloudflare-cdn-cache-control': 'no-store' },
+    });
     await get();
     expect((await get()).cache).toBe('BYPASS');
     expect(originRequests).toBe(2);
   });
 
   it('bypasses private, no-store and Set-Cookie answers, and anything but GET/HEAD', async () => {
-    for (const headers of [{ 'cache-control': 'private, max-age=60' }, { 'cache-control': 'no-store' }, { 'cache-control': 'max-age=60', 'set-cookie': 'a=b' }] as Array<Record<string, string>>) {
+    for (const headers of [
+      { 'cache-control': 'private, max-age=60' },
+      { 'cache-control': 'no-store' },
+      { 'cache-control': 'max-age=60', 'set-cookie': 'a=b' },
+    ] as Array<Record<string, string>>) {
       reply = () => ({ headers });
       path = `/bypass-${crypto.randomUUID().slice(0, 8)}`;
       await get();
@@ -143,7 +156,9 @@ describe('local Workers Cache', () => {
     await get();
     // Raw HTTP: fetch() adds `Cache-Control: no-cache` to conditional requests, which rightly forces a revalidation.
     const status = await new Promise<number>((resolve, reject) =>
-      http.get(`${cache.url}${path}`, { headers: { 'if-none-match': 'W/"v1"' } }, (res) => resolve(res.resume().statusCode!)).on('error', reject),
+      http
+        .get(`${cache.url}${path}`, { headers: { 'if-none-match': 'W/"v1"' } }, (res) => resolve(res.resume().statusCode!))
+        .on('error', reject),
     );
     expect(status).toBe(304);
     expect(originRequests).toBe(1);

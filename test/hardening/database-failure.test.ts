@@ -19,7 +19,10 @@ afterEach(async () => {
   vi.restoreAllMocks();
 });
 
-describe.each([['down', 'error'], ['hanging', 'hang']] as const)('when the database is %s', (_, fault) => {
+describe.each([
+  ['down', 'error'],
+  ['hanging', 'hang'],
+] as const)('when the database is %s', (_, fault) => {
   it('serves cached definitions and assertions, and answers 503 + Retry-After for anything uncached', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const w = worker({ DATABASE_TIMEOUT_MS: '300' });
@@ -39,7 +42,11 @@ describe.each([['down', 'error'], ['hanging', 'hang']] as const)('when the datab
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toMatchObject({ code: 'database_unavailable' });
     expect(performance.now() - started).toBeLessThan(2_000);
-    const post = await w.fetch('/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ assertion: uncached }) });
+    const post = await w.fetch('/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ assertion: uncached }),
+    });
     expect(post.response.status).toBe(503);
 
     await control('neon', { fault: null }); // recovery, without a restart

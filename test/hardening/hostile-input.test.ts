@@ -18,7 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => fixture.cleanup());
 
-const ID_ROUTES = ['/issuers/{id}', '/issuers/{id}/revocations', '/badges/{id}', '/badges/{id}/image', '/assertions/{id}', '/assertions/{id}/image', '/assertions/{id}/verify'];
+const ID_ROUTES = [
+  '/issuers/{id}',
+  '/issuers/{id}/revocations',
+  '/badges/{id}',
+  '/badges/{id}/image',
+  '/assertions/{id}',
+  '/assertions/{id}/image',
+  '/assertions/{id}/verify',
+];
 
 /** Sends, then checks the contract every hostile request must meet; resolves to the status, headers and problem code. */
 async function expectRefusedCleanly(path: string, init: RequestInit = {}) {
@@ -40,7 +48,19 @@ async function expectRefusedCleanly(path: string, init: RequestInit = {}) {
 const hostileId = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 80 }),
   fc.string({ unit: 'binary', maxLength: 80 }),
-  fc.constantFrom("' OR 1=1 --", '"; drop table assertions; --', '../../etc/passwd', '..%2F..%2Fetc', '%00', 'a'.repeat(65), 'a'.repeat(10_000), '$1', '\\x00', '{}', '*'),
+  fc.constantFrom(
+    "' OR 1=1 --",
+    '"; drop table assertions; --',
+    '../../etc/passwd',
+    '..%2F..%2Fetc',
+    '%00',
+    'a'.repeat(65),
+    'a'.repeat(10_000),
+    '$1',
+    '\\x00',
+    '{}',
+    '*',
+  ),
 );
 
 describe('generated ids on every GET route', () => {
@@ -69,7 +89,12 @@ describe('generated ids on every GET route', () => {
 });
 
 const anyJson = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 4 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 4 }),
+  ),
 })).value;
 
 describe('generated JSON bodies on every POST and PATCH route', () => {
@@ -110,9 +135,13 @@ describe('generated uploads to POST /verify', () => {
       return copy;
     });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 2048 }), mutated), fc.constantFrom('image/png', 'image/svg+xml', 'application/octet-stream'), async (bytes, type) => {
-        await expectRefusedCleanly('/verify', { method: 'POST', headers: { 'content-type': type }, body: bytes });
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.uint8Array({ maxLength: 2048 }), mutated),
+        fc.constantFrom('image/png', 'image/svg+xml', 'application/octet-stream'),
+        async (bytes, type) => {
+          await expectRefusedCleanly('/verify', { method: 'POST', headers: { 'content-type': type }, body: bytes });
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -122,29 +151,124 @@ describe('known-bad corpus', () => {
   const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
   const svg = (inner: string) => new TextEncoder().encode(inner);
   const cases: Array<[string, string, RequestInit, number, string]> = [
-    ['deeply nested JSON', '/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"assertion":${deep(100_000)}}` }, 400, 'invalid_body'],
-    ['nested JSON in a batch', '/verify/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"ids":${deep(50_000)}}` }, 400, 'invalid_body'],
-    ['truncated JSON', '/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"assertion": "abc' }, 400, 'invalid_body'],
-    ['wrong content type', '/verify', { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a/>' }, 415, 'unsupported_media_type'],
+    [
+      'deeply nested JSON',
+      '/verify',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"assertion":${deep(100_000)}}` },
+      400,
+      'invalid_body',
+    ],
+    [
+      'nested JSON in a batch',
+      '/verify/batch',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"ids":${deep(50_000)}}` },
+      400,
+      'invalid_body',
+    ],
+    [
+      'truncated JSON',
+      '/verify',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"assertion": "abc' },
+      400,
+      'invalid_body',
+    ],
+    [
+      'wrong content type',
+      '/verify',
+      { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a/>' },
+      415,
+      'unsupported_media_type',
+    ],
     ['no content type', '/verify', { method: 'POST', body: 'hello' }, 415, 'unsupported_media_type'],
     ['wrong method', '/assertions/x', { method: 'PUT' }, 405, 'method_not_allowed'],
     ['admin without token', '/admin/assertions', { method: 'POST', body: '{}' }, 401, 'unauthorized'],
-    ['admin with a non-bearer scheme', '/admin/assertions', { method: 'POST', headers: { authorization: 'Basic YWRtaW46YWRtaW4=' }, body: '{}' }, 401, 'unauthorized'],
+    [
+      'admin with a non-bearer scheme',
+      '/admin/assertions',
+      { method: 'POST', headers: { authorization: 'Basic YWRtaW46YWRtaW4=' }, body: '{}' },
+      401,
+      'unauthorized',
+    ],
     [
       'billion laughs',
       '/verify',
       {
         method: 'POST',
         headers: { 'content-type': 'image/svg+xml' },
-        body: svg(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><svg>&lol2;</svg>`),
-      }, 422, 'svg_doctype_forbidden'],
-    ['external entity', '/verify', { method: 'POST', headers: { 'content-type': 'image/svg+xml' }, body: svg(`<!DOCTYPE svg [<!ENTITY xxe SYSTEM "http://169.254.169.254/">]><svg>&xxe;</svg>`) }, 422, 'svg_doctype_forbidden'],
-    ['svg with an external image and no assertion', '/verify', { method: 'POST', headers: { 'content-type': 'image/svg+xml' }, body: svg(`<svg><image href="http://evil.example/x.png"/></svg>`) }, 422, 'not_baked'],
-    ['baked url of another host', '/verify', { method: 'POST', headers: { 'content-type': 'image/png' }, body: bakePng(PNG_1X1, 'http://169.254.169.254/latest/meta-data') }, 422, 'not_hosted_here'],
-    ['baked garbage text', '/verify', { method: 'POST', headers: { 'content-type': 'image/png' }, body: bakePng(PNG_1X1, '{not json') }, 422, 'baked_json_invalid'],
-    ['101 ids', '/verify/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: Array(101).fill('a') }) }, 400, 'invalid_body'],
-    ['admin body with an unknown field', '/admin/issuers', { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'n', url: 'https://a.org', email: 'a@a.org', isAdmin: true }) }, 400, 'invalid_body'],
-    ['admin image that is not base64', '/admin/badges', { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ issuerId: 'x', name: 'n', description: 'd', criteria: { narrative: 'c' }, image: { type: 'image/png', base64: '%%%' } }) }, 400, 'invalid_body'],
+        body: svg(
+          `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><svg>&lol2;</svg>`,
+        ),
+      },
+      422,
+      'svg_doctype_forbidden',
+    ],
+    [
+      'external entity',
+      '/verify',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'image/svg+xml' },
+        body: svg(`<!DOCTYPE svg [<!ENTITY xxe SYSTEM "http://169.254.169.254/">]><svg>&xxe;</svg>`),
+      },
+      422,
+      'svg_doctype_forbidden',
+    ],
+    [
+      'svg with an external image and no assertion',
+      '/verify',
+      { method: 'POST', headers: { 'content-type': 'image/svg+xml' }, body: svg(`<svg><image href="http://evil.example/x.png"/></svg>`) },
+      422,
+      'not_baked',
+    ],
+    [
+      'baked url of another host',
+      '/verify',
+      { method: 'POST', headers: { 'content-type': 'image/png' }, body: bakePng(PNG_1X1, 'http://169.254.169.254/latest/meta-data') },
+      422,
+      'not_hosted_here',
+    ],
+    [
+      'baked garbage text',
+      '/verify',
+      { method: 'POST', headers: { 'content-type': 'image/png' }, body: bakePng(PNG_1X1, '{not json') },
+      422,
+      'baked_json_invalid',
+    ],
+    [
+      '101 ids',
+      '/verify/batch',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: Array(101).fill('a') }) },
+      400,
+      'invalid_body',
+    ],
+    [
+      'admin body with an unknown field',
+      '/admin/issuers',
+      {
+        method: 'POST',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'n', url: 'https://a.org', email: 'a@a.org', isAdmin: true }),
+      },
+      400,
+      'invalid_body',
+    ],
+    [
+      'admin image that is not base64',
+      '/admin/badges',
+      {
+        method: 'POST',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          issuerId: 'x',
+          name: 'n',
+          description: 'd',
+          criteria: { narrative: 'c' },
+          image: { type: 'image/png', base64: '%%%' },
+        }),
+      },
+      400,
+      'invalid_body',
+    ],
   ];
 
   it.each(cases)('%s: exactly %i %s', async (_, path, init, status, code) => {
@@ -160,7 +284,12 @@ describe('known-bad corpus', () => {
         controller.enqueue(new Uint8Array(64 * 1024));
       },
     });
-    const res = await expectRefusedCleanly('/verify', { method: 'POST', headers: { 'content-type': 'image/png', 'content-length': String(50 * 1024 * 1024) }, body, duplex: 'half' } as RequestInit);
+    const res = await expectRefusedCleanly('/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', 'content-length': String(50 * 1024 * 1024) },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThan(4);
   });
@@ -168,7 +297,12 @@ describe('known-bad corpus', () => {
   it('refuses an oversized chunked body once it passes the limit', async () => {
     const chunks = Array.from({ length: 40 }, () => new Uint8Array(64 * 1024)); // 2.5 MiB
     const body = new ReadableStream<Uint8Array>({ pull: (c) => (chunks.length ? c.enqueue(chunks.pop()!) : c.close()) });
-    const res = await expectRefusedCleanly('/verify', { method: 'POST', headers: { 'content-type': 'image/png' }, body, duplex: 'half' } as RequestInit);
+    const res = await expectRefusedCleanly('/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
   });
 });

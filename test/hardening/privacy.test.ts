@@ -32,11 +32,21 @@ describe('privacy', () => {
       return res;
     };
     const json = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      w.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then((r) => keep(r.response));
+      w
+        .fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+        .then((r) => keep(r.response));
 
-    const issuer = await (await json('/admin/issuers', { name: 'Privacy Co', url: 'https://p.example.org', email: 'p@p.example.org' }, ADMIN)).json<{ id: string }>();
+    const issuer = await (
+      await json('/admin/issuers', { name: 'Privacy Co', url: 'https://p.example.org', email: 'p@p.example.org' }, ADMIN)
+    ).json<{ id: string }>();
     created.issuer = issuer.id;
-    const badge = await (await json('/admin/badges', { issuerId: issuer.id, name: 'P', description: 'd', criteria: { narrative: 'c' }, imageUrl: 'https://p.example.org/i.png' }, ADMIN)).json<{ id: string }>();
+    const badge = await (
+      await json(
+        '/admin/badges',
+        { issuerId: issuer.id, name: 'P', description: 'd', criteria: { narrative: 'c' }, imageUrl: 'https://p.example.org/i.png' },
+        ADMIN,
+      )
+    ).json<{ id: string }>();
     created.badge = badge.id;
     for (const identity of secrets) {
       const { id } = await (await json('/admin/assertions', { badgeId: badge.id, recipient: { identity } }, ADMIN)).json<{ id: string }>();
@@ -60,7 +70,12 @@ describe('privacy', () => {
 
     const deps = depsFor(env);
     // Every record this test wrote, and every rate-limit key (the shared Redis may hold many other records).
-    const keys = [...created.assertions.map((id) => `v2:a:${id}`), `v2:b:${badge.id}`, `v2:i:${issuer.id}`, ...(await deps.redisClient!.keys('v1:ratelimit:*'))];
+    const keys = [
+      ...created.assertions.map((id) => `v2:a:${id}`),
+      `v2:b:${badge.id}`,
+      `v2:i:${issuer.id}`,
+      ...(await deps.redisClient!.keys('v1:ratelimit:*')),
+    ];
     expect(await deps.redisClient!.exists(`v2:a:${first}`)).toBe(1); // the records really are cached
     const redisValues: unknown[] = [];
     for (let i = 0; i < keys.length; i += 100) redisValues.push(...(await deps.redisClient!.mget(...keys.slice(i, i + 100))));
@@ -69,7 +84,12 @@ describe('privacy', () => {
       union all select row_to_json(b)::text from badge_classes b where b.id = ${badge.id}
       union all select row_to_json(i)::text from issuers i where i.id = ${issuer.id}`);
 
-    const haystacks = { responses: responses.join('\n'), redis: JSON.stringify(redisValues), database: tables.rows.map((r) => r.doc).join('\n'), logs: logged.join('\n') };
+    const haystacks = {
+      responses: responses.join('\n'),
+      redis: JSON.stringify(redisValues),
+      database: tables.rows.map((r) => r.doc).join('\n'),
+      logs: logged.join('\n'),
+    };
     expect(responses.length).toBeGreaterThan(10);
     expect(redisValues.length).toBeGreaterThan(0);
     for (const [where, text] of Object.entries(haystacks)) {

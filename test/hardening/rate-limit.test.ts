@@ -10,7 +10,13 @@ afterEach(async () => {
 });
 
 const verify = (w: ReturnType<typeof worker>, ip: string) =>
-  w.fetch('/verify/batch', { method: 'POST', headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip }, body: JSON.stringify({ ids: ['nothing-here'] }) }).then((r) => r.response);
+  w
+    .fetch('/verify/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+      body: JSON.stringify({ ids: ['nothing-here'] }),
+    })
+    .then((r) => r.response);
 
 describe('POST /verify rate limit', () => {
   it('answers 429 with Retry-After past the limit, per address', async () => {
@@ -36,7 +42,13 @@ describe('POST /verify rate limit', () => {
 
 describe('admin authentication failures', () => {
   const attempt = (w: ReturnType<typeof worker>, ip: string, token: string) =>
-    w.fetch('/admin/issuers', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': ip, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.response);
+    w
+      .fetch('/admin/issuers', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'cf-connecting-ip': ip, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      .then((r) => r.response);
 
   it('locks an address out after too many wrong tokens, even for the right one', async () => {
     const w = worker({ RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '2' });
@@ -66,7 +78,8 @@ describe('admin authentication failures', () => {
 });
 
 describe('revocation lists, which no cache tier keeps', () => {
-  const list = (w: ReturnType<typeof worker>, ip: string) => w.fetch('/issuers/no-such-issuer/revocations', { headers: { 'cf-connecting-ip': ip } }).then((r) => r.response);
+  const list = (w: ReturnType<typeof worker>, ip: string) =>
+    w.fetch('/issuers/no-such-issuer/revocations', { headers: { 'cf-connecting-ip': ip } }).then((r) => r.response);
 
   it('answer 429 past the limit, per address', async () => {
     const w = worker({ RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '2' });

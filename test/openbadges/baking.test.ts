@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BakedImageError, bakeAssertionUrl, extractBakedAssertion } from '../../src/openbadges/baking/index.ts';
+import { type BakedImageError, bakeAssertionUrl, extractBakedAssertion } from '../../src/openbadges/baking/index.ts';
 import { bakePng } from '../../src/openbadges/baking/png.ts';
 import { PNG_1X1, SVG_BADGE } from '../fixtures.ts';
 
@@ -45,11 +45,15 @@ describe('PNG baking', () => {
   });
 
   it('reads the older tEXt form', () => {
-    expect(extractBakedAssertion(withChunk('tEXt', [...ascii('openbadges'), 0, ...ascii('https://a.example/x')]))).toBe('https://a.example/x');
+    expect(extractBakedAssertion(withChunk('tEXt', [...ascii('openbadges'), 0, ...ascii('https://a.example/x')]))).toBe(
+      'https://a.example/x',
+    );
   });
 
   it('refuses compressed iTXt and zTXt chunks', () => {
-    expect(codeOf(() => extractBakedAssertion(withChunk('iTXt', [...ascii('openbadges'), 0, 1, 0, 0, 0, 0x78, 0x9c])))).toBe('png_compressed_chunk');
+    expect(codeOf(() => extractBakedAssertion(withChunk('iTXt', [...ascii('openbadges'), 0, 1, 0, 0, 0, 0x78, 0x9c])))).toBe(
+      'png_compressed_chunk',
+    );
     expect(codeOf(() => extractBakedAssertion(withChunk('zTXt', [...ascii('openbadges'), 0, 0, 0x78, 0x9c])))).toBe('png_compressed_chunk');
   });
 
@@ -70,7 +74,8 @@ describe('SVG baking', () => {
   });
 
   it('reads an assertion embedded as JSON in CDATA', () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://a.example/a"><![CDATA[{"id":"https://a.example/a"}]]></openbadges:assertion></svg>';
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="https://a.example/a"><![CDATA[{"id":"https://a.example/a"}]]></openbadges:assertion></svg>';
     expect(extractBakedAssertion(new TextEncoder().encode(svg))).toBe('{"id":"https://a.example/a"}');
   });
 
@@ -82,9 +87,11 @@ describe('SVG baking', () => {
   });
 
   it('ignores an assertion element inside a comment', () => {
-    const commented = '<svg xmlns:openbadges="http://openbadges.org"><!-- <openbadges:assertion verify="https://evil.example/a"/> --></svg>';
+    const commented =
+      '<svg xmlns:openbadges="http://openbadges.org"><!-- <openbadges:assertion verify="https://evil.example/a"/> --></svg>';
     expect(codeOf(() => extractBakedAssertion(new TextEncoder().encode(commented)))).toBe('not_baked');
-    const beside = '<svg xmlns:openbadges="http://openbadges.org"><!-- <openbadges:assertion verify="https://evil.example/a"/> --><openbadges:assertion verify="https://a.example/a"/></svg>';
+    const beside =
+      '<svg xmlns:openbadges="http://openbadges.org"><!-- <openbadges:assertion verify="https://evil.example/a"/> --><openbadges:assertion verify="https://a.example/a"/></svg>';
     expect(extractBakedAssertion(new TextEncoder().encode(beside))).toBe('https://a.example/a');
   });
 

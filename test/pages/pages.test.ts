@@ -1,7 +1,7 @@
 /** Pages for people at the same URLs as the JSON-LD, and the OpenAPI document. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../src/app.ts';
-import { DAY, createIssuerWithBadge } from '../fixtures.ts';
+import { createIssuerWithBadge, DAY } from '../fixtures.ts';
 import { worker } from '../worker.ts';
 
 const w = worker();
@@ -18,7 +18,11 @@ afterAll(() => fixture.cleanup());
 
 /** Resource references (scripts, styles, images, fonts, frames) to anything but this origin. */
 function externalResources(html: string): string[] {
-  const refs = [...html.matchAll(/<(?:script|img|iframe|source|video|audio)\b[^>]*\bsrc="([^"]*)"/g), ...html.matchAll(/<link\b[^>]*\bhref="([^"]*)"/g), ...html.matchAll(/url\(([^)]*)\)/g)].map((m) => m[1]!);
+  const refs = [
+    ...html.matchAll(/<(?:script|img|iframe|source|video|audio)\b[^>]*\bsrc="([^"]*)"/g),
+    ...html.matchAll(/<link\b[^>]*\bhref="([^"]*)"/g),
+    ...html.matchAll(/url\(([^)]*)\)/g),
+  ].map((m) => m[1]!);
   return refs.filter((ref) => /^(https?:)?\/\//.test(ref));
 }
 
@@ -53,7 +57,13 @@ describe('the verification page', () => {
 
   it('answers the recipient question from a POSTed form, never caching the answer', async () => {
     const ask = (email: string) =>
-      w.fetch(`/assertions/${ids.valid}/recipient`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email }).toString() }).then((r) => r.response);
+      w
+        .fetch(`/assertions/${ids.valid}/recipient`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ email }).toString(),
+        })
+        .then((r) => r.response);
     const yes = await ask('alice@example.org');
     expect(yes.headers.get('cache-control')).toBe('private, no-store');
     expect(await yes.text()).toContain('Yes: this badge was issued to that address.');
@@ -61,7 +71,14 @@ describe('the verification page', () => {
   });
 
   it('references no external origin from any page', async () => {
-    for (const path of [`/assertions/${ids.valid}`, `/assertions/${ids.revoked}`, `/badges/${fixture.badgeId}`, `/issuers/${fixture.issuerId}`, '/verify', '/docs']) {
+    for (const path of [
+      `/assertions/${ids.valid}`,
+      `/assertions/${ids.revoked}`,
+      `/badges/${fixture.badgeId}`,
+      `/issuers/${fixture.issuerId}`,
+      '/verify',
+      '/docs',
+    ]) {
       const res = await w.get(path, BROWSER);
       expect(res.headers.get('content-type'), path).toBe('text/html; charset=utf-8');
       expect(externalResources(await res.text()), path).toEqual([]);
@@ -73,10 +90,20 @@ describe('the verification page', () => {
 
 describe('OpenAPI', () => {
   it('documents every route the app serves, with examples', async () => {
-    const doc = await (await w.get('/openapi.json')).json<{ openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
+    const doc = await (await w.get('/openapi.json')).json<{
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
     expect(doc.openapi).toBe('3.1.0');
     const served = app.routes
-      .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/assets') && r.path !== '/openapi.json' && r.path !== '/docs' && r.path !== '/health/live')
+      .filter(
+        (r) =>
+          r.method !== 'ALL' &&
+          !r.path.startsWith('/assets') &&
+          r.path !== '/openapi.json' &&
+          r.path !== '/docs' &&
+          r.path !== '/health/live',
+      )
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
     expect(new Set(served)).toEqual(new Set(documented));

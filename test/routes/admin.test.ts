@@ -19,10 +19,18 @@ afterAll(async () => {
 const pngBase64 = btoa(String.fromCharCode(...PNG_1X1));
 
 async function issueOne(recipient: string) {
-  const issuer = await (await w.admin('POST', '/admin/issuers', { name: 'Admin Co', url: 'https://admin.example.org', email: 'a@admin.example.org' })).json<{ id: string }>();
+  const issuer = await (
+    await w.admin('POST', '/admin/issuers', { name: 'Admin Co', url: 'https://admin.example.org', email: 'a@admin.example.org' })
+  ).json<{ id: string }>();
   made.issuers.push(issuer.id);
   const badge = await (
-    await w.admin('POST', '/admin/badges', { issuerId: issuer.id, name: 'Admin Badge', description: 'd', criteria: { narrative: 'c' }, image: { type: 'image/png', base64: pngBase64 } })
+    await w.admin('POST', '/admin/badges', {
+      issuerId: issuer.id,
+      name: 'Admin Badge',
+      description: 'd',
+      criteria: { narrative: 'c' },
+      image: { type: 'image/png', base64: pngBase64 },
+    })
   ).json<{ id: string }>();
   made.badges.push(badge.id);
   const res = await w.admin('POST', '/admin/assertions', { badgeId: badge.id, recipient: { type: 'email', identity: recipient } });
@@ -36,7 +44,11 @@ describe('admin authentication', () => {
     const none = await w.fetch('/admin/issuers', { method: 'POST', body: '{}' });
     expect(none.response.status).toBe(401);
     expect(await none.response.json()).toMatchObject({ code: 'unauthorized' });
-    const wrong = await w.fetch('/admin/issuers', { method: 'POST', body: '{}', headers: { authorization: 'Bearer not-the-token-at-all' } });
+    const wrong = await w.fetch('/admin/issuers', {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: 'Bearer not-the-token-at-all' },
+    });
     expect(wrong.response.status).toBe(401);
   });
 
@@ -66,7 +78,9 @@ describe('admin writes', () => {
     expect(status).toBe(201);
     expect(assertion.url).toBe(`${env.PUBLIC_BASE_URL}/assertions/${assertion.id}`);
 
-    const report = await (await w.admin('POST', '/verify', { assertion: assertion.id, recipient: { identity: plaintext } })).json<VerificationReport>();
+    const report = await (
+      await w.admin('POST', '/verify', { assertion: assertion.id, recipient: { identity: plaintext } })
+    ).json<VerificationReport>();
     expect(report).toMatchObject({ valid: true, recipient: { matched: true } });
 
     // The plaintext is nowhere: not in the row, not in Redis, not in the logs.
@@ -105,14 +119,30 @@ describe('issuer verification scope input (OB 2.0)', () => {
   it('takes allowedOrigins as host names only, and checks the assertion host name against them', async () => {
     const w2 = worker();
     for (const bad of ['127.0.0.1:8797', 'https://badges.test', 'badges.test/path', '-bad.example']) {
-      const res = await w2.admin('POST', '/admin/issuers', { name: 'Scoped', url: 'https://s.example.org', email: 's@s.example.org', verification: { allowedOrigins: [bad] } });
+      const res = await w2.admin('POST', '/admin/issuers', {
+        name: 'Scoped',
+        url: 'https://s.example.org',
+        email: 's@s.example.org',
+        verification: { allowedOrigins: [bad] },
+      });
       expect(res.status, bad).toBe(400);
     }
-    const ok = await w2.admin('POST', '/admin/issuers', { name: 'Scoped', url: 'https://s.example.org', email: 's@s.example.org', verification: { allowedOrigins: ['Badges.Test'] } });
+    const ok = await w2.admin('POST', '/admin/issuers', {
+      name: 'Scoped',
+      url: 'https://s.example.org',
+      email: 's@s.example.org',
+      verification: { allowedOrigins: ['Badges.Test'] },
+    });
     expect(ok.status).toBe(201);
     const { id } = await ok.json<{ id: string }>();
     try {
-      const badge = await w2.admin('POST', '/admin/badges', { issuerId: id, name: 'B', description: 'd', criteria: { narrative: 'n' }, imageUrl: 'https://s.example.org/i.png' });
+      const badge = await w2.admin('POST', '/admin/badges', {
+        issuerId: id,
+        name: 'B',
+        description: 'd',
+        criteria: { narrative: 'n' },
+        imageUrl: 'https://s.example.org/i.png',
+      });
       const { id: badgeId } = await badge.json<{ id: string }>();
       const issued = await w2.admin('POST', '/admin/assertions', { badgeId, recipient: { identity: 'scope@example.org' } });
       const { id: assertion } = await issued.json<{ id: string }>();
@@ -134,11 +164,31 @@ describe('badge image uploads', () => {
   it.each([
     ['bytes that are not the declared PNG', { type: 'image/png', base64: b64('hello') }, 'image_type_mismatch'],
     ['an SVG declared as PNG', { type: 'image/png', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"/>') }, 'image_type_mismatch'],
-    ['an SVG with a script', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }, 'svg_active_content'],
-    ['an SVG with an event handler', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>') }, 'svg_active_content'],
-    ['an SVG with foreignObject', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>') }, 'svg_active_content'],
-    ['an SVG loading another resource', { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>') }, 'svg_active_content'],
-    ['an SVG with a DOCTYPE', { type: 'image/svg+xml', base64: b64('<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>') }, 'svg_doctype_forbidden'],
+    [
+      'an SVG with a script',
+      { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') },
+      'svg_active_content',
+    ],
+    [
+      'an SVG with an event handler',
+      { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>') },
+      'svg_active_content',
+    ],
+    [
+      'an SVG with foreignObject',
+      { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>') },
+      'svg_active_content',
+    ],
+    [
+      'an SVG loading another resource',
+      { type: 'image/svg+xml', base64: b64('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>') },
+      'svg_active_content',
+    ],
+    [
+      'an SVG with a DOCTYPE',
+      { type: 'image/svg+xml', base64: b64('<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>') },
+      'svg_doctype_forbidden',
+    ],
     ['a PNG with a broken chunk', { type: 'image/png', base64: btoa(String.fromCharCode(...PNG_1X1.slice(0, 30))) }, 'png_truncated'],
   ])('refuses %s with 422 and a code, storing nothing', async (_, image, code) => {
     const res = await upload(image);

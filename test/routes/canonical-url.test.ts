@@ -20,7 +20,11 @@ describe('canonical URLs', () => {
   it('leaves canonical URLs, other methods and encoded characters that must stay encoded alone', async () => {
     expect((await w.get('/assertions/enc1/verify')).status).toBe(404);
     expect((await w.get('/assertions/a%20b')).status).toBe(400);
-    const post = await w.fetch('/verify/batch?x=1', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: ['enc1'] }) });
+    const post = await w.fetch('/verify/batch?x=1', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['enc1'] }),
+    });
     expect(post.response.status).toBe(200);
   });
 });

@@ -55,7 +55,9 @@ describe('GET /assertions/{id}/image', () => {
 
 describe('a badge whose image is hosted elsewhere (imageUrl)', () => {
   it('still dereferences every image URL its documents advertise: a redirect to that image', async () => {
-    const hosted = await createIssuerWithBadge({ badge: { imageBytes: null, imageType: null, imageUrl: 'https://images.example.org/badge.png' } });
+    const hosted = await createIssuerWithBadge({
+      badge: { imageBytes: null, imageType: null, imageUrl: 'https://images.example.org/badge.png' },
+    });
     try {
       const id = await hosted.assertion();
       const advertised = ((await (await get(`/assertions/${id}`)).json()) as { image: string }).image;
@@ -83,7 +85,7 @@ describe('image responses', () => {
 describe('an image stored before uploads were checked', () => {
   const text = (value: string) => new Uint8Array(new TextEncoder().encode(value));
   const badPng = Uint8Array.from(PNG_1X1);
-  badPng[29] ^= 0xff; // inside IHDR: its CRC no longer matches
+  badPng[29] = badPng[29]! ^ 0xff; // inside IHDR: its CRC no longer matches
   const cases: Array<[string, Uint8Array, string]> = [
     ['"hello" declared PNG', text('hello'), 'image/png'],
     ['a PNG with a broken chunk CRC', badPng, 'image/png'],
@@ -131,7 +133,9 @@ describe('image reads are bounded', () => {
       const w = worker();
       const before = await w.get(`/badges/${edited.badgeId}/image`);
       expect(before.headers.get('content-type')).toBe('image/png');
-      const res = await w.admin('PATCH', `/admin/badges/${edited.badgeId}`, { image: { type: 'image/svg+xml', base64: btoa(new TextDecoder().decode(SVG_BADGE)) } });
+      const res = await w.admin('PATCH', `/admin/badges/${edited.badgeId}`, {
+        image: { type: 'image/svg+xml', base64: btoa(new TextDecoder().decode(SVG_BADGE)) },
+      });
       expect(res.status).toBe(200);
       const after = await worker().get(`/badges/${edited.badgeId}/image`);
       expect(after.headers.get('content-type')).toBe('image/svg+xml');

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashIdentity } from '../../src/openbadges/recipient.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
+import { BASE, createIssuerWithBadge, DAY, get, PNG_1X1, post, postJson, SVG_BADGE } from '../fixtures.ts';
 import { neonStats, resetStats } from '../stack.ts';
 import { worker } from '../worker.ts';
-import { BASE, createIssuerWithBadge, DAY, get, PNG_1X1, post, postJson, SVG_BADGE } from '../fixtures.ts';
 
 let png: Awaited<ReturnType<typeof createIssuerWithBadge>>;
 let svg: Awaited<ReturnType<typeof createIssuerWithBadge>>;
@@ -17,7 +17,10 @@ beforeAll(async () => {
   ids.expired = await png.assertion({ issuedOn: new Date(Date.now() - 400 * DAY), expires: new Date(Date.now() - 30 * DAY) });
   ids.future = await png.assertion({ issuedOn: new Date(Date.now() + 10 * DAY) });
   ids.md5 = await png.assertion({ recipientSalt: 's4lt', recipientIdentity: await hashIdentity('bob@example.org', 's4lt', 'md5') });
-  ids.upper = await png.assertion({ recipientSalt: 'x', recipientIdentity: (await hashIdentity('carol@example.org', 'x')).replace(/[0-9a-f]+$/, (h) => h.toUpperCase()) });
+  ids.upper = await png.assertion({
+    recipientSalt: 'x',
+    recipientIdentity: (await hashIdentity('carol@example.org', 'x')).replace(/[0-9a-f]+$/, (h) => h.toUpperCase()),
+  });
   ids.svg = await svg.assertion({ recipient: 'dave@example.org' });
 });
 afterAll(async () => {
@@ -88,7 +91,9 @@ describe('POST /verify', () => {
     expect(md5.recipient.matched).toBe(true);
     const upper = await report(await postJson('/verify', { assertion: ids.upper, recipient: { identity: 'Carol@Example.org' } }));
     expect(upper.recipient.matched).toBe(true);
-    const wrongType = await report(await postJson('/verify', { assertion: ids.md5, recipient: { type: 'url', identity: 'bob@example.org' } }));
+    const wrongType = await report(
+      await postJson('/verify', { assertion: ids.md5, recipient: { type: 'url', identity: 'bob@example.org' } }),
+    );
     expect(wrongType.recipient.matched).toBe(false);
   });
 
@@ -166,7 +171,11 @@ describe('POST /verify/batch', () => {
     // Caches off: earlier tests may have left these records (and "no record" for the missing one) in Redis.
     const uncached = worker({ CACHE_TIERS: 'none' });
     await resetStats();
-    const { response: res, settled } = await uncached.fetch('/verify/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: batch }) });
+    const { response: res, settled } = await uncached.fetch('/verify/batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: batch }),
+    });
     await settled;
     expect(res.status).toBe(200);
     const { results } = await res.json<{ results: VerificationReport[] }>();
@@ -176,7 +185,9 @@ describe('POST /verify/batch', () => {
   });
 
   it('checks the recipient on every item', async () => {
-    const { results } = await (await postJson('/verify/batch', { ids: [ids.valid, ids.svg], recipient: { identity: 'alice@example.org' } })).json<{
+    const { results } = await (
+      await postJson('/verify/batch', { ids: [ids.valid, ids.svg], recipient: { identity: 'alice@example.org' } })
+    ).json<{
       results: VerificationReport[];
     }>();
     expect(results.map((r) => r.recipient.matched)).toEqual([true, false]);

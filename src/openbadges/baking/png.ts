@@ -45,12 +45,14 @@ export function readChunks(bytes: Uint8Array): Chunk[] {
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
     const data = bytes.subarray(offset + 8, offset + 8 + length);
     const crc = view.getUint32(offset + 8 + length);
-    if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== crc) throw new BakedImageError('png_bad_crc', `The CRC of the PNG ${type} chunk is wrong.`);
+    if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== crc)
+      throw new BakedImageError('png_bad_crc', `The CRC of the PNG ${type} chunk is wrong.`);
     chunks.push({ type, data, raw: bytes.subarray(offset, offset + 12 + length) });
     offset += 12 + length;
     if (type === 'IEND') break;
   }
-  if (chunks[0]?.type !== 'IHDR' || chunks.at(-1)?.type !== 'IEND') throw new BakedImageError('png_malformed', 'The PNG must start with IHDR and end with IEND.');
+  if (chunks[0]?.type !== 'IHDR' || chunks.at(-1)?.type !== 'IEND')
+    throw new BakedImageError('png_malformed', 'The PNG must start with IHDR and end with IEND.');
   return chunks;
 }
 
@@ -79,7 +81,9 @@ function openBadgesText(chunk: Chunk): string | undefined {
 
 /** The baked assertion (a URL or JSON text) of a PNG. */
 export function extractFromPng(bytes: Uint8Array): string {
-  const texts = readChunks(bytes).map(openBadgesText).filter((text): text is string => text !== undefined);
+  const texts = readChunks(bytes)
+    .map(openBadgesText)
+    .filter((text): text is string => text !== undefined);
   if (texts.length === 0) throw new BakedImageError('not_baked', 'The PNG carries no openbadges chunk.');
   if (texts.length > 1) throw new BakedImageError('multiple_assertions', 'The PNG carries more than one openbadges chunk.');
   return texts[0]!;

@@ -13,11 +13,14 @@ const ROOT = /<svg\b[^>]*>/;
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 /** The predefined entities and numeric character references (`&#38;`, `&#x26;`); anything else stays as written. */
 const unescapeXml = (text: string) =>
-  text.replace(/&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9a-f]{1,6}));/gi, (match, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name) return XML_ENTITIES[name.toLowerCase()] ?? match;
-    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex!, 16);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
-  });
+  text.replace(
+    /&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9a-f]{1,6}));/gi,
+    (match, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
+      if (name) return XML_ENTITIES[name.toLowerCase()] ?? match;
+      const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex!, 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
+    },
+  );
 /** Comments hold no elements: an `openbadges:assertion` inside one is not an assertion. */
 const withoutComments = (text: string) => text.replace(/<!--[\s\S]*?-->/g, '');
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&${Object.keys(XML_ENTITIES).find((k) => XML_ENTITIES[k] === ch)};`);
@@ -30,7 +33,8 @@ export function decode(bytes: Uint8Array): string {
   } catch {
     throw new BakedImageError('svg_not_utf8', 'The SVG is not UTF-8 text.');
   }
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new BakedImageError('svg_doctype_forbidden', 'SVG with a DOCTYPE or entity declarations is not accepted.');
+  if (/<!DOCTYPE|<!ENTITY/i.test(text))
+    throw new BakedImageError('svg_doctype_forbidden', 'SVG with a DOCTYPE or entity declarations is not accepted.');
   if (!ROOT.test(text)) throw new BakedImageError('not_svg', 'The file has no <svg> root element.');
   return text;
 }

@@ -53,7 +53,15 @@ beforeAll(async () => {
   // Flags that keep Chromium from reaching for the (closed) network on its own.
   browser = await chromium.launch({
     executablePath: ensureChromium(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 600_000); // the first run on a machine without Chromium installs it
 
@@ -82,7 +90,12 @@ describe('the verification page in a browser', () => {
     const page = await open(`${base}/assertions/${id}`);
     await expect.poll(() => page.getByTestId('status').textContent()).toBe(text);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Demo Badge');
-    expect(await page.locator('img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    expect(
+      await page
+        .locator('img')
+        .first()
+        .evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(shots, `${id}.png`), fullPage: true });
     await page.close();
   });
