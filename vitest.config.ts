@@ -28,6 +28,7 @@ export default defineConfig({
                   ADMIN_TOKEN: TEST_ADMIN_TOKEN,
                   // Tests share one client address; the rate-limit tests set their own small limits.
                   RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
+                  RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '100000',
                   STACK_NEON_URL: stack.neonUrl,
                   STACK_NEON_PORT: String(stack.neonPort),
                   STACK_UPSTASH_URL: stack.upstashUrl,

@@ -1,7 +1,7 @@
 /** @module The Hono app: middleware, routes, and one error path (problem+json). */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { etag } from 'hono/etag';
+import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { timing } from 'hono/timing';
 import type { AppEnv } from './app-env.ts';
 import { canonicalUrl } from './canonical-url.ts';
@@ -32,7 +32,8 @@ const publicCors = cors({
 app.use((c, next) => (c.req.path.startsWith('/admin') ? next() : publicCors(c, next)));
 // 304 for a matching If-None-Match. Record answers bring ETags from their versions; other 2xx
 // GETs get a hash of their body, except the revocation list, which streams (hashing would buffer it).
-const etags = etag();
+// A 304 keeps the image sandbox headers too: a cache may take them from the revalidation.
+const etags = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'content-security-policy', 'x-content-type-options'] });
 app.use((c, next) => (c.req.path.endsWith('/revocations') ? next() : etags(c, next)));
 app.use(requestScope);
 

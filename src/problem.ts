@@ -47,7 +47,17 @@ export function renderProblem(error: Error, c: Context): Response {
   if (error instanceof HTTPException) {
     // hono's own middleware (bearer auth): keep its status and its WWW-Authenticate challenge.
     const challenge = error.getResponse().headers.get('www-authenticate');
-    const code = error.status === 401 ? 'unauthorized' : error.status === 400 ? 'bad_request' : 'http_error';
+    // A malformed Bearer credential is RFC 6750's `invalid_request` (400); hono's validators answer 400 for unreadable bodies.
+    const code =
+      error.status === 401
+        ? 'unauthorized'
+        : error.status === 400
+          ? challenge
+            ? 'invalid_request'
+            : 'invalid_body'
+          : error.status === 415
+            ? 'unsupported_media_type'
+            : 'http_error';
     return problemResponse(
       error.status,
       code,

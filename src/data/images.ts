@@ -9,25 +9,23 @@ import { imageKey } from '../cache/keys.ts';
 import type { BadgeClassRecord, BadgeImage } from '../db/queries.ts';
 import { loadBadgeImage } from '../db/queries.ts';
 import { checkBadgeImage } from '../openbadges/badge-image.ts';
-import { BakedImageError, imageKind } from '../openbadges/baking/index.ts';
+import { BakedImageError, type ImageKind } from '../openbadges/baking/index.ts';
 import { readQuery } from './query.ts';
 import type { DataScope } from './scope.ts';
 import { databaseFor, readValueFromRedis, writeValueToRedis } from './tiers.ts';
 
 export type { StoredImage };
 
-/** The row's bytes if they pass the upload checks. */
+/** The row's bytes if they pass the upload checks, as the type stored with them. */
 function checked(row: BadgeImage | undefined): StoredImage {
   if (!row?.bytes) return { bytes: undefined, reason: 'no_image' };
-  const type = imageKind(row.bytes);
   try {
-    if (!type) throw new BakedImageError('unsupported_image', 'neither PNG nor SVG');
-    checkBadgeImage(row.bytes, type);
+    checkBadgeImage(row.bytes, row.type);
   } catch (error) {
     if (error instanceof BakedImageError) return { bytes: undefined, reason: 'unusable' };
     throw error;
   }
-  return { bytes: new Uint8Array(row.bytes), type };
+  return { bytes: new Uint8Array(row.bytes), type: row.type as ImageKind };
 }
 
 /**
@@ -45,7 +43,8 @@ export async function readBadgeImage(
     return { image: decoded, version: badge.version };
   }
   let row = await readQuery(scope, (db) => loadBadgeImage(db, badge.id), databaseFor(scope, kept !== undefined));
-  if (row && row.version < badge.version) row = await readQuery(scope, (db) => loadBadgeImage(db, badge.id), scope.deps.db);
+  // A replica behind the badge record (an older row, or none yet): the primary has it.
+  if (!row || row.version < badge.version) row = await readQuery(scope, (db) => loadBadgeImage(db, badge.id), scope.deps.db);
   scope.cache.served.add('db');
   const image = checked(row);
   if (row && kept !== undefined) scope.waitUntil(writeValueToRedis(scope, imageKey(badge.id, row.version), encodeImage(image)));

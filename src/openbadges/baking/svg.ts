@@ -6,9 +6,47 @@
 import { BakedImageError } from './errors.ts';
 
 const NAMESPACE = 'http://openbadges.org';
-const ELEMENT = /<openbadges:assertion\b([^>]*?)(?:\/>|>([\s\S]*?)<\/openbadges:assertion\s*>)/g;
+const OPEN_ELEMENT = '<openbadges:assertion';
+const CLOSE_ELEMENT = /<\/openbadges:assertion\s*>/y;
 const VERIFY_ATTRIBUTE = /\bverify\s*=\s*(?:"([^"]*)"|'([^']*)')/;
-const ROOT = /<svg\b[^>]*>/;
+
+// Uploads are up to 2 MiB of text chosen by anyone: every scan below is indexOf-based and
+// linear, where a backtracking pattern (`[^>]*`, `[\s\S]*?` with no end in sight) can be quadratic.
+
+/** The first tag `<name ...>` at or after `from` whose name ends there (`<svgx` is not `<svg`); undefined when none is closed. */
+function findTag(text: string, name: string, from = 0): { start: number; end: number; attributes: string } | undefined {
+  for (let start = text.indexOf(name, from); start >= 0; start = text.indexOf(name, start + 1)) {
+    const next = text[start + name.length];
+    if (next !== undefined && /[\w:.-]/.test(next)) continue;
+    const close = text.indexOf('>', start);
+    if (close < 0) return undefined;
+    return { start, end: close + 1, attributes: text.slice(start + name.length, close) };
+  }
+  return undefined;
+}
+
+type Element = { start: number; end: number; attributes: string; content: string };
+
+/** Every `openbadges:assertion` element, self-closing or with content; an unclosed one is malformed. */
+function assertionElements(text: string): Element[] {
+  const elements: Element[] = [];
+  for (let tag = findTag(text, OPEN_ELEMENT); tag; tag = findTag(text, OPEN_ELEMENT, elements.at(-1)!.end)) {
+    if (tag.attributes.endsWith('/')) {
+      elements.push({ start: tag.start, end: tag.end, attributes: tag.attributes.slice(0, -1), content: '' });
+      continue;
+    }
+    const closeAt = text.indexOf('</openbadges:assertion', tag.end);
+    CLOSE_ELEMENT.lastIndex = closeAt;
+    const close = closeAt >= 0 ? CLOSE_ELEMENT.exec(text) : null;
+    if (!close) throw new BakedImageError('svg_malformed', 'An openbadges:assertion element is not closed.');
+    elements.push({ start: tag.start, end: closeAt + close[0].length, attributes: tag.attributes, content: text.slice(tag.end, closeAt) });
+  }
+  return elements;
+}
+
+/** The text without `elements` (sorted, not overlapping). */
+const without = (text: string, elements: readonly Element[]) =>
+  elements.reduceRight((rest, element) => rest.slice(0, element.start) + rest.slice(element.end), text);
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 /** The predefined entities and numeric character references (`&#38;`, `&#x26;`); anything else stays as written. */
@@ -21,8 +59,18 @@ const unescapeXml = (text: string) =>
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
     },
   );
-/** Comments hold no elements: an `openbadges:assertion` inside one is not an assertion. */
-const withoutComments = (text: string) => text.replace(/<!--[\s\S]*?-->/g, '');
+/** Comments hold no elements: an `openbadges:assertion` inside one is not an assertion. An unclosed comment runs to the end. */
+function withoutComments(text: string): string {
+  let out = '';
+  let at = 0;
+  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
+    out += text.slice(at, open);
+    const close = text.indexOf('-->', open + 4);
+    if (close < 0) return out;
+    at = close + 3;
+  }
+  return out + text.slice(at);
+}
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&${Object.keys(XML_ENTITIES).find((k) => XML_ENTITIES[k] === ch)};`);
 
 /** The SVG's text: UTF-8, no DOCTYPE or entity declarations, an `<svg>` root; throws `BakedImageError` otherwise. */
@@ -35,7 +83,7 @@ export function decode(bytes: Uint8Array): string {
   }
   if (/<!DOCTYPE|<!ENTITY/i.test(text))
     throw new BakedImageError('svg_doctype_forbidden', 'SVG with a DOCTYPE or entity declarations is not accepted.');
-  if (!ROOT.test(text)) throw new BakedImageError('not_svg', 'The file has no <svg> root element.');
+  if (!findTag(text, '<svg')) throw new BakedImageError('not_svg', 'The file has no <svg> root element.');
   return text;
 }
 
@@ -47,10 +95,10 @@ export function isSvg(bytes: Uint8Array): boolean {
 
 /** The baked assertion (a URL, or JSON text) of an SVG. */
 export function extractFromSvg(bytes: Uint8Array): string {
-  const elements = [...withoutComments(decode(bytes)).matchAll(ELEMENT)];
+  const elements = assertionElements(withoutComments(decode(bytes)));
   if (elements.length === 0) throw new BakedImageError('not_baked', 'The SVG carries no openbadges:assertion element.');
   if (elements.length > 1) throw new BakedImageError('multiple_assertions', 'The SVG carries more than one openbadges:assertion element.');
-  const [, attributes = '', content = ''] = elements[0]!;
+  const { attributes, content } = elements[0]!;
   const body = content.replace(/^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/, '$1').trim();
   if (body.startsWith('{')) return body;
   const verify = VERIFY_ATTRIBUTE.exec(attributes);
@@ -60,11 +108,13 @@ export function extractFromSvg(bytes: Uint8Array): string {
 
 /** The SVG with one `openbadges:assertion` element pointing at `url`; any earlier one is replaced. */
 export function bakeSvg(bytes: Uint8Array, url: string): Uint8Array<ArrayBuffer> {
-  const text = decode(bytes).replace(ELEMENT, '');
-  const root = ROOT.exec(text)!;
-  let openTag = root[0];
+  const source = decode(bytes);
+  const text = without(source, assertionElements(source));
+  const root = findTag(text, '<svg');
+  if (!root) throw new BakedImageError('not_svg', 'The SVG has no <svg> root element outside its openbadges:assertion.');
+  let openTag = text.slice(root.start, root.end);
   if (!openTag.includes('xmlns:openbadges')) openTag = openTag.replace(/^<svg\b/, `<svg xmlns:openbadges="${NAMESPACE}"`);
   const element = `<openbadges:assertion verify="${escapeXml(url)}"/>`;
-  const baked = text.slice(0, root.index) + openTag + element + text.slice(root.index + root[0].length);
+  const baked = text.slice(0, root.start) + openTag + element + text.slice(root.end);
   return new Uint8Array(new TextEncoder().encode(baked));
 }
