@@ -1,5 +1,5 @@
-/** @module The Hono app: middleware, routes, and one error path (problem+json). */
-import { Hono } from 'hono';
+/** @module The Hono app: middleware, routes (each its own OpenAPI operation), the generated reference, and one error path (problem+json). */
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { timing } from 'hono/timing';
@@ -16,7 +16,7 @@ import { images } from './routes/images.ts';
 import { pages } from './routes/pages.tsx';
 import { verification } from './routes/verify.ts';
 
-export const app = new Hono<AppEnv>();
+export const app = new OpenAPIHono<AppEnv>();
 
 app.use(timing({ totalDescription: 'worker' }));
 // Before anything cacheable: one URL per resource, so no second cache entry can outlive a purge.
@@ -42,8 +42,29 @@ app.route('/', documents);
 app.route('/', images);
 app.route('/', verification);
 app.route('/', pages);
-app.route('/', docs);
 app.route('/', admin);
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' });
+
+/** The OpenAPI document of every route above, for one public origin: generated once per isolate. */
+const generated = new Map<string, ReturnType<typeof app.getOpenAPI31Document>>();
+export function apiDocument(publicBaseUrl: string) {
+  let document = generated.get(publicBaseUrl);
+  if (!document) {
+    document = app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Badge verification API',
+        version: '1.0.0',
+        description: 'Open Badges 2.0 hosted documents and verification, on the edge.',
+      },
+      servers: [{ url: publicBaseUrl }],
+    });
+    generated.set(publicBaseUrl, document);
+  }
+  return document;
+}
+app.route('/', docs(apiDocument));
 
 app.notFound((c) => notFoundOrNotAllowed(app, c.req.method, c.req.path));
 app.onError(renderProblem);

@@ -6,10 +6,8 @@
  */
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './app-env.ts';
+import { REDIRECT_CACHE_CONTROL, REDIRECT_CDN_CACHE_CONTROL } from './cache/policy.ts';
 import { documentTypeFor } from './routes/json-ld.ts';
-
-/** Redirects cache for a day at the edge and in browsers: they carry no record. */
-const REDIRECT_CACHE_CONTROL = 'public, max-age=86400';
 
 /** The canonical form of `rawPath` (undecoded): characters that need no escaping unescaped, no trailing slash. */
 function canonicalPath(rawPath: string): string {
@@ -31,7 +29,11 @@ export const canonicalUrl = createMiddleware<AppEnv>(async (c, next) => {
   const url = new URL(c.req.url);
   const canonical = canonicalPath(url.pathname);
   if (canonical === url.pathname && !url.search) return next();
-  return c.body(null, 301, { location: canonical, 'cache-control': REDIRECT_CACHE_CONTROL, 'cdn-cache-control': 'max-age=86400' });
+  return c.body(null, 301, {
+    location: canonical,
+    'cache-control': REDIRECT_CACHE_CONTROL,
+    'cdn-cache-control': REDIRECT_CDN_CACHE_CONTROL,
+  });
 });
 
 /** The request for the cached entrypoint: a GET's `Accept` reduced to the format it negotiates. */

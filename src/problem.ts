@@ -1,8 +1,13 @@
-/** @module One error path: thrown problems, rendered as RFC 9457 problem+json in `app.onError`. */
+/**
+ * @module One error path: thrown problems and domain errors, rendered as RFC 9457 problem+json in
+ * `app.onError`. The only place a domain error's kind becomes an HTTP status.
+ */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { NO_STORE } from './cache/policy.ts';
 import { ConfigError } from './config.ts';
+import { DomainError, type ErrorKind } from './errors.ts';
 
 /** A machine-readable reason: the `code` field of the body and the last segment of `type`. */
 export type ProblemCode = string;
@@ -38,11 +43,27 @@ export function problemResponse(status: number, code: ProblemCode, detail: strin
   const body = { type: `/problems/${code}`, title: TITLES[status] ?? 'Error', status, code, detail };
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    headers: { 'content-type': 'application/problem+json', 'cache-control': NO_STORE, ...headers },
   });
 }
 
+const STATUS_OF: Record<ErrorKind, ContentfulStatusCode> = {
+  malformed: 400,
+  not_found: 404,
+  already_exists: 409,
+  unknown_reference: 422,
+  invalid_value: 422,
+  unavailable: 503,
+};
+
+/** The problem a domain error is to a client. */
+export function problemOf(error: DomainError): Problem {
+  const headers: Record<string, string> = error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+  return new Problem(STATUS_OF[error.kind], error.code, error.message, headers);
+}
+
 export function renderProblem(error: Error, c: Context): Response {
+  if (error instanceof DomainError) error = problemOf(error);
   if (error instanceof Problem) return problemResponse(error.status, error.code, error.detail, error.headers);
   if (error instanceof HTTPException) {
     // hono's own middleware (bearer auth): keep its status and its WWW-Authenticate challenge.

@@ -37,7 +37,7 @@ export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
  * and stale-if-error all end by then, so an expiry is never hidden by a cached "valid".
  */
 export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?: Date | null, now = Date.now()): Record<string, string> {
-  if (kind === 'private') return { 'cache-control': 'private, no-store' };
+  if (kind === 'private') return { 'cache-control': PRIVATE_CACHE_CONTROL };
   // Browsers may keep a 404 briefly; the shared edge never does, so creating a record needs no purge.
   if (kind === 'not_found')
     return {
@@ -70,6 +70,16 @@ export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?:
  * when `stale-if-error` is absent.
  */
 export const STATIC_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400, stale-if-error=86400';
+
+/** Answers about a person (a recipient check): no cache, shared or not, may keep them. */
+export const PRIVATE_CACHE_CONTROL = 'private, no-store';
+
+/** Answers that are only true now (health, problems): never kept. */
+export const NO_STORE = 'no-store';
+
+/** A permanent redirect to the canonical URL: a day at the edge and in browsers (it carries no record). */
+export const REDIRECT_CACHE_CONTROL = 'public, max-age=86400';
+export const REDIRECT_CDN_CACHE_CONTROL = 'max-age=86400';
 
 /** `Cache-Tag` values, so a zone purge or Workers Cache can drop everything about one resource. */
 export const cacheTags = {

@@ -1,5 +1,5 @@
-/** @module Telling a database outage (503, retry later) apart from a bug (500). */
-import { Problem } from '../problem.ts';
+/** @module Telling a database outage (unavailable: retry later) apart from a bug. */
+import { DomainError } from '../errors.ts';
 
 /** SQLSTATE classes that mean "the server cannot serve you now": connection, resources, operator intervention. */
 const OUTAGE_CLASSES = ['08', '53', '57'];
@@ -14,14 +14,17 @@ export function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Rethrows a database failure as 503 when it is an outage (network, timeout, server down), unchanged otherwise. */
+/** Rethrows a database failure as `unavailable` when it is an outage (network, timeout, server down), unchanged otherwise. */
 export function asOutage(error: unknown): never {
   const code = sqlState(error);
   if (code === undefined || OUTAGE_CLASSES.includes(code.slice(0, 2))) {
     console.warn(`database unavailable: ${(error as Error).message}`);
-    throw new Problem(503, 'database_unavailable', 'The database cannot be reached; try again shortly.', {
-      'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
-    });
+    throw new DomainError(
+      'unavailable',
+      'database_unavailable',
+      'The database cannot be reached; try again shortly.',
+      DATABASE_RETRY_AFTER_SECONDS,
+    );
   }
   throw error;
 }

@@ -10,19 +10,21 @@ import { metered } from '../db/meter.ts';
 import type { AssertionRecord } from '../db/queries.ts';
 import type { NewBadgeClass, NewIssuer, RecordKind } from '../db/schema.ts';
 import * as writes from '../db/writes.ts';
-import { Problem } from '../problem.ts';
+import { DomainError } from '../errors.ts';
 import { applyWrite, type CacheUpdate } from './outbox.ts';
 import type { DataScope } from './scope.ts';
 import type { Found } from './tiers.ts';
 import { asOutage, sqlState } from './unavailable.ts';
 
-/** Constraint violations are the caller's mistake (4xx); outages are 503. */
+/** Constraint violations are the caller's mistake; outages are `unavailable`. */
 function asWriteError(error: unknown): never {
   const code = sqlState(error);
-  if (code === '23505') throw new Problem(409, 'already_exists', 'A record with this id already exists.');
-  if (code === '23503') throw new Problem(422, 'unknown_reference', 'The record refers to an issuer or badge class that does not exist.');
+  if (code === '23505') throw new DomainError('already_exists', 'already_exists', 'A record with this id already exists.');
+  if (code === '23503')
+    throw new DomainError('unknown_reference', 'unknown_reference', 'The record refers to an issuer or badge class that does not exist.');
   // 23514 check violation, and class 22 (data exception: bad text, dates out of range, ...).
-  if (code === '23514' || code?.startsWith('22')) throw new Problem(422, 'invalid_value', 'A value was rejected by the database.');
+  if (code === '23514' || code?.startsWith('22'))
+    throw new DomainError('invalid_value', 'invalid_value', 'A value was rejected by the database.');
   return asOutage(error);
 }
 
@@ -31,7 +33,7 @@ function write<T>(scope: DataScope, run: (db: DataScope['deps']['db']) => Promis
 }
 
 const found = <T>(rows: T[], what: string): T => {
-  if (!rows[0]) throw new Problem(404, 'not_found', `No ${what} with this id.`);
+  if (!rows[0]) throw new DomainError('not_found', 'not_found', `No ${what} with this id.`);
   return rows[0];
 };
 
@@ -67,7 +69,7 @@ export async function issueAssertions(
   awards: readonly writes.NewAward[],
 ): Promise<{ issued: AssertionRecord[]; cache: CacheUpdate }> {
   const issued = await write(scope, (db) => writes.insertAssertions(db, badgeClassId, awards));
-  if (!issued.length) throw new Problem(422, 'unknown_reference', 'No badge class with this id.');
+  if (!issued.length) throw new DomainError('unknown_reference', 'unknown_reference', 'No badge class with this id.');
   return {
     issued,
     cache: await applyWrite(

@@ -1,9 +1,7 @@
-/** @module Request bodies of the admin routes, validated with zod. */
-import { z } from 'zod';
-import { PUBLIC_ID } from '../ids.ts';
-import { recipientClaim } from '../verify/input.ts';
+/** @module Request and response bodies of the admin routes: zod schemas with examples (they are the OpenAPI document too). */
+import { z } from '@hono/zod-openapi';
+import { cacheUpdate, EXAMPLE_BASE, publicId, recipientClaim } from './schemas.ts';
 
-const publicId = z.string().regex(PUBLIC_ID, 'ids are 1-64 letters, digits, "-" or "_"');
 /** A patch must change something: an empty one would only bump the version and purge the edge. */
 const changesSomething = (patch: object) => Object.values(patch).some((value) => value !== undefined);
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
@@ -39,8 +37,14 @@ const issuerFields = {
     .nullish(),
 };
 
-export const newIssuerBody = z.strictObject({ id: publicId.optional(), ...issuerFields });
-export const issuerPatchBody = z.strictObject(issuerFields).partial().refine(changesSomething, 'give at least one field to change');
+export const newIssuerBody = z
+  .strictObject({ id: publicId.optional(), ...issuerFields })
+  .openapi({ example: { name: 'Demo Academy', url: 'https://academy.example.org', email: 'badges@academy.example.org' } });
+export const issuerPatchBody = z
+  .strictObject(issuerFields)
+  .partial()
+  .refine(changesSomething, 'give at least one field to change')
+  .openapi({ example: { name: 'Demo Academy (renamed)' } });
 
 const image = z
   .strictObject({
@@ -62,8 +66,21 @@ const badgeFields = {
 
 export const newBadgeBody = z
   .strictObject({ id: publicId.optional(), issuerId: publicId, ...badgeFields })
-  .refine((b) => b.image || b.imageUrl, { message: 'give image or imageUrl', path: ['image'] });
-export const badgePatchBody = z.strictObject(badgeFields).partial().refine(changesSomething, 'give at least one field to change');
+  .refine((b) => b.image || b.imageUrl, { message: 'give image or imageUrl', path: ['image'] })
+  .openapi({
+    example: {
+      issuerId: 'demo-issuer',
+      name: 'Demo Badge',
+      description: 'For the demo.',
+      criteria: { narrative: 'Finish it.' },
+      imageUrl: 'https://academy.example.org/badge.png',
+    },
+  });
+export const badgePatchBody = z
+  .strictObject(badgeFields)
+  .partial()
+  .refine(changesSomething, 'give at least one field to change')
+  .openapi({ example: { name: 'Demo Badge v2' } });
 
 const awardFields = {
   issuedOn: instant.optional(),
@@ -92,7 +109,8 @@ const expiresAfterIssuedOn: [
 
 export const newAssertionBody = z
   .strictObject({ id: publicId.optional(), badgeId: publicId, recipient: recipientClaim, ...awardFields })
-  .refine(...expiresAfterIssuedOn);
+  .refine(...expiresAfterIssuedOn)
+  .openapi({ example: { badgeId: 'demo-badge', recipient: { type: 'email', identity: 'bob@example.org' } } });
 
 /** The most awards one batch request may issue (one statement, one Redis write). */
 export const MAX_BATCH_AWARDS = 1000;
@@ -110,9 +128,71 @@ export const newAssertionsBatchBody = z
   .refine((b) => new Set(b.recipients.flatMap((r) => (r.id ? [r.id] : []))).size === b.recipients.filter((r) => r.id).length, {
     message: 'recipient ids must be distinct',
     path: ['recipients'],
+  })
+  .openapi({
+    example: { badgeId: 'demo-badge', recipients: [{ type: 'email', identity: 'bob@example.org' }, { identity: 'carol@example.org' }] },
   });
 
 /** What one award needs, whether it came alone or in a batch. */
 export type AwardFields = Omit<z.output<typeof newAssertionBody>, 'badgeId'>;
 
-export const revokeBody = z.strictObject({ reason: text(500) });
+export const revokeBody = z.strictObject({ reason: text(500) }).openapi({ example: { reason: 'Issued in error' } });
+
+const version = z.number().int().describe('the record version this write made');
+
+export const issuerWritten = z
+  .object({ id: z.string(), version, url: z.url(), cache: cacheUpdate })
+  .openapi('IssuerWritten', {
+    example: { id: 'demo-issuer', version: 2, url: `${EXAMPLE_BASE}/issuers/demo-issuer`, cache: { redis: 'done', edge: 'done' } },
+  });
+
+export const badgeWritten = z
+  .object({ id: z.string(), issuerId: z.string(), version, url: z.url(), cache: cacheUpdate })
+  .openapi('BadgeWritten', {
+    example: {
+      id: 'demo-badge',
+      issuerId: 'demo-issuer',
+      version: 2,
+      url: `${EXAMPLE_BASE}/badges/demo-badge`,
+      cache: { redis: 'done', edge: 'done' },
+    },
+  });
+
+const issuedLinks = z.object({
+  id: z.string(),
+  badgeClassId: z.string(),
+  issuerId: z.string(),
+  version,
+  url: z.url(),
+  verifyUrl: z.url(),
+  imageUrl: z.url(),
+});
+const issuedExample = {
+  id: 'Zx1yQ2mP0aZk',
+  badgeClassId: 'demo-badge',
+  issuerId: 'demo-issuer',
+  version: 1,
+  url: `${EXAMPLE_BASE}/assertions/Zx1yQ2mP0aZk`,
+  verifyUrl: `${EXAMPLE_BASE}/assertions/Zx1yQ2mP0aZk/verify`,
+  imageUrl: `${EXAMPLE_BASE}/assertions/Zx1yQ2mP0aZk/image`,
+};
+
+export const assertionIssued = issuedLinks
+  .extend({ cache: cacheUpdate })
+  .openapi('AssertionIssued', { example: { ...issuedExample, cache: { redis: 'done', edge: 'done' } } });
+
+export const assertionsIssued = z
+  .object({ count: z.number().int(), assertions: z.array(issuedLinks), cache: cacheUpdate })
+  .openapi('AssertionsIssued', { example: { count: 1, assertions: [issuedExample], cache: { redis: 'done', edge: 'done' } } });
+
+export const assertionRevoked = z
+  .object({ id: z.string(), version, revoked: z.literal(true), url: z.url(), cache: cacheUpdate })
+  .openapi('AssertionRevoked', {
+    example: {
+      id: 'demo-valid',
+      version: 2,
+      revoked: true,
+      url: `${EXAMPLE_BASE}/assertions/demo-valid`,
+      cache: { redis: 'done', edge: 'done' },
+    },
+  });

@@ -1,9 +1,8 @@
 /** @module Authenticated writes: issuers, badge classes, assertions, revocation. */
-import { type Context, Hono } from 'hono';
+import { createRoute, type z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import type { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
 import type { AssertionRecord } from '../db/queries.ts';
@@ -11,22 +10,27 @@ import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import type { NewAward } from '../db/writes.ts';
 import { newPublicId } from '../ids.ts';
 import { checkBadgeImage } from '../openbadges/badge-image.ts';
-import { BakedImageError, type ImageKind } from '../openbadges/baking/index.ts';
+import type { ImageKind } from '../openbadges/baking/index.ts';
 import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
 import { Problem } from '../problem.ts';
 import { checkAdminToken } from '../rate-limit.ts';
-import { invalidBody } from '../verify/input.ts';
 import {
   type AwardFields,
+  assertionIssued,
+  assertionRevoked,
+  assertionsIssued,
   badgePatchBody,
+  badgeWritten,
   issuerPatchBody,
+  issuerWritten,
   newAssertionBody,
   newAssertionsBatchBody,
   newBadgeBody,
   newIssuerBody,
   revokeBody,
 } from './admin-bodies.ts';
-import { publicIdParam } from './params.ts';
+import { limitBody, newRouter } from './openapi.ts';
+import { idParams, problems } from './schemas.ts';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -52,30 +56,12 @@ const adminToken = bearerAuth({
   verifyToken: (token, c) => checkAdminToken(c as Context<AppEnv>, token, (c as Context<AppEnv>).var.deps.config.adminToken!),
 });
 
-async function body<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  const parsed = schema.safeParse(await request.json().catch(() => undefined));
-  if (!parsed.success) throw invalidBody(parsed.error);
-  return parsed.data;
-}
-
-const adminBodyLimit = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new Problem(413, 'body_too_large', `Bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-  },
-});
-
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
-/** The uploaded image's bytes, checked: a 422 with the reason unless it is a clean image of its declared type. */
+/** The uploaded image's bytes, checked (a `BakedImageError`, 422 with its reason, unless it is a clean image of its declared type). */
 function badgeImageBytes(image: { type: ImageKind; base64: string }): Uint8Array {
   const bytes = bytesOf(image.base64);
-  try {
-    checkBadgeImage(bytes, image.type);
-  } catch (error) {
-    if (error instanceof BakedImageError) throw new Problem(422, error.code, error.message);
-    throw error;
-  }
+  checkBadgeImage(bytes, image.type);
   return bytes;
 }
 
@@ -126,19 +112,89 @@ const issuedLinks = (c: Context<AppEnv>, record: AssertionRecord) => ({
   imageUrl: c.var.urls.assertionImage(record.id),
 });
 
-export const admin = new Hono<AppEnv>()
-  .use('/admin/*', adminEnabled, bearerScheme, adminToken, adminBodyLimit)
-  .post('/admin/issuers', async (c) => {
-    const { id, ...input } = await body(c.req.raw, newIssuerBody);
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
+const written = <T extends z.ZodType>(schema: T) => ({
+  description: 'Committed; `cache` says whether Redis and the edge took the new records',
+  content: json(schema),
+});
+/** What every admin write may answer besides its own. */
+const adminProblems = problems(400, 401, 413, 415, 422, 429, 503);
+const adminOperation = { tags: ['Admin'], security: [{ adminToken: [] }] };
+
+const routes = {
+  createIssuer: createRoute({
+    ...adminOperation,
+    method: 'post',
+    path: '/admin/issuers',
+    summary: 'Create an issuer',
+    request: body(newIssuerBody),
+    responses: { 201: written(issuerWritten), ...adminProblems, ...problems(409) },
+  }),
+  editIssuer: createRoute({
+    ...adminOperation,
+    method: 'patch',
+    path: '/admin/issuers/{id}',
+    summary: 'Edit an issuer',
+    request: { params: idParams('demo-issuer'), ...body(issuerPatchBody) },
+    responses: { 200: written(issuerWritten), ...adminProblems, ...problems(404) },
+  }),
+  createBadge: createRoute({
+    ...adminOperation,
+    method: 'post',
+    path: '/admin/badges',
+    summary: 'Create a badge class',
+    request: body(newBadgeBody),
+    responses: { 201: written(badgeWritten), ...adminProblems, ...problems(409) },
+  }),
+  editBadge: createRoute({
+    ...adminOperation,
+    method: 'patch',
+    path: '/admin/badges/{id}',
+    summary: 'Edit a badge class',
+    request: { params: idParams('demo-badge'), ...body(badgePatchBody) },
+    responses: { 200: written(badgeWritten), ...adminProblems, ...problems(404) },
+  }),
+  issue: createRoute({
+    ...adminOperation,
+    method: 'post',
+    path: '/admin/assertions',
+    summary: 'Issue an assertion (stores only the salted hash of the recipient)',
+    request: body(newAssertionBody),
+    responses: { 201: written(assertionIssued), ...adminProblems, ...problems(409) },
+  }),
+  issueBatch: createRoute({
+    ...adminOperation,
+    method: 'post',
+    path: '/admin/assertions/batch',
+    summary: 'Issue one badge class to up to 1,000 recipients: one statement, one Redis write',
+    request: body(newAssertionsBatchBody),
+    responses: { 201: written(assertionsIssued), ...adminProblems, ...problems(409) },
+  }),
+  revoke: createRoute({
+    ...adminOperation,
+    method: 'post',
+    path: '/admin/assertions/{id}/revoke',
+    summary: 'Revoke an assertion',
+    request: { params: idParams('demo-valid'), ...body(revokeBody) },
+    responses: { 200: written(assertionRevoked), ...adminProblems, ...problems(404) },
+  }),
+};
+
+export const admin = newRouter();
+admin.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(MAX_BODY_BYTES));
+admin
+  .openapi(routes.createIssuer, async (c) => {
+    const { id, ...input } = c.req.valid('json');
     const { cache, ...issuer } = await createIssuer(c.var.scope, { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() });
     return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 201);
   })
-  .patch('/admin/issuers/:id', publicIdParam, async (c) => {
-    const { cache, ...issuer } = await editIssuer(c.var.scope, c.req.param('id'), issuerColumns(await body(c.req.raw, issuerPatchBody)));
-    return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache });
+  .openapi(routes.editIssuer, async (c) => {
+    const { cache, ...issuer } = await editIssuer(c.var.scope, c.req.valid('param').id, issuerColumns(c.req.valid('json')));
+    return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 200);
   })
-  .post('/admin/badges', async (c) => {
-    const { id, issuerId, ...input } = await body(c.req.raw, newBadgeBody);
+  .openapi(routes.createBadge, async (c) => {
+    const { id, issuerId, ...input } = c.req.valid('json');
     const { cache, ...badge } = await createBadgeClass(c.var.scope, {
       id: id ?? newPublicId(),
       issuerId,
@@ -146,23 +202,26 @@ export const admin = new Hono<AppEnv>()
     });
     return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 201);
   })
-  .patch('/admin/badges/:id', publicIdParam, async (c) => {
-    const { cache, ...badge } = await editBadgeClass(c.var.scope, c.req.param('id'), badgeColumns(await body(c.req.raw, badgePatchBody)));
-    return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache });
+  .openapi(routes.editBadge, async (c) => {
+    const { cache, ...badge } = await editBadgeClass(c.var.scope, c.req.valid('param').id, badgeColumns(c.req.valid('json')));
+    return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 200);
   })
-  .post('/admin/assertions', async (c) => {
-    const { badgeId, ...input } = await body(c.req.raw, newAssertionBody);
+  .openapi(routes.issue, async (c) => {
+    const { badgeId, ...input } = c.req.valid('json');
     const { issued, cache } = await issueAssertions(c.var.scope, badgeId, [await award(input)]);
     return c.json({ ...issuedLinks(c, issued[0]!), cache }, 201);
   })
-  .post('/admin/assertions/batch', async (c) => {
-    const { badgeId, recipients, ...shared } = await body(c.req.raw, newAssertionsBatchBody);
+  .openapi(routes.issueBatch, async (c) => {
+    const { badgeId, recipients, ...shared } = c.req.valid('json');
     const awards = await Promise.all(recipients.map(({ id, ...recipient }) => award({ ...shared, id, recipient })));
     const { issued, cache } = await issueAssertions(c.var.scope, badgeId, awards);
     return c.json({ count: issued.length, assertions: issued.map((record) => issuedLinks(c, record)), cache }, 201);
   })
-  .post('/admin/assertions/:id/revoke', publicIdParam, async (c) => {
-    const { reason } = await body(c.req.raw, revokeBody);
-    const { cache, ...assertion } = await revokeAssertion(c.var.scope, c.req.param('id'), reason);
-    return c.json({ id: assertion.id, version: assertion.version, revoked: true, url: c.var.urls.assertion(assertion.id), cache });
+  .openapi(routes.revoke, async (c) => {
+    const { reason } = c.req.valid('json');
+    const { cache, ...assertion } = await revokeAssertion(c.var.scope, c.req.valid('param').id, reason);
+    return c.json(
+      { id: assertion.id, version: assertion.version, revoked: true as const, url: c.var.urls.assertion(assertion.id), cache },
+      200,
+    );
   });

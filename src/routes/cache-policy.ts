@@ -4,32 +4,43 @@
  */
 import { cacheHeaders, type ResourceKind } from '../cache/policy.ts';
 import type { Config } from '../config.ts';
-import { Problem, problemResponse } from '../problem.ts';
+import { DomainError } from '../errors.ts';
+import { Problem, problemOf, problemResponse } from '../problem.ts';
 
-function withHeaders(response: Response, headers: Record<string, string>): Response {
+function withHeaders<R extends Response>(response: R, headers: Record<string, string>): R {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 
 /** What a render tells the policy besides its response. */
-export type Rendered = { response: Response /** When the answer changes by itself (an assertion's `expires`). */; changesAt?: Date | null };
+export type Rendered<R extends Response> = {
+  response: R;
+  /** When the answer changes by itself (an assertion's `expires`). */
+  changesAt?: Date | null;
+};
 
 /**
  * `render()`'s response with the headers of `kind`; a thrown 404 becomes a short-lived cacheable
  * 404 tagged with `notFoundTag`, so creating that record can purge it.
  */
-export async function withCachePolicy(
+export async function withCachePolicy<R extends Response>(
   kind: Exclude<ResourceKind, 'not_found' | 'private'>,
   ttl: Config['ttl'],
   notFoundTag: string,
-  render: () => Promise<Response | Rendered>,
-): Promise<Response> {
+  render: () => Promise<R | Rendered<R>>,
+): Promise<R> {
   try {
     const rendered = await render();
     const { response, changesAt } = rendered instanceof Response ? { response: rendered, changesAt: null } : rendered;
     return withHeaders(response, cacheHeaders(kind, ttl, changesAt));
-  } catch (error) {
+  } catch (thrown) {
+    const error = thrown instanceof DomainError ? problemOf(thrown) : thrown;
     if (!(error instanceof Problem) || error.status !== 404) throw error;
-    return withHeaders(problemResponse(404, error.code, error.detail), { ...cacheHeaders('not_found', ttl), 'cache-tag': notFoundTag });
+    const notFound = withHeaders(problemResponse(404, error.code, error.detail), {
+      ...cacheHeaders('not_found', ttl),
+      'cache-tag': notFoundTag,
+    });
+    // The route declares this 404 (problem+json); its type is the route's to state, not this helper's.
+    return notFound as R;
   }
 }

@@ -1,6 +1,5 @@
 /** @module GET the hosted Open Badges 2.0 documents: issuers, badge classes, assertions, revocation lists. */
-import { Hono } from 'hono';
-import type { AppEnv } from '../app-env.ts';
+import { createRoute } from '@hono/zod-openapi';
 import { bundleEtag, cacheHeaders, cacheTags, versionEtag } from '../cache/policy.ts';
 import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/documents.ts';
 import { assertionDocument, badgeClassDocument, issuerDocument, revokedAssertionDocument } from '../openbadges/documents.ts';
@@ -13,7 +12,8 @@ import { revocationListRateLimit } from '../rate-limit.ts';
 import { verifyBundle } from '../verify/verify.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { jsonLdResponse, negotiateDocument } from './json-ld.ts';
-import { publicIdParam } from './params.ts';
+import { checkedByContractTest, newRouter } from './openapi.ts';
+import * as schemas from './schemas.ts';
 
 /** Tags the response with every record it embeds, and an ETag from their versions. */
 const tagged = (response: Response, tags: string, etag: string) => {
@@ -22,9 +22,59 @@ const tagged = (response: Response, tags: string, etag: string) => {
   return response;
 };
 
-export const documents = new Hono<AppEnv>()
-  .get('/issuers/:id', publicIdParam, (c) => {
-    const id = c.req.param('id');
+const issuerRoute = createRoute({
+  method: 'get',
+  path: '/issuers/{id}',
+  tags: ['Documents'],
+  summary: 'Issuer profile',
+  request: { params: schemas.idParams('demo-issuer') },
+  responses: {
+    200: { description: 'Open Badges 2.0 Issuer', content: schemas.documentContent(schemas.issuerDocument) },
+    ...schemas.problems(400, 404, 503),
+  },
+});
+
+const revocationsRoute = createRoute({
+  method: 'get',
+  path: '/issuers/{id}/revocations',
+  tags: ['Documents'],
+  summary: "The issuer's RevocationList, streamed in keyset pages",
+  middleware: [revocationListRateLimit] as const,
+  request: { params: schemas.idParams('demo-issuer') },
+  responses: {
+    200: { description: 'Open Badges 2.0 RevocationList', content: { 'application/ld+json': { schema: schemas.revocationListDocument } } },
+    ...schemas.problems(400, 404, 429, 503),
+  },
+});
+
+const badgeRoute = createRoute({
+  method: 'get',
+  path: '/badges/{id}',
+  tags: ['Documents'],
+  summary: 'BadgeClass',
+  request: { params: schemas.idParams('demo-badge') },
+  responses: {
+    200: { description: 'Open Badges 2.0 BadgeClass', content: schemas.documentContent(schemas.badgeClassDocument) },
+    ...schemas.problems(400, 404, 503),
+  },
+});
+
+const assertionRoute = createRoute({
+  method: 'get',
+  path: '/assertions/{id}',
+  tags: ['Documents'],
+  summary: 'Hosted Assertion (410 when revoked)',
+  request: { params: schemas.idParams('demo-valid') },
+  responses: {
+    200: { description: 'Open Badges 2.0 Assertion', content: schemas.documentContent(schemas.assertionDocument) },
+    410: { description: 'Revoked (OB 2.0): a minimal document', content: schemas.documentContent(schemas.revokedAssertionDocument) },
+    ...schemas.problems(400, 404, 503),
+  },
+});
+
+export const documents = newRouter()
+  .openapi(issuerRoute, (c) => {
+    const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
     return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.issuer(id), async () => {
       const issuer = await getIssuer(c.var.scope, id);
@@ -36,8 +86,8 @@ export const documents = new Hono<AppEnv>()
       return tagged(response, cacheTags.issuer(id), versionEtag('issuer', id, issuer.version, type));
     });
   })
-  .get('/badges/:id', publicIdParam, (c) => {
-    const id = c.req.param('id');
+  .openapi(badgeRoute, (c) => {
+    const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
     return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.badge(id), async () => {
       const badge = await getBadgeClass(c.var.scope, id);
@@ -49,8 +99,8 @@ export const documents = new Hono<AppEnv>()
       return tagged(response, `${cacheTags.badge(id)},${cacheTags.issuer(badge.issuerId)}`, versionEtag('badge', id, badge.version, type));
     });
   })
-  .get('/assertions/:id', publicIdParam, (c) => {
-    const id = c.req.param('id');
+  .openapi(assertionRoute, (c) => {
+    const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
     return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
       const bundle = await getAssertionBundle(c.var.scope, id);
@@ -73,8 +123,8 @@ export const documents = new Hono<AppEnv>()
   })
   // Streamed page by page, so it skips the edge tier (which would buffer it) and keeps the short
   // policy; no tier keeps it, so it is rate-limited instead.
-  .get('/issuers/:id/revocations', publicIdParam, revocationListRateLimit, async (c) => {
-    const issuerId = c.req.param('id');
+  .openapi(revocationsRoute, async (c) => {
+    const { id: issuerId } = c.req.valid('param');
     const scope = c.var.scope;
     const first = await getRevocationPage(scope, issuerId, '', REVOCATION_PAGE_SIZE);
     if (!first.issuerExists) throw notFound('issuer');
@@ -84,10 +134,14 @@ export const documents = new Hono<AppEnv>()
       (after) => getRevocationPage(scope, issuerId, after, REVOCATION_PAGE_SIZE),
       c.var.urls,
     );
-    return c.body(stream, 200, {
-      'content-type': 'application/ld+json; charset=utf-8',
-      vary: 'Accept',
-      'cache-tag': `${cacheTags.revocations(issuerId)},${cacheTags.issuer(issuerId)}`,
-      ...cacheHeaders('assertion', c.var.deps.config.ttl),
-    });
+    return checkedByContractTest(
+      new Response(stream, {
+        headers: {
+          'content-type': 'application/ld+json; charset=utf-8',
+          vary: 'Accept',
+          'cache-tag': `${cacheTags.revocations(issuerId)},${cacheTags.issuer(issuerId)}`,
+          ...cacheHeaders('assertion', c.var.deps.config.ttl),
+        },
+      }),
+    );
   });

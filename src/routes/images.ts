@@ -1,6 +1,5 @@
 /** @module GET badge images, plain and baked with an assertion URL. */
-import { Hono } from 'hono';
-import type { AppEnv } from '../app-env.ts';
+import { createRoute } from '@hono/zod-openapi';
 import { cacheTags, versionEtag } from '../cache/policy.ts';
 import { getAssertionBundle, getBadgeClass, getBadgeImage } from '../data/documents.ts';
 import type { StoredImage } from '../data/images.ts';
@@ -8,7 +7,8 @@ import type { BadgeClassRecord } from '../db/queries.ts';
 import { BakedImageError, bakeAssertionUrl } from '../openbadges/baking/index.ts';
 import { notFound, Problem } from '../problem.ts';
 import { withCachePolicy } from './cache-policy.ts';
-import { publicIdParam } from './params.ts';
+import { newRouter } from './openapi.ts';
+import { idParams, imageContent, problems } from './schemas.ts';
 
 const unusableImage = () =>
   new Problem(404, 'stored_image_unusable', 'The stored badge image fails the upload checks; the issuer must upload it again.');
@@ -34,9 +34,33 @@ const imageHeaders = (type: string, tags: string) => ({
   'cache-tag': tags,
 });
 
-export const images = new Hono<AppEnv>()
-  .get('/badges/:id/image', publicIdParam, (c) => {
-    const id = c.req.param('id');
+const redirect = { description: 'The image is hosted elsewhere (the badge class has an `imageUrl`): a redirect to it' };
+
+const badgeImageRoute = createRoute({
+  method: 'get',
+  path: '/badges/{id}/image',
+  tags: ['Documents'],
+  summary: 'Badge image (PNG or SVG)',
+  request: { params: idParams('demo-badge') },
+  responses: { 200: { description: 'The image', content: imageContent }, 302: redirect, ...problems(400, 404, 503) },
+});
+
+const bakedImageRoute = createRoute({
+  method: 'get',
+  path: '/assertions/{id}/image',
+  tags: ['Documents'],
+  summary: 'Baked badge image carrying the assertion URL',
+  request: { params: idParams('demo-valid') },
+  responses: {
+    200: { description: 'PNG with an `openbadges` iTXt chunk, or SVG with `openbadges:assertion`', content: imageContent },
+    302: redirect,
+    ...problems(400, 404, 410, 503),
+  },
+});
+
+export const images = newRouter()
+  .openapi(badgeImageRoute, (c) => {
+    const { id } = c.req.valid('param');
     const tags = cacheTags.badge(id);
     return withCachePolicy('image', c.var.deps.config.ttl, tags, async () => {
       const badge = await getBadgeClass(c.var.scope, id);
@@ -48,8 +72,8 @@ export const images = new Hono<AppEnv>()
       return new Response(bytes, { headers: { ...imageHeaders(type, tags), etag: versionEtag('image', id, version) } });
     });
   })
-  .get('/assertions/:id/image', publicIdParam, (c) => {
-    const id = c.req.param('id');
+  .openapi(bakedImageRoute, (c) => {
+    const { id } = c.req.valid('param');
     return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
       // Status through the record tiers, which every revoke writes through: no replica can hide it.
       const bundle = await getAssertionBundle(c.var.scope, id);

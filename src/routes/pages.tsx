@@ -1,45 +1,78 @@
 /** @module Pages for people: the upload page, the recipient question, and the pages' own assets. */
 
-import { Hono } from 'hono';
-import type { AppEnv } from '../app-env.ts';
-import { STATIC_CACHE_CONTROL } from '../cache/policy.ts';
+import { createRoute, z } from '@hono/zod-openapi';
+import { PRIVATE_CACHE_CONTROL, STATIC_CACHE_CONTROL } from '../cache/policy.ts';
 import { getAssertionBundle } from '../data/documents.ts';
 import { recipientMatches } from '../openbadges/recipient.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { SITE_CSS, VERIFY_JS } from '../pages/assets.ts';
 import { htmlResponse } from '../pages/render.ts';
 import { VerifyPage } from '../pages/verify-page.tsx';
-import { notFound, Problem } from '../problem.ts';
+import { notFound } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
-import { recipientClaim } from '../verify/input.ts';
 import { verifyBundle } from '../verify/verify.ts';
-import { publicIdParam } from './params.ts';
+import { newRouter } from './openapi.ts';
+import { idParams, problems } from './schemas.ts';
 
 const asset = (body: string, type: string) =>
   new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': STATIC_CACHE_CONTROL } });
 
-export const pages = new Hono<AppEnv>()
-  .get('/assets/site.css', () => asset(SITE_CSS, 'text/css'))
-  .get('/assets/verify.js', () => asset(VERIFY_JS, 'text/javascript'))
-  .get('/verify', (c) =>
+const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+
+const uploadPage = createRoute({
+  method: 'get',
+  path: '/verify',
+  tags: ['Pages'],
+  summary: 'Upload page: drop a baked badge image or paste a URL',
+  responses: { 200: html('HTML page') },
+});
+
+const recipientQuestion = createRoute({
+  method: 'post',
+  path: '/assertions/{id}/recipient',
+  tags: ['Pages'],
+  summary: 'The verification page\u2019s "Was this badge issued to …?" form',
+  middleware: [verifyRateLimit] as const,
+  request: {
+    params: idParams('demo-valid'),
+    body: {
+      required: true,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: z.object({ email: z.string().trim().min(1).max(512) }).openapi({ example: { email: 'alice@example.org' } }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: html('The page with the answer'),
+    410: html('The page of a revoked badge, with the answer'),
+    ...problems(400, 404, 415, 429, 503),
+  },
+});
+
+export const pages = newRouter()
+  .openapi(uploadPage, (c) =>
     htmlResponse(<VerifyPage url={`${c.var.deps.config.publicBaseUrl}/verify`} />, 200, { 'cache-control': STATIC_CACHE_CONTROL }),
   )
-  // The page's "Was this badge issued to …?" form: the address travels in the POST body only.
-  .post('/assertions/:id/recipient', publicIdParam, verifyRateLimit, async (c) => {
-    const id = c.req.param('id');
-    const form = await c.req.formData().catch(() => undefined);
-    const claim = recipientClaim.safeParse({ type: 'email', identity: form?.get('email') });
-    if (!claim.success) throw new Problem(400, 'invalid_body', 'Send the form field `email`.');
+  // The address travels in the POST body only, and the answer is never cached.
+  .openapi(recipientQuestion, async (c) => {
+    const { id } = c.req.valid('param');
+    const { email } = c.req.valid('form');
     const bundle = await getAssertionBundle(c.var.scope, id);
     if (!bundle) throw notFound('assertion');
     // The badge's own status, and the answer about the person beside it.
     const [report, matched] = await Promise.all([
       verifyBundle(bundle, { id }, c.var.urls, new Date()),
-      recipientMatches(bundle.assertion, claim.data),
+      recipientMatches(bundle.assertion, { type: 'email', identity: email }),
     ]);
     return htmlResponse(
       <AssertionPage bundle={bundle} report={report} urls={c.var.urls} answer={{ matched }} />,
       bundle.assertion.revokedAt ? 410 : 200,
-      { 'cache-control': 'private, no-store' },
+      { 'cache-control': PRIVATE_CACHE_CONTROL },
     );
   });
+
+// Assets are not part of the API: served, not documented.
+pages.get('/assets/site.css', () => asset(SITE_CSS, 'text/css'));
+pages.get('/assets/verify.js', () => asset(VERIFY_JS, 'text/javascript'));

@@ -1,54 +1,198 @@
 /** @module Verification routes: GET one by id, POST anything a verifier holds, POST a batch. */
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.ts';
-import { bundleEtag, cacheTags } from '../cache/policy.ts';
+import { bundleEtag, cacheTags, PRIVATE_CACHE_CONTROL } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
+import type { PublicUrls } from '../openbadges/urls.ts';
 import { notFound, Problem } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
-import { batchBody, invalidBody, MAX_UPLOAD_BYTES, readVerifyRequest } from '../verify/input.ts';
+import { assertionIdFrom, requestFromBakedImage, requestFromDocument } from '../verify/reference.ts';
+import { verificationReport } from '../verify/report.ts';
 import { verifyAssertions, verifyHosted } from '../verify/service.ts';
+import type { VerificationRequest } from '../verify/verify.ts';
 import { withCachePolicy } from './cache-policy.ts';
-import { publicIdParam } from './params.ts';
+import { limitBody, newRouter } from './openapi.ts';
+import { EXAMPLE_BASE, ID_MESSAGE, idParams, problems, recipientClaim } from './schemas.ts';
 
-const uploadLimit = bodyLimit({
-  maxSize: MAX_UPLOAD_BYTES,
-  onError: () => {
-    throw new Problem(413, 'body_too_large', `Bodies are limited to ${MAX_UPLOAD_BYTES} bytes.`);
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+export const MAX_BATCH = 100;
+
+const report = verificationReport.openapi('VerificationReport', {
+  example: {
+    valid: true,
+    status: 'valid',
+    checks: [
+      { name: 'hosted_scope', passed: true, message: "The assertion is hosted within the issuer's verification scope." },
+      { name: 'issued_on', passed: true, message: 'The issue date is not in the future.' },
+      { name: 'not_revoked', passed: true, message: 'The issuer has not revoked it.' },
+      { name: 'not_expired', passed: true, message: 'It does not expire.' },
+      { name: 'recipient', passed: true, message: 'It was issued to this email.' },
+    ],
+    recipient: { matched: true },
+    assertion: {
+      id: `${EXAMPLE_BASE}/assertions/demo-valid`,
+      issuedOn: '2026-01-15T09:00:00.000Z',
+      expires: null,
+      revoked: false,
+      revocationReason: null,
+    },
+    badge: {
+      id: `${EXAMPLE_BASE}/badges/demo-badge`,
+      name: 'Demo Badge',
+      description: 'Awarded for completing the demo course.',
+      image: `${EXAMPLE_BASE}/badges/demo-badge/image`,
+    },
+    issuer: { id: `${EXAMPLE_BASE}/issuers/demo-issuer`, name: 'Demo Academy', url: 'https://academy.example.org' },
+    verifiedAt: '2026-11-26T12:00:00.000Z',
   },
 });
 
-export const verification = new Hono<AppEnv>()
-  .get('/assertions/:id/verify', publicIdParam, (c) => {
-    const id = c.req.param('id');
+const verifyBody = z
+  .object({
+    assertion: z.union([
+      z.string().min(1).max(2048).describe('an id or one of our assertion URLs'),
+      z.looseObject({ id: z.string().max(2048) }).describe('an assertion document as the verifier received it'),
+    ]),
+    recipient: recipientClaim.optional(),
+  })
+  .openapi({ example: { assertion: 'demo-valid', recipient: { type: 'email', identity: 'alice@example.org' } } });
+
+const verifyForm = z.object({
+  image: z.instanceof(File).optional().openapi({ type: 'string', format: 'binary', description: 'a baked PNG or SVG' }),
+  assertion: z.string().max(2048).optional().openapi({ description: 'an id or assertion URL, when no image is sent' }),
+  recipient_identity: z.string().optional(),
+  recipient_type: z.enum(['email', 'url', 'telephone', 'id']).optional(),
+});
+
+const bakedImage = { schema: z.string().openapi({ format: 'binary', description: 'a baked badge image' }) };
+
+const batchBody = z
+  .object({
+    ids: z.array(z.string().max(2048)).min(1).max(MAX_BATCH),
+    recipient: recipientClaim.optional(),
+  })
+  .openapi({ example: { ids: ['demo-valid', 'demo-revoked'] } });
+
+const verifyOne = createRoute({
+  method: 'get',
+  path: '/assertions/{id}/verify',
+  tags: ['Verification'],
+  summary: 'Verify one assertion',
+  request: { params: idParams('demo-valid') },
+  responses: {
+    200: { description: 'Verification report', content: { 'application/json': { schema: report } } },
+    ...problems(400, 404, 503),
+  },
+});
+
+const verifyAnything = createRoute({
+  method: 'post',
+  path: '/verify',
+  tags: ['Verification'],
+  summary: 'Verify an id, an assertion URL, an assertion document or a baked image, optionally against a recipient',
+  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES)] as const,
+  request: {
+    body: {
+      content: {
+        'application/json': { schema: verifyBody },
+        'application/ld+json': { schema: verifyBody },
+        'multipart/form-data': { schema: verifyForm },
+        'image/png': bakedImage,
+        'image/svg+xml': bakedImage,
+        'application/octet-stream': bakedImage,
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'Verification report (never cached: it may concern a person)',
+      content: { 'application/json': { schema: report } },
+    },
+    ...problems(400, 413, 415, 422, 429, 503),
+  },
+});
+
+const verifyBatch = createRoute({
+  method: 'post',
+  path: '/verify/batch',
+  tags: ['Verification'],
+  summary: `Verify up to ${MAX_BATCH} assertions in one statement`,
+  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES)] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: batchBody } } } },
+  responses: {
+    200: {
+      description: 'One report per id, in order',
+      content: { 'application/json': { schema: z.object({ results: z.array(report) }) } },
+    },
+    ...problems(400, 413, 415, 429, 503),
+  },
+});
+
+export const verification = newRouter()
+  .openapi(verifyOne, (c) => {
+    const { id } = c.req.valid('param');
     return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
       const verified = await verifyHosted(c.var.scope, id);
       if (!verified) throw notFound('assertion');
       const { bundle, report } = verified;
       // The ETag ignores verifiedAt: the same records and outcome are the same answer.
-      const response = Response.json(report, {
-        headers: { 'cache-tag': cacheTags.bundle(bundle), etag: bundleEtag(bundle, report.status) },
-      });
+      const response = c.json(report, 200, { 'cache-tag': cacheTags.bundle(bundle), etag: bundleEtag(bundle, report.status) });
       return { response, changesAt: bundle.assertion.expires };
     });
   })
-  .post('/verify', verifyRateLimit, uploadLimit, async (c) => {
-    const request = await readVerifyRequest(c.req.raw, c.var.urls);
-    const [report] = await verifyAssertions(c.var.scope, [request]);
+  .openapi(verifyAnything, async (c) => {
+    // One route, several content types: zod-openapi types each target as the union of every
+    // declared schema, so each is read here as the one its validator checked.
+    const request = await verificationRequest({
+      contentType: c.req.header('content-type') ?? '',
+      urls: c.var.urls,
+      json: () => c.req.valid('json') as z.output<typeof verifyBody>,
+      form: () => c.req.valid('form') as z.output<typeof verifyForm>,
+      bytes: () => c.req.arrayBuffer(),
+    });
+    const [verified] = await verifyAssertions(c.var.scope, [request]);
     // The answer may depend on a recipient identity: no cache may keep it.
-    c.header('cache-control', 'private, no-store');
-    return c.json(report);
+    return c.json(verified!, 200, { 'cache-control': PRIVATE_CACHE_CONTROL });
   })
-  .post('/verify/batch', verifyRateLimit, uploadLimit, async (c) => {
-    const parsed = batchBody.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) throw invalidBody(parsed.error);
-    const { ids, recipient } = parsed.data;
+  .openapi(verifyBatch, async (c) => {
+    const { ids, recipient } = c.req.valid('json');
     const malformed = ids.findIndex((id) => !isPublicId(id));
-    if (malformed >= 0) throw new Problem(400, 'malformed_id', `ids.${malformed}: ids are 1-64 letters, digits, "-" or "_".`);
+    if (malformed >= 0) throw new Problem(400, 'malformed_id', `ids.${malformed}: ${ID_MESSAGE}.`);
     const reports = await verifyAssertions(
       c.var.scope,
       ids.map((id) => ({ id, recipient })),
     );
-    c.header('cache-control', 'private, no-store');
-    return c.json({ results: reports });
+    return c.json({ results: reports }, 200, { 'cache-control': PRIVATE_CACHE_CONTROL });
   });
+
+/** What POST /verify reads of its request, typed per content type. */
+type VerifyInput = {
+  contentType: string;
+  urls: PublicUrls;
+  /** Validated by the route for its content type. */
+  json: () => z.output<typeof verifyBody>;
+  form: () => z.output<typeof verifyForm>;
+  bytes: () => Promise<ArrayBuffer>;
+};
+
+/** The one request a POST /verify body makes, by its content type (JSON and forms were validated by the route). */
+async function verificationRequest({ contentType, urls, json, form: readForm, bytes }: VerifyInput): Promise<VerificationRequest> {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (type === 'multipart/form-data') {
+    const form = readForm();
+    const recipient = form.recipient_identity
+      ? recipientClaim.safeParse({ type: form.recipient_type, identity: form.recipient_identity })
+      : undefined;
+    if (recipient && !recipient.success) throw new Problem(400, 'invalid_body', 'recipient_identity: give a non-empty identity.');
+    if (form.image) return requestFromBakedImage(new Uint8Array(await form.image.arrayBuffer()), urls, recipient?.data);
+    if (form.assertion) return { id: assertionIdFrom(form.assertion, urls), recipient: recipient?.data };
+    throw new Problem(400, 'invalid_body', 'Send an `image` file or an `assertion` field.');
+  }
+  if (type.endsWith('json')) {
+    const { assertion, recipient } = json();
+    return typeof assertion === 'string'
+      ? { id: assertionIdFrom(assertion, urls), recipient }
+      : requestFromDocument(assertion, urls, recipient);
+  }
+  return requestFromBakedImage(new Uint8Array(await bytes()), urls, undefined);
+}

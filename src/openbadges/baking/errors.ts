@@ -1,10 +1,9 @@
-/** @module The one error a baked-image parser raises: a machine-readable code and a sentence. */
-export class BakedImageError extends Error {
+/** @module The one error a baked-image parser raises: a value that is not a usable badge image, with a machine-readable code. */
+import { DomainError } from '../../errors.ts';
+
+export class BakedImageError extends DomainError {
   override name = 'BakedImageError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: string, message: string) {
+    super('invalid_value', code, message);
   }
 }
