@@ -1,5 +1,6 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { localStackBindings } from './dev/bindings.ts';
 
 /** Test-only bindings and the admin token; everything else comes from wrangler.toml. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -18,30 +19,35 @@ export default defineConfig({
               main: './src/index.ts',
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: {
-                  PUBLIC_BASE_URL: 'https://badges.test',
-                  // The host is never dialled: NEON_HTTP_ENDPOINT sends every query to the local proxy.
-                  DATABASE_URL: 'postgres://postgres@db.localtest/test',
-                  NEON_HTTP_ENDPOINT: `${stack.neonUrl}/sql`,
-                  UPSTASH_REDIS_REST_URL: stack.upstashUrl,
-                  UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-                  ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-                  // Tests share one client address; the rate-limit tests set their own small limits.
-                  RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
-                  RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '100000',
-                  STACK_NEON_URL: stack.neonUrl,
-                  STACK_NEON_PORT: String(stack.neonPort),
-                  STACK_UPSTASH_URL: stack.upstashUrl,
-                  STACK_BACKENDS: `${stack.postgresKind}+${stack.redisKind}`,
-                },
+                bindings: localStackBindings(
+                  stack,
+                  { publicBaseUrl: 'https://badges.test' },
+                  {
+                    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                    // Tests share one client address; the rate-limit tests set their own small limits.
+                    RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
+                    RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '100000',
+                    STACK_NEON_URL: stack.neonUrl,
+                    STACK_NEON_PORT: String(stack.neonPort),
+                    STACK_UPSTASH_URL: stack.upstashUrl,
+                    STACK_BACKENDS: `${stack.postgresKind}+${stack.redisKind}`,
+                  },
+                ),
               },
             };
           }),
         ],
-        test: { name: 'worker', testTimeout: 30_000, include: ['test/**/*.test.ts'], exclude: ['test/dev/**'] },
+        test: { name: 'worker', testTimeout: 30_000, include: ['test/**/*.test.ts'], exclude: ['test/dev/**', 'test/contract/**'] },
       },
       {
-        test: { name: 'node', include: ['test/dev/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        // One file at a time: the browser and contract tests share (and re-seed) the demo records.
+        test: {
+          name: 'node',
+          include: ['test/dev/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -7,9 +7,9 @@ import { neon } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import pg from 'pg';
 import { DEFAULT_DATABASE_URL } from '../dev/backends.ts';
+import { criticalQueries } from '../dev/critical-queries.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import * as schema from '../src/db/schema.ts';
-import { criticalQueries } from './critical-queries.ts';
 import { benchId, ensureBenchDatabase, seedAssertions } from './dataset.ts';
 
 const ROWS = 1_000_000;

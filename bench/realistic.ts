@@ -14,13 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort, withPgClient } from '../dev/backends.ts';
+import { localStackBindings } from '../dev/bindings.ts';
+import { bundleWorker } from '../dev/bundle.ts';
 import { canonicalAccept } from '../dev/front-entrypoint.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
+import { startWorkerd } from '../dev/workerd.ts';
 import { startWorkersCache } from '../dev/workers-cache.ts';
-import { bundleWorker } from './build.ts';
 import type { RealisticResult, RealisticSpec } from './realistic-load.ts';
-import { startWorkerd } from './workerd.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -76,18 +77,17 @@ const workerd = await startWorkerd(
     name: `isolate${i}`,
     port,
     bundle,
-    bindings: {
-      PUBLIC_BASE_URL,
-      DATABASE_URL: `postgres://postgres@bench.localtest/${DATABASE}`,
-      NEON_HTTP_ENDPOINT: `${stack.neon.url}/sql`,
-      UPSTASH_REDIS_REST_URL: stack.upstash.url,
-      UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-      ADMIN_TOKEN,
-      // One load generator is one client address: the limits would measure themselves.
-      RATE_LIMIT_VERIFY_PER_MINUTE: '0',
-      RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '0',
-      ...(flags.edge && { WORKERS_CACHE_PURGE_URL: `http://127.0.0.1:${edgePort}/__purge` }),
-    },
+    bindings: localStackBindings(
+      stack.endpoints,
+      { publicBaseUrl: PUBLIC_BASE_URL, database: DATABASE },
+      {
+        ADMIN_TOKEN,
+        // One load generator is one client address: the limits would measure themselves.
+        RATE_LIMIT_VERIFY_PER_MINUTE: '0',
+        RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '0',
+        ...(flags.edge && { WORKERS_CACHE_PURGE_URL: `http://127.0.0.1:${edgePort}/__purge` }),
+      },
+    ),
   })),
   build,
 );

@@ -10,10 +10,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort, withPgClient } from '../dev/backends.ts';
+import { localStackBindings } from '../dev/bindings.ts';
+import { bundleWorker } from '../dev/bundle.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
-import { bundleWorker } from './build.ts';
-import { startWorkerd } from './workerd.ts';
+import { startWorkerd } from '../dev/workerd.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -111,14 +112,11 @@ async function measureFresh(name: string, bundle: string): Promise<Sample> {
         name,
         port,
         bundle,
-        bindings: {
-          PUBLIC_BASE_URL: 'https://badges.bench',
-          DATABASE_URL: `postgres://postgres@bench.localtest/${DATABASE}`,
-          NEON_HTTP_ENDPOINT: `${stack.neon.url}/sql`,
-          UPSTASH_REDIS_REST_URL: stack.upstash.url,
-          UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-          RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '0',
-        },
+        bindings: localStackBindings(
+          stack.endpoints,
+          { publicBaseUrl: 'https://badges.bench', database: DATABASE },
+          { RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '0' },
+        ),
       },
     ],
     build,

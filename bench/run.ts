@@ -10,9 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort } from '../dev/backends.ts';
+import { localStackBindings } from '../dev/bindings.ts';
+import { bundleWorker } from '../dev/bundle.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
-import { bundleWorker } from './build.ts';
+import { startWorkerd } from '../dev/workerd.ts';
 import {
   addAssertion,
   BENCH_DATABASE,
@@ -25,7 +27,6 @@ import {
 } from './dataset.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 import { type BenchReport, markdown, type ScenarioResult, svgChart, type Target } from './report.ts';
-import { startWorkerd } from './workerd.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -83,16 +84,13 @@ await seedAssertions(databaseUrl, 1, DATASET);
 await stack.redis.call(['FLUSHDB']);
 
 const ports = { cold: await freePort(), redis: await freePort(), warm: await freePort(), baseline: await freePort() };
-const appBindings = (port: number, tiers: string) => ({
-  PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-  DATABASE_URL: `postgres://postgres@bench.localtest/${BENCH_DATABASE}`,
-  NEON_HTTP_ENDPOINT: `${stack.neon.url}/sql`,
-  UPSTASH_REDIS_REST_URL: stack.upstash.url,
-  UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-  CACHE_TIERS: tiers,
-  // One load generator is one client address: the rate limit would measure itself.
-  RATE_LIMIT_VERIFY_PER_MINUTE: '0',
-});
+const appBindings = (port: number, tiers: string) =>
+  localStackBindings(
+    stack.endpoints,
+    { publicBaseUrl: `http://127.0.0.1:${port}`, database: BENCH_DATABASE },
+    // One load generator is one client address: the rate limit would measure itself.
+    { CACHE_TIERS: tiers, RATE_LIMIT_VERIFY_PER_MINUTE: '0' },
+  );
 const workerd = await startWorkerd(
   [
     { name: 'cold', port: ports.cold, bundle: app, bindings: appBindings(ports.cold, 'none') },

@@ -8,11 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, freePort } from '../dev/backends.ts';
+import { localStackBindings } from '../dev/bindings.ts';
+import { bundleWorker } from '../dev/bundle.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
-import { bundleWorker } from './build.ts';
+import { startWorkerd } from '../dev/workerd.ts';
 import { BENCH_DATABASE, benchId, ensureBenchDatabase, seedAssertions } from './dataset.ts';
-import { startWorkerd } from './workerd.ts';
 
 const { values: flags } = parseArgs({
   options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '8' } },
@@ -56,17 +57,11 @@ const workerd = await startWorkerd(
       name: 'soak',
       port,
       bundle: app,
-      bindings: {
-        PUBLIC_BASE_URL: base,
-        DATABASE_URL: `postgres://postgres@soak.localtest/${BENCH_DATABASE}`,
-        NEON_HTTP_ENDPOINT: `${stack.neon.url}/sql`,
-        UPSTASH_REDIS_REST_URL: stack.upstash.url,
-        UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-        ADMIN_TOKEN,
-        L1_MAX_ENTRIES: String(L1_MAX_ENTRIES),
-        L1_MAX_BYTES: String(L1_MAX_BYTES),
-        RATE_LIMIT_VERIFY_PER_MINUTE: '0',
-      },
+      bindings: localStackBindings(
+        stack.endpoints,
+        { publicBaseUrl: base, database: BENCH_DATABASE },
+        { ADMIN_TOKEN, L1_MAX_ENTRIES: String(L1_MAX_ENTRIES), L1_MAX_BYTES: String(L1_MAX_BYTES), RATE_LIMIT_VERIFY_PER_MINUTE: '0' },
+      ),
     },
   ],
   build,

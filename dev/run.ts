@@ -3,7 +3,9 @@
  * the Workers Cache stand-in in front of it on PORT (wrangler listens on PORT + 1), in one
  * command. Ctrl-C stops every child.
  */
+
 import { spawn } from 'node:child_process';
+import { localStackBindings } from './bindings.ts';
 import { canonicalAccept } from './front-entrypoint.ts';
 import { applyMigrations } from './migrate.ts';
 import { forgetCachedDemoRecords, seedDemoData } from './seed.ts';
@@ -27,15 +29,14 @@ await seedDemoData(stack.postgres.url);
 await forgetCachedDemoRecords((command) => stack.redis.call(command));
 console.log('[dev] migrations applied, demo data seeded');
 
-const vars: Record<string, string> = {
-  PUBLIC_BASE_URL: base,
-  DATABASE_URL: 'postgres://postgres@db.localtest/test',
-  NEON_HTTP_ENDPOINT: `${stack.neon.url}/sql`,
-  UPSTASH_REDIS_REST_URL: stack.upstash.url,
-  UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-  ADMIN_TOKEN: DEV_ADMIN_TOKEN,
-  WORKERS_CACHE_PURGE_URL: `${base}/__purge`,
-};
+const vars = localStackBindings(
+  stack.endpoints,
+  { publicBaseUrl: base },
+  {
+    ADMIN_TOKEN: DEV_ADMIN_TOKEN,
+    WORKERS_CACHE_PURGE_URL: `${base}/__purge`,
+  },
+);
 const edge = await startWorkersCache({ origin: `http://127.0.0.1:${workerPort}`, port, frontEntrypoint: canonicalAccept });
 const wrangler = spawn(
   process.execPath,

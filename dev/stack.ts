@@ -45,6 +45,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     neon,
     upstash,
     upstashToken,
+    endpoints: { neonUrl: neon.url, upstashUrl: upstash.url, upstashToken },
     describe: () =>
       `local Neon proxy ${neon.url} → ${postgres.kind === 'postgres' ? `Postgres ${postgres.host}:${postgres.port}` : 'embedded PGlite'}; ` +
       `local Upstash ${upstash.url} → ${redis.kind === 'redis' ? 'Redis server' : 'embedded in-memory Redis (ioredis-mock)'}`,

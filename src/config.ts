@@ -98,8 +98,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads the bindings once; a bad value fails with the variable's name, never its value. */
-export function parseConfig(bindings: Bindings): Config {
+/**
+ * Reads the bindings once; a bad value fails with the variable's name, never its value. Any
+ * binding may be missing at run time (a secret not put, a setting left out): all are checked here.
+ */
+export function parseConfig(bindings: Partial<Bindings>): Config {
   const parsed = schema.safeParse(bindings);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);

@@ -7,8 +7,7 @@ import { worker } from './worker.ts';
 
 describe('configuration', () => {
   it('names every missing or malformed variable, never its value', () => {
-    const attempt = () =>
-      parseConfig({ ...env, DATABASE_URL: undefined as unknown as string, PUBLIC_BASE_URL: 'not a url', ASSERTION_TTL_SECONDS: '3600' });
+    const attempt = () => parseConfig({ ...env, DATABASE_URL: undefined, PUBLIC_BASE_URL: 'not a url', ASSERTION_TTL_SECONDS: '3600' });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/DATABASE_URL/);
     expect(attempt).toThrow(/PUBLIC_BASE_URL/);

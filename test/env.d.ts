@@ -1,11 +1,8 @@
-import type { Bindings } from '../src/env.ts';
+export {};
 
 declare global {
   namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import('../src/index.ts');
-    }
-    interface Env extends Bindings {
+    interface Env {
       /** Test-only: the local stack's control and stats endpoints. */
       STACK_NEON_URL: string;
       STACK_NEON_PORT: string;

@@ -140,11 +140,9 @@ export const revokeBody = z.strictObject({ reason: text(500) }).openapi({ exampl
 
 const version = z.number().int().describe('the record version this write made');
 
-export const issuerWritten = z
-  .object({ id: z.string(), version, url: z.url(), cache: cacheUpdate })
-  .openapi('IssuerWritten', {
-    example: { id: 'demo-issuer', version: 2, url: `${EXAMPLE_BASE}/issuers/demo-issuer`, cache: { redis: 'done', edge: 'done' } },
-  });
+export const issuerWritten = z.object({ id: z.string(), version, url: z.url(), cache: cacheUpdate }).openapi('IssuerWritten', {
+  example: { id: 'demo-issuer', version: 2, url: `${EXAMPLE_BASE}/issuers/demo-issuer`, cache: { redis: 'done', edge: 'done' } },
+});
 
 export const badgeWritten = z
   .object({ id: z.string(), issuerId: z.string(), version, url: z.url(), cache: cacheUpdate })

@@ -1,6 +1,5 @@
 /** @module Verification routes: GET one by id, POST anything a verifier holds, POST a batch. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../app-env.ts';
 import { bundleEtag, cacheTags, PRIVATE_CACHE_CONTROL } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';

@@ -8,7 +8,7 @@
 import { env } from 'cloudflare:workers';
 import { neon } from '@neondatabase/serverless';
 import { describe, expect, it } from 'vitest';
-import { criticalQueries } from '../../bench/critical-queries.ts';
+import { criticalQueries } from '../../dev/critical-queries.ts';
 import { depsFor } from '../../src/deps.ts';
 
 type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };

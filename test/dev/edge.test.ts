@@ -4,10 +4,11 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bundleWorker } from '../../bench/build.ts';
-import { startWorkerd } from '../../bench/workerd.ts';
 import { freePort, withPgClient } from '../../dev/backends.ts';
+import { localStackBindings } from '../../dev/bindings.ts';
+import { bundleWorker } from '../../dev/bundle.ts';
 import { canonicalAccept } from '../../dev/front-entrypoint.ts';
+import { startWorkerd } from '../../dev/workerd.ts';
 import { startWorkersCache } from '../../dev/workers-cache.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -33,20 +34,19 @@ beforeAll(async () => {
       name: `edge${i}`,
       port,
       bundle,
-      bindings: {
-        PUBLIC_BASE_URL: 'https://badges.edge.test',
-        DATABASE_URL: 'postgres://postgres@db.localtest/test',
-        NEON_HTTP_ENDPOINT: `${stack.neonUrl}/sql`,
-        UPSTASH_REDIS_REST_URL: stack.upstashUrl,
-        UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-        ADMIN_TOKEN,
-        RATE_LIMIT_VERIFY_PER_MINUTE: '0',
-        OUTBOX_RETRY_AFTER_SECONDS: '0',
-        L1_TTL_SECONDS: '1',
-        // Bounds how long a render may run, so the second purge comes after 1 + 2 + 0.15 s here.
-        DATABASE_TIMEOUT_MS: '2000',
-        WORKERS_CACHE_PURGE_URL: `http://127.0.0.1:${cachePorts[0]}/__purge`,
-      },
+      bindings: localStackBindings(
+        stack,
+        { publicBaseUrl: 'https://badges.edge.test' },
+        {
+          ADMIN_TOKEN,
+          RATE_LIMIT_VERIFY_PER_MINUTE: '0',
+          OUTBOX_RETRY_AFTER_SECONDS: '0',
+          L1_TTL_SECONDS: '1',
+          // Bounds how long a render may run, so the second purge comes after 1 + 2 + 0.15 s here.
+          DATABASE_TIMEOUT_MS: '2000',
+          WORKERS_CACHE_PURGE_URL: `http://127.0.0.1:${cachePorts[0]}/__purge`,
+        },
+      ),
     })),
     path.join(root, 'test-results'),
   );

@@ -8,11 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bundleWorker } from '../../../bench/build.ts';
-import { startWorkerd } from '../../../bench/workerd.ts';
 import { freePort } from '../../../dev/backends.ts';
+import { localStackBindings } from '../../../dev/bindings.ts';
+import { bundleWorker } from '../../../dev/bundle.ts';
 import { ensureChromium } from '../../../dev/chromium.ts';
 import { forgetCachedDemoRecords, seedDemoData } from '../../../dev/seed.ts';
+import { startWorkerd } from '../../../dev/workerd.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const shots = path.join(root, 'test-results/screenshots');
@@ -37,14 +38,7 @@ beforeAll(async () => {
         name: 'pages',
         port,
         bundle,
-        bindings: {
-          PUBLIC_BASE_URL: base,
-          DATABASE_URL: 'postgres://postgres@db.localtest/test',
-          NEON_HTTP_ENDPOINT: `${stack.neonUrl}/sql`,
-          UPSTASH_REDIS_REST_URL: stack.upstashUrl,
-          UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-          RATE_LIMIT_VERIFY_PER_MINUTE: '0',
-        },
+        bindings: localStackBindings(stack, { publicBaseUrl: base }, { RATE_LIMIT_VERIFY_PER_MINUTE: '0' }),
       },
     ],
     path.join(root, 'test-results'),
