@@ -13,6 +13,14 @@ const DEMO_RECORD_KEYS = ['v2:i:demo-issuer', 'v2:b:demo-badge', 'v2:a:demo-vali
 export async function forgetCachedDemoRecords(call: (command: string[]) => Promise<unknown>): Promise<void> {
   await call(['DEL', ...DEMO_RECORD_KEYS]);
 }
+/** Seeds the demo rows and drops their cached copies through the local Upstash endpoint: the demo as `npm run dev` starts it. */
+export async function resetDemoData(stack: { postgresUrl: string; upstashUrl: string; upstashToken: string }): Promise<void> {
+  await seedDemoData(stack.postgresUrl);
+  await forgetCachedDemoRecords((command) =>
+    fetch(stack.upstashUrl, { method: 'POST', headers: { authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command) }),
+  );
+}
+
 const SALT = 'demo-salt-7f3a';
 const identity = `sha256$${createHash('sha256')
   .update(DEMO_RECIPIENT + SALT)

@@ -2,6 +2,8 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { freePort } from './backends.ts';
+import { bundleWorker } from './bundle.ts';
 
 export type WorkerService = {
   name: string;
@@ -71,4 +73,17 @@ export async function startWorkerd(services: WorkerService[], dir: string) {
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/**
+ * This tree's production bundle served alone on a free port, with the bindings `bindingsFor` gives
+ * for its origin: what the Node tests drive. Built and run under test-results/`name`.
+ */
+export async function serveBundle(root: string, name: string, bindingsFor: (base: string) => Record<string, string>) {
+  const dir = path.join(root, 'test-results', name);
+  const bundle = bundleWorker(root, 'wrangler.toml', path.join(dir, 'bundle'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const workerd = await startWorkerd([{ name, port, bundle, bindings: bindingsFor(base) }], dir);
+  return { base, stop: workerd.stop };
 }

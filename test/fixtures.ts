@@ -16,6 +16,22 @@ export const SVG_BADGE = new Uint8Array(
   new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>'),
 );
 
+/** A PNG chunk of `type` holding `data`, with its CRC: for building PNGs the parsers must refuse or accept. */
+export function pngChunk(type: string, data: Uint8Array | number[]): Uint8Array {
+  const chunk = new Uint8Array(12 + data.length);
+  const view = new DataView(chunk.buffer);
+  view.setUint32(0, data.length);
+  chunk.set(new TextEncoder().encode(type), 4);
+  chunk.set(data, 8);
+  let c = 0xffffffff;
+  for (const byte of chunk.subarray(4, 8 + data.length)) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  view.setUint32(8 + data.length, (c ^ 0xffffffff) >>> 0);
+  return chunk;
+}
+
 export const uid = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 const db = () => depsFor(env).db;
 

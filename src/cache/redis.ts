@@ -57,7 +57,7 @@ export class RedisRecords {
    */
   async read(keys: readonly string[], held: readonly string[] = []): Promise<StoredValues | undefined> {
     if (!keys.length) return new Map();
-    try {
+    return this.#attempt('read', undefined, async () => {
       const reply = await this.#read.exec([...keys], [recordKeyPrefix.badge, recordKeyPrefix.issuer, ...held]);
       const values: StoredValues = new Map();
       keys.forEach((key, i) => {
@@ -68,55 +68,48 @@ export class RedisRecords {
         const value = reply[i + 1];
         if (typeof value === 'string') values.set(String(reply[i]), value);
       }
-      this.#succeeded();
       return values;
-    } catch (error) {
-      this.#failed = true;
-      reportCacheFailure('redis', 'read', error);
-      return undefined;
-    }
+    });
   }
 
   /** Stores every encoded record over an older version (one round trip); false when Redis failed. */
   async write(entries: ReadonlyArray<{ key: string; value: string }>, ttlSeconds = this.ttlSeconds): Promise<boolean> {
     if (!entries.length) return true;
-    try {
+    return this.#attempt('write', false, async () => {
       await this.#write.exec(
         entries.map((entry) => entry.key),
         [String(ttlSeconds), ...entries.map((entry) => entry.value)],
       );
-      this.#succeeded();
       return true;
-    } catch (error) {
-      this.#failed = true;
-      reportCacheFailure('redis', 'write', error);
-      return false;
-    }
+    });
   }
 
   /** A value that never changes under its key: the string, null when absent, undefined when Redis failed. */
-  async readValue(key: string): Promise<string | null | undefined> {
-    try {
+  readValue(key: string): Promise<string | null | undefined> {
+    return this.#attempt('read', undefined, async () => {
       const value = await this.#getValue.exec([key], []);
-      this.#succeeded();
       return typeof value === 'string' ? value : null;
-    } catch (error) {
-      this.#failed = true;
-      reportCacheFailure('redis', 'read', error);
-      return undefined;
-    }
+    });
   }
 
   /** Stores a value that never changes under its key; false when Redis failed. */
-  async writeValue(key: string, value: string, ttlSeconds = this.ttlSeconds): Promise<boolean> {
-    try {
+  writeValue(key: string, value: string, ttlSeconds = this.ttlSeconds): Promise<boolean> {
+    return this.#attempt('write', false, async () => {
       await this.#setValue.exec([key], [value, String(ttlSeconds)]);
-      this.#succeeded();
       return true;
+    });
+  }
+
+  /** Runs one round trip: a failure is reported, remembered (see `takeRecovery`) and answered with `failed`. */
+  async #attempt<T, F>(operation: 'read' | 'write', failed: F, call: () => Promise<T>): Promise<T | F> {
+    try {
+      const result = await call();
+      this.#succeeded();
+      return result;
     } catch (error) {
       this.#failed = true;
-      reportCacheFailure('redis', 'write', error);
-      return false;
+      reportCacheFailure('redis', operation, error);
+      return failed;
     }
   }
 

@@ -8,11 +8,10 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, withPgClient } from '../../dev/backends.ts';
+import { withPgClient } from '../../dev/backends.ts';
 import { localStackBindings } from '../../dev/bindings.ts';
-import { bundleWorker } from '../../dev/bundle.ts';
-import { forgetCachedDemoRecords, seedDemoData } from '../../dev/seed.ts';
-import { startWorkerd } from '../../dev/workerd.ts';
+import { resetDemoData } from '../../dev/seed.ts';
+import { serveBundle } from '../../dev/workerd.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const stack = inject('stack');
@@ -33,34 +32,17 @@ let stop: () => Promise<void>;
 let doc: Document;
 const created: Array<{ table: string; id: string }> = [];
 
-const resetDemo = async () => {
-  await seedDemoData(stack.postgresUrl);
-  await forgetCachedDemoRecords((command) =>
-    fetch(stack.upstashUrl, { method: 'POST', headers: { authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command) }),
-  );
-};
-
 beforeAll(async () => {
-  await resetDemo();
-  const bundle = bundleWorker(root, 'wrangler.toml', path.join(root, 'test-results/contract-bundle'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const workerd = await startWorkerd(
-    [
-      {
-        name: 'contract',
-        port,
-        bundle,
-        bindings: localStackBindings(
-          stack,
-          { publicBaseUrl: base },
-          { ADMIN_TOKEN, RATE_LIMIT_VERIFY_PER_MINUTE: '0', RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '0' },
-        ),
-      },
-    ],
-    path.join(root, 'test-results'),
+  await resetDemoData(stack);
+  const served = await serveBundle(root, 'contract', (origin) =>
+    localStackBindings(
+      stack,
+      { publicBaseUrl: origin },
+      { ADMIN_TOKEN, RATE_LIMIT_VERIFY_PER_MINUTE: '0', RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '0' },
+    ),
   );
-  stop = workerd.stop;
+  base = served.base;
+  stop = served.stop;
   doc = await (await fetch(`${base}/openapi.json`)).json();
 }, 120_000);
 
@@ -73,7 +55,7 @@ afterAll(async () => {
       if (ids.length) await client.query(`delete from ${table} where id = any($1::text[])`, [ids]);
     }
   });
-  await resetDemo();
+  await resetDemoData(stack);
 });
 
 /** A validator for the document's schemas: `#/components/...` references resolve into the document. */

@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { depsFor } from '../../src/deps.ts';
-import { createIssuerWithBadge, PNG_1X1, SVG_BADGE, uid } from '../fixtures.ts';
+import { createIssuerWithBadge, PNG_1X1, pngChunk, SVG_BADGE, uid } from '../fixtures.ts';
 import { control, neonStats, resetStats } from '../stack.ts';
 import { worker } from '../worker.ts';
 
@@ -148,18 +148,7 @@ describe('a stored image never makes an image GET answer 5xx', () => {
 
   it('a PNG carrying a compressed openbadges zTXt chunk (it cannot be baked): both image routes answer 404 unusable, never 5xx', async () => {
     // A zTXt chunk with keyword openbadges: readChunks accepts it, bakePng refuses it (compressed).
-    const data = new Uint8Array([...text('openbadges'), 0, 0, 1, 2, 3]);
-    const chunk = new Uint8Array(12 + data.length);
-    const view = new DataView(chunk.buffer);
-    view.setUint32(0, data.length);
-    chunk.set(text('zTXt'), 4);
-    chunk.set(data, 8);
-    let c = 0xffffffff;
-    for (const byte of chunk.subarray(4, 8 + data.length)) {
-      c ^= byte;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    }
-    view.setUint32(8 + data.length, (c ^ 0xffffffff) >>> 0);
+    const chunk = pngChunk('zTXt', [...text('openbadges'), 0, 0, 1, 2, 3]);
     const png = new Uint8Array([...PNG_1X1.subarray(0, 33), ...chunk, ...PNG_1X1.subarray(33)]);
     await withStoredImage(png, 'image/png', async (f) => {
       const id = await f.assertion();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BakedImageError, bakeAssertionUrl, extractBakedAssertion } from '../../src/openbadges/baking/index.ts';
 import { bakePng } from '../../src/openbadges/baking/png.ts';
-import { PNG_1X1, SVG_BADGE } from '../fixtures.ts';
+import { PNG_1X1, pngChunk, SVG_BADGE } from '../fixtures.ts';
 
 const codeOf = (work: () => unknown) => {
   try {
@@ -16,18 +16,7 @@ const codeOf = (work: () => unknown) => {
 function withChunk(type: string, data: number[]): Uint8Array {
   const baked = bakePng(PNG_1X1, 'x');
   // IHDR ends at 8 + 25; the iTXt chunk follows and is 12 + 16 bytes long.
-  const chunk = new Uint8Array(12 + data.length);
-  const view = new DataView(chunk.buffer);
-  view.setUint32(0, data.length);
-  chunk.set(new TextEncoder().encode(type), 4);
-  chunk.set(data, 8);
-  let c = 0xffffffff;
-  for (const byte of chunk.subarray(4, 8 + data.length)) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  view.setUint32(8 + data.length, (c ^ 0xffffffff) >>> 0);
-  return new Uint8Array([...baked.subarray(0, 33), ...chunk, ...baked.subarray(33 + 12 + 16)]);
+  return new Uint8Array([...baked.subarray(0, 33), ...pngChunk(type, data), ...baked.subarray(33 + 12 + 16)]);
 }
 
 const ascii = (text: string) => [...new TextEncoder().encode(text)];

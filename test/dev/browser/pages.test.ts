@@ -8,12 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../../dev/backends.ts';
 import { localStackBindings } from '../../../dev/bindings.ts';
-import { bundleWorker } from '../../../dev/bundle.ts';
 import { ensureChromium } from '../../../dev/chromium.ts';
-import { forgetCachedDemoRecords, seedDemoData } from '../../../dev/seed.ts';
-import { startWorkerd } from '../../../dev/workerd.ts';
+import { resetDemoData } from '../../../dev/seed.ts';
+import { serveBundle } from '../../../dev/workerd.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const shots = path.join(root, 'test-results/screenshots');
@@ -25,25 +23,12 @@ let stopWorkerd: () => Promise<void>;
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  await seedDemoData(stack.postgresUrl);
-  await forgetCachedDemoRecords((command) =>
-    fetch(stack.upstashUrl, { method: 'POST', headers: { authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command) }),
+  await resetDemoData(stack);
+  const served = await serveBundle(root, 'pages', (origin) =>
+    localStackBindings(stack, { publicBaseUrl: origin }, { RATE_LIMIT_VERIFY_PER_MINUTE: '0' }),
   );
-  const bundle = bundleWorker(root, 'wrangler.toml', path.join(root, 'test-results/bundle'));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const workerd = await startWorkerd(
-    [
-      {
-        name: 'pages',
-        port,
-        bundle,
-        bindings: localStackBindings(stack, { publicBaseUrl: base }, { RATE_LIMIT_VERIFY_PER_MINUTE: '0' }),
-      },
-    ],
-    path.join(root, 'test-results'),
-  );
-  stopWorkerd = workerd.stop;
+  base = served.base;
+  stopWorkerd = served.stop;
   // Flags that keep Chromium from reaching for the (closed) network on its own.
   browser = await chromium.launch({
     executablePath: ensureChromium(),
