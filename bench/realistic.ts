@@ -182,7 +182,7 @@ const load = await new Promise<RealisticResult>((resolve, reject) => {
 
 /** Redis bytes per cached assertion record: MEMORY USAGE of up to 500 keys of this tree's format. */
 async function memoryPerAssertion(): Promise<{ keys: number; sampled: number; meanBytes: number; maxBytes: number }> {
-  const pattern = batchIssuance ? 'v2:a:*' : 'v1:bundle:*';
+  const pattern = batchIssuance ? 'v3:a:*' : 'v1:bundle:*';
   const keys: string[] = [];
   let cursor = '0';
   do {

@@ -1,5 +1,8 @@
 /** @module The Worker's bindings on the local stack: the one place dev, tests, bench and soak get them from. */
 
+/** Local only (never a production secret): encrypts the issuers' signing keys in dev, tests and benches. */
+export const LOCAL_CREDENTIAL_KEY_SECRET = 'bG9jYWwtc3RhY2sta2V5LWVuY3J5cHRpb24ta2V5ISE';
+
 /** Where the local stack answers: the Neon HTTP proxy and the Upstash REST endpoint. */
 export type StackEndpoints = { neonUrl: string; upstashUrl: string; upstashToken: string };
 
@@ -19,6 +22,7 @@ export function localStackBindings(
     NEON_HTTP_ENDPOINT: `${stack.neonUrl}/sql`,
     UPSTASH_REDIS_REST_URL: stack.upstashUrl,
     UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
+    CREDENTIAL_KEY_SECRET: LOCAL_CREDENTIAL_KEY_SECRET,
     ...extra,
   };
 }

@@ -7,7 +7,14 @@ import { DEFAULT_DATABASE_URL, withPgClient } from './backends.ts';
 export const DEMO_RECIPIENT = 'alice@example.org';
 
 /** The demo records' cache keys: the seed rewrites the rows, so whatever Redis held of them must go. */
-const DEMO_RECORD_KEYS = ['v2:i:demo-issuer', 'v2:b:demo-badge', 'v2:a:demo-valid', 'v2:a:demo-expired', 'v2:a:demo-revoked'];
+const DEMO_RECORD_KEYS = [
+  'v3:i:demo-issuer',
+  'v3:b:demo-badge',
+  'v3:a:demo-valid',
+  'v3:a:demo-expired',
+  'v3:a:demo-revoked',
+  'v3:sl:demo-issuer:0',
+];
 
 /** Drops the demo records from Redis (`call` runs one command), so the re-seeded rows are read again. */
 export async function forgetCachedDemoRecords(call: (command: string[]) => Promise<unknown>): Promise<void> {
@@ -32,8 +39,9 @@ export async function seedDemoData(databaseUrl: string) {
     try {
       await client.query('BEGIN');
       await client.query(
-        `INSERT INTO issuers (id, name, url, email, description) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, email = excluded.email, description = excluded.description, updated_at = now(), version = issuers.version + 1`,
+        `INSERT INTO issuers (id, name, url, email, description, next_status_index) VALUES ($1, $2, $3, $4, $5, 3)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url, email = excluded.email, description = excluded.description,
+           next_status_index = greatest(issuers.next_status_index, 3), updated_at = now(), version = issuers.version + 1`,
         [
           'demo-issuer',
           'Demo Academy',
@@ -62,15 +70,22 @@ export async function seedDemoData(databaseUrl: string) {
         ['demo-expired', '2024-01-15T09:00:00Z', '2025-01-15T09:00:00Z', null],
         ['demo-revoked', '2026-01-15T09:00:00Z', null, 'Issued in error'],
       ];
-      for (const [id, issuedOn, expires, revocationReason] of assertions) {
+      // Positions 0-2 of the demo issuer's first status list (the seed reserves them above).
+      for (const [position, [id, issuedOn, expires, revocationReason]] of assertions.entries()) {
         await client.query(
-          `INSERT INTO assertions (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, revoked_at, revocation_reason)
-           VALUES ($1, 'demo-badge', 'demo-issuer', 'email', true, $2, $3, $4, $5, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END, $6)
+          `INSERT INTO assertions (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, revoked_at, revocation_reason, status_index)
+           VALUES ($1, 'demo-badge', 'demo-issuer', 'email', true, $2, $3, $4, $5, CASE WHEN $6::text IS NULL THEN NULL ELSE now() END, $6, $7)
            ON CONFLICT (id) DO UPDATE SET recipient_identity = excluded.recipient_identity, recipient_salt = excluded.recipient_salt, issued_on = excluded.issued_on,
-             expires = excluded.expires, revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason, updated_at = now(), version = assertions.version + 1`,
-          [id, identity, SALT, issuedOn, expires, revocationReason],
+             expires = excluded.expires, revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason, status_index = excluded.status_index,
+             updated_at = now(), version = assertions.version + 1`,
+          [id, identity, SALT, issuedOn, expires, revocationReason, position],
         );
       }
+      // The list changed (demo-revoked is revoked again): a new version, so a kept copy is replaced.
+      await client.query(
+        `INSERT INTO status_lists (issuer_id, list_number) VALUES ('demo-issuer', 0)
+         ON CONFLICT (issuer_id, list_number) DO UPDATE SET version = status_lists.version + 1`,
+      );
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');

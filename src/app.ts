@@ -9,6 +9,7 @@ import { notFoundOrNotAllowed } from './method-not-allowed.ts';
 import { renderProblem } from './problem.ts';
 import { requestScope } from './request-scope.ts';
 import { admin } from './routes/admin.ts';
+import { credentials } from './routes/credentials.tsx';
 import { docs } from './routes/docs.tsx';
 import { documents } from './routes/documents.tsx';
 import { health } from './routes/health.ts';
@@ -42,6 +43,7 @@ app.route('/', documents);
 app.route('/', images);
 app.route('/', verification);
 app.route('/', pages);
+app.route('/', credentials);
 app.route('/', admin);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' });

@@ -17,6 +17,12 @@ const schema = z
     UPSTASH_REDIS_REST_URL: httpUrl.optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
+    // 32 random bytes, base64url: encrypts the issuers' signing keys (AES-256-GCM).
+    CREDENTIAL_KEY_SECRET: z
+      .base64url()
+      .transform((text) => Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (ch) => ch.charCodeAt(0)))
+      .refine((bytes) => bytes.length === 32, 'must be 32 bytes, base64url')
+      .optional(),
     REDIS_TIMEOUT_MS: millis(150),
     DATABASE_TIMEOUT_MS: millis(5_000),
     DEFINITION_TTL_SECONDS: seconds(86_400, 30 * 86_400),
@@ -74,6 +80,8 @@ export type Config = {
   /** Local only: the Workers Cache stand-in's purge endpoint (production purges through `ctx.cache`). */
   edgePurgeUrl: string | undefined;
   adminToken: string | undefined;
+  /** The key-encryption key of the issuers' signing keys; without it OB 3.0 credentials are off (503). */
+  credentialKeySecret: Uint8Array | undefined;
   cache: {
     /** Which tiers are on (CACHE_TIERS); Redis also needs its URL and token. */
     tiers: { l1: boolean; redis: boolean };
@@ -122,6 +130,7 @@ export function parseConfig(bindings: Partial<Bindings>): Config {
         ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN, timeoutMs: env.REDIS_TIMEOUT_MS }
         : undefined,
     adminToken: env.ADMIN_TOKEN,
+    credentialKeySecret: env.CREDENTIAL_KEY_SECRET,
     edgePurgeUrl: env.WORKERS_CACHE_PURGE_URL,
     cache: {
       tiers: { l1: env.CACHE_TIERS.has('l1'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },

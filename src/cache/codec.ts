@@ -25,6 +25,7 @@ const ASSERTION_FIELDS = [
   'revokedAt',
   'revocationReason',
   'updatedAt',
+  'statusIndex',
 ] as const satisfies ReadonlyArray<keyof AssertionRecord>;
 const ASSERTION_DATES = new Set<string>(['issuedOn', 'expires', 'revokedAt', 'updatedAt']);
 

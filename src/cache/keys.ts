@@ -5,12 +5,18 @@
 import type { RecordKind } from '../db/schema.ts';
 
 export const recordKeyPrefix: Record<RecordKind, string> = {
-  assertion: 'v2:a:',
-  badge: 'v2:b:',
-  issuer: 'v2:i:',
+  assertion: 'v3:a:',
+  badge: 'v3:b:',
+  issuer: 'v3:i:',
 };
 
 export const recordKey = (kind: RecordKind, id: string) => `${recordKeyPrefix[kind]}${id}`;
 
 /** A badge image under its badge's version: a new upload is a new version, so a stored image never goes stale. */
-export const imageKey = (badgeClassId: string, version: number) => `v2:img:${badgeClassId}:${version}`;
+export const imageKey = (badgeClassId: string, version: number) => `v3:img:${badgeClassId}:${version}`;
+
+/** A signed OB 3.0 credential under the versions of the records it was built from: a change is a new key. */
+export const credentialKey = (assertionId: string, versions: readonly number[]) => `v3:cred:${assertionId}:${versions.join('.')}`;
+
+/** A signed status list credential, `version|json` (written with the records' compare-and-set). */
+export const statusListKey = (issuerId: string, listNumber: number) => `v3:sl:${issuerId}:${listNumber}`;

@@ -95,6 +95,8 @@ export const cacheTags = {
   assertion: (id: string) => `assertion:${id}`,
   /** An issuer's revocation list, which every revoke of its assertions changes. */
   revocations: (issuerId: string) => `revocations:${issuerId}`,
+  /** One Bitstring Status List, which every revoke of an award on it changes. */
+  statusList: (issuerId: string, listNumber: number) => `status:${issuerId}:${listNumber}`,
 };
 
 /**

@@ -84,7 +84,10 @@ export class RedisRecords {
     });
   }
 
-  /** A value that never changes under its key: the string, null when absent, undefined when Redis failed. */
+  /**
+   * A value that never changes under its key: the string, null when absent, undefined when Redis
+   * failed. Store no bare JSON: the client would hand it back parsed (read here as absent).
+   */
   readValue(key: string): Promise<string | null | undefined> {
     return this.#attempt('read', undefined, async () => {
       const value = await this.#getValue.exec([key], []);

@@ -13,6 +13,7 @@ import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.
 import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground, newDataScope } from './scope.ts';
+import { changedStatusLists, refreshStatusLists } from './status-lists.ts';
 import { type Found, keepInL1, writeToRedis } from './tiers.ts';
 
 /** What a write reports about the caches: `pending` = committed, and waiting in the outbox for that tier. */
@@ -34,11 +35,26 @@ const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUnti
  * are never stored there), so only changes purge; a revoke also changes its issuer's revocation list.
  */
 function edgeTags(changed: readonly Found[]): string[] {
-  return changed.flatMap((found) => {
+  const tags = changed.flatMap((found) => {
     if (found.record.version <= 1) return [];
     if (found.kind === 'assertion') return [cacheTags.assertion(found.record.id), cacheTags.revocations(found.record.issuerId)];
     return [found.kind === 'badge' ? cacheTags.badge(found.record.id) : cacheTags.issuer(found.record.id)];
   });
+  const lists = changedStatusLists(assertionsIn(changed)).map(({ issuerId, listNumber }) => cacheTags.statusList(issuerId, listNumber));
+  return [...tags, ...lists];
+}
+
+const assertionsIn = (changed: readonly Found[]) => changed.flatMap((found) => (found.kind === 'assertion' ? [found.record] : []));
+
+/**
+ * Redis takes the records, then the status lists their revokes changed (re-signed once per
+ * change); 'failed' when either could not be kept, so the outbox row stays and is retried.
+ */
+async function writeThrough(scope: DataScope, changed: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
+  const records = await writeToRedis(scope, changed);
+  if (records !== 'done') return records;
+  if (!changedStatusLists(assertionsIn(changed)).length) return records;
+  return (await refreshStatusLists(scope, assertionsIn(changed))) ? records : 'failed';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,7 +82,7 @@ export async function applyWrite(scope: DataScope, changed: readonly Found[]): P
   inFlight.forget();
   keepInL1(scope, changed, Date.now());
   // Redis first: a purged edge refills from Redis (or from an L1 that the second purge outlives).
-  const redis = await writeToRedis(scope, changed);
+  const redis = await writeThrough(scope, changed);
   const tags = edgeTags(changed);
   const purged = scope.purge && tags.length ? await scope.purge(tags) : undefined;
   const edge = purged === undefined ? 'off' : purged ? 'done' : 'pending';
@@ -128,7 +144,7 @@ export async function drainOutbox(
     const pending = await readQuery(scope, (db) => loadPendingOutbox(db, olderThanSeconds, DRAIN_BATCH), scope.deps.db);
     if (!pending.length) return { applied, done: true };
     const current = scope.deps.tiers.redis || scope.purge ? await loadCurrent(scope, pending) : [];
-    if ((await writeToRedis(scope, current)) === 'failed') return { applied, done: false };
+    if ((await writeThrough(scope, current)) === 'failed') return { applied, done: false };
     if (!(await purgeTwice(scope, edgeTags(current)))) return { applied, done: false };
     // Records deleted since are settled too: nothing is left to refresh.
     await settle(scope, pending);

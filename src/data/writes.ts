@@ -7,7 +7,7 @@
 import type { RecordOf } from '../cache/codec.ts';
 import type { Database } from '../db/client.ts';
 import { metered } from '../db/meter.ts';
-import type { AssertionRecord } from '../db/queries.ts';
+import type { AssertionRecord, IssuerRecord } from '../db/queries.ts';
 import type { NewBadgeClass, NewIssuer, RecordKind } from '../db/schema.ts';
 import * as writes from '../db/writes.ts';
 import { DomainError } from '../errors.ts';
@@ -49,6 +49,10 @@ async function writeRecord<K extends RecordKind>(
   const record = found(await write(scope, run), what);
   return { ...record, cache: await applyWrite(scope, [{ kind, record } as Found]) };
 }
+
+/** Any one-statement change of an issuer, written through (the signing-key writes use it). */
+export const writeIssuerRecord = (scope: DataScope, run: (db: Database) => Promise<IssuerRecord[]>) =>
+  writeRecord(scope, 'issuer', 'issuer', run);
 
 export const createIssuer = (scope: DataScope, values: NewIssuer) =>
   writeRecord(scope, 'issuer', 'issuer', (db) => writes.insertIssuer(db, values));

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
-import { assertions, badgeClasses, issuers } from './schema.ts';
+import { assertions, badgeClasses, issuerKeys, issuers, STATUS_LIST_SIZE, statusLists } from './schema.ts';
 
 export const issuerColumns = {
   id: issuers.id,
@@ -15,6 +15,7 @@ export const issuerColumns = {
   imageUrl: issuers.imageUrl,
   verificationStartsWith: issuers.verificationStartsWith,
   verificationAllowedOrigins: issuers.verificationAllowedOrigins,
+  signingKeyId: issuers.signingKeyId,
   updatedAt: issuers.updatedAt,
   version: issuers.version,
 };
@@ -48,6 +49,7 @@ export const assertionColumns = {
   narrative: assertions.narrative,
   revokedAt: assertions.revokedAt,
   revocationReason: assertions.revocationReason,
+  statusIndex: assertions.statusIndex,
   updatedAt: assertions.updatedAt,
   version: assertions.version,
 };
@@ -162,4 +164,35 @@ export function revocationPageQuery(db: Database, issuerId: string, after: strin
     .from(issuers)
     .leftJoinLateral(page, sql`true`)
     .where(eq(issuers.id, issuerId));
+}
+
+/** An issuer's stored signing key (its private half encrypted), or undefined. */
+export async function loadIssuerKey(db: Database, keyId: string) {
+  const [row] = await db
+    .select({ issuerId: issuerKeys.issuerId, privateKeyCiphertext: issuerKeys.privateKeyCiphertext })
+    .from(issuerKeys)
+    .where(eq(issuerKeys.id, keyId));
+  return row;
+}
+
+/** What one status list is built from, in one statement: its version, the issuer's key (encrypted) and the revoked positions on it. */
+export type StatusListSource = { version: number; signingKeyId: string | null; privateKeyCiphertext: Uint8Array | null; revoked: number[] };
+
+/** Undefined when the issuer does not exist; version 0 for a list no revoke has touched. */
+export async function loadStatusListSource(db: Database, issuerId: string, listNumber: number): Promise<StatusListSource | undefined> {
+  const from = listNumber * STATUS_LIST_SIZE;
+  const [row] = await db
+    .select({
+      version: sql<number>`coalesce(${statusLists.version}, 0)`.mapWith(Number),
+      signingKeyId: issuers.signingKeyId,
+      privateKeyCiphertext: issuerKeys.privateKeyCiphertext,
+      revoked: sql<number[]>`array(select ${assertions.statusIndex} - ${from} from ${assertions}
+        where ${assertions.issuerId} = ${issuers.id} and ${assertions.revokedAt} is not null and ${assertions.statusIndex} is not null
+          and ${assertions.statusIndex} >= ${from} and ${assertions.statusIndex} < ${from + STATUS_LIST_SIZE})`,
+    })
+    .from(issuers)
+    .leftJoin(statusLists, and(eq(statusLists.issuerId, issuers.id), eq(statusLists.listNumber, listNumber)))
+    .leftJoin(issuerKeys, eq(issuerKeys.id, issuers.signingKeyId))
+    .where(eq(issuers.id, issuerId));
+  return row && { ...row, revoked: row.revoked.map(Number) };
 }

@@ -1,6 +1,20 @@
 /** @module The database schema: issuers, their badge classes, and the assertions issued from them. */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, customType, foreignKey, index, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 
 /** Raw bytes (the badge image); drizzle's pg-core has no bytea column of its own. */
 const bytea = customType<{ data: Uint8Array; driverData: string | Uint8Array }>({
@@ -38,8 +52,43 @@ export const issuers = pgTable('issuers', {
   verificationStartsWith: text('verification_starts_with').array(),
   /** OB 2.0 `verification.allowedOrigins`: hosts hosted assertions may live on. */
   verificationAllowedOrigins: text('verification_allowed_origins').array(),
+  /** The key that signs this issuer's OB 3.0 credentials now (an `issuer_keys.id`); set on first use, changed by rotation. */
+  signingKeyId: text('signing_key_id'),
+  /** The next free position in this issuer's status lists: each award takes one in the statement that inserts it. */
+  nextStatusIndex: integer('next_status_index').notNull().default(0),
   ...timestamps,
 });
+
+/**
+ * Ed25519 keys of issuers, current and retired (a credential signed by a retired key still
+ * verifies: its did:key holds the public key). The private key is stored only encrypted.
+ */
+export const issuerKeys = pgTable('issuer_keys', {
+  /** The public key as a multibase `z6Mk…` string: the did:key's method-specific id. */
+  id: text('id').primaryKey(),
+  issuerId: text('issuer_id')
+    .notNull()
+    .references(() => issuers.id, { onDelete: 'cascade' }),
+  /** AES-GCM (12-byte IV, then ciphertext) of the PKCS #8 private key, under the key-encryption key. */
+  privateKeyCiphertext: bytea('private_key_ciphertext').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Entries per Bitstring Status List (the W3C Recommendation's minimum, 16 KiB): position n is on list n / this. */
+export const STATUS_LIST_SIZE = 131_072;
+
+/** One Bitstring Status List of an issuer; its version is bumped by every revoke of an award on it. */
+export const statusLists = pgTable(
+  'status_lists',
+  {
+    issuerId: text('issuer_id')
+      .notNull()
+      .references(() => issuers.id, { onDelete: 'cascade' }),
+    listNumber: integer('list_number').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.issuerId, t.listNumber] })],
+);
 
 export const badgeClasses = pgTable(
   'badge_classes',
@@ -84,6 +133,8 @@ export const assertions = pgTable(
     narrative: text('narrative'),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revocationReason: text('revocation_reason'),
+    /** Position in the issuer's status lists (list = index / 131,072); null for awards made before OB 3.0. */
+    statusIndex: integer('status_index'),
     ...timestamps,
   },
   (t) => [
@@ -94,6 +145,11 @@ export const assertions = pgTable(
     }),
     // Serves the issuer's revocation list: keyset pages of revoked ids, WHERE issuer_id = $1 AND id > $2 ORDER BY id.
     index('assertions_revoked_by_issuer_idx').on(t.issuerId, t.id).where(sql`${t.revokedAt} IS NOT NULL`),
+    // Serves a status list: the revoked positions in one range of one issuer.
+    // (Only awards with a position: so the revocation list's keyset pages keep their own index.)
+    index('assertions_revoked_status_idx')
+      .on(t.issuerId, t.statusIndex)
+      .where(sql`${t.revokedAt} IS NOT NULL AND ${t.statusIndex} IS NOT NULL`),
   ],
 );
 

@@ -14,13 +14,28 @@ import {
   type IssuerRecord,
   issuerColumns,
 } from './queries.ts';
-import { assertions, badgeClasses, cacheOutbox, issuers, type NewBadgeClass, type NewIssuer, type RecordKind } from './schema.ts';
+import {
+  assertions,
+  badgeClasses,
+  cacheOutbox,
+  issuerKeys,
+  issuers,
+  type NewBadgeClass,
+  type NewIssuer,
+  type RecordKind,
+  STATUS_LIST_SIZE,
+  statusLists,
+} from './schema.ts';
 
-/** A data-modifying statement returning `id, version, ...`, wrapped so the same statement records its outbox rows. */
-function recorded(kind: RecordKind, change: SQLWrapper): SQL {
+/**
+ * A data-modifying statement returning `id, version, ...`, wrapped so the same statement records
+ * its outbox rows. `before` and `after` are further CTEs (`name as (...)`) of the same statement:
+ * data-modifying CTEs must sit at the top level, and `after` may read `changed`.
+ */
+function recorded(kind: RecordKind, change: SQLWrapper, { before, after }: { before?: SQL; after?: SQL } = {}): SQL {
   // getSQL(): a builder embedded as-is would be wrapped in parentheses, which a CTE body cannot be.
-  return sql`with changed as (${change.getSQL()}),
-    outbox as (insert into ${cacheOutbox} (record_kind, record_id, version) select ${kind}, id, version from changed)
+  return sql`with ${before ? sql`${before}, ` : sql``}changed as (${change.getSQL()}),
+    outbox as (insert into ${cacheOutbox} (record_kind, record_id, version) select ${kind}, id, version from changed)${after ? sql`, ${after}` : sql``}
     select * from changed`;
 }
 
@@ -92,7 +107,9 @@ export type NewAward = {
 
 /**
  * Issues any number of awards of one badge class, copying its issuer: one statement, whatever
- * the count (the values travel as arrays). No rows when the badge class is unknown.
+ * the count (the values travel as arrays). Each award takes the next position in its issuer's
+ * status lists in the same statement (the issuer's row lock orders concurrent issuance). No rows
+ * when the badge class is unknown.
  */
 export function insertAssertionsStatement(badgeClassId: string, awards: readonly NewAward[]): SQL {
   const column = <K extends keyof NewAward>(
@@ -100,20 +117,30 @@ export function insertAssertionsStatement(badgeClassId: string, awards: readonly
     encode: (value: NewAward[K]) => string | null = (v) => (v === null ? null : String(v)),
   ) => sql.param(awards.map((award) => encode(award[key])));
   const iso = (date: Date | null) => date?.toISOString() ?? null;
+  const positions = sql`positions as (
+      update ${issuers} set next_status_index = next_status_index + ${awards.length}
+      where id = (select issuer_id from ${badgeClasses} where id = ${badgeClassId})
+      returning id as issuer_id, next_status_index - ${awards.length} as first)`;
   return recorded(
     'assertion',
-    sql`insert into ${assertions} (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, evidence, narrative)
-      select a.id, b.id, b.issuer_id, a.recipient_type, true, a.identity, a.salt, a.issued_on::timestamptz, a.expires::timestamptz, a.evidence::jsonb, a.narrative
-      from ${badgeClasses} b,
+    sql`insert into ${assertions} (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, evidence, narrative, status_index)
+      select a.id, b.id, b.issuer_id, a.recipient_type, true, a.identity, a.salt, a.issued_on::timestamptz, a.expires::timestamptz, a.evidence::jsonb, a.narrative,
+        p.first + a.n::int - 1
+      from ${badgeClasses} b
+        join positions p on p.issuer_id = b.issuer_id,
         unnest(${column('id')}::text[], ${column('recipientType')}::text[], ${column('recipientIdentity')}::text[], ${column('recipientSalt')}::text[],
                ${column('issuedOn', iso)}::text[], ${column('expires', iso)}::text[], ${column('evidence', (e) => (e ? JSON.stringify(e) : null))}::text[], ${column('narrative')}::text[])
-          as a(id, recipient_type, identity, salt, issued_on, expires, evidence, narrative)
+          with ordinality as a(id, recipient_type, identity, salt, issued_on, expires, evidence, narrative, n)
       where b.id = ${badgeClassId}
       returning *`,
+    { before: positions },
   );
 }
 
-/** Revokes once: a second revoke keeps the first time, and updates the reason. */
+/**
+ * Revokes once: a second revoke keeps the first time, and updates the reason. The award's status
+ * list gets a new version in the same statement: its bit is the revocation itself.
+ */
 export const revokeAssertionStatement = (db: Database, id: string, reason: string) =>
   recorded(
     'assertion',
@@ -122,6 +149,36 @@ export const revokeAssertionStatement = (db: Database, id: string, reason: strin
       .set({ revokedAt: sql`coalesce(${assertions.revokedAt}, now())`, revocationReason: reason, ...bumped(assertions) })
       .where(sql`${assertions.id} = ${id}`)
       .returning(assertionColumns),
+    {
+      after: sql`status as (
+        insert into ${statusLists} (issuer_id, list_number) select issuer_id, status_index / ${STATUS_LIST_SIZE} from changed where status_index is not null
+        on conflict (issuer_id, list_number) do update set version = ${statusLists}.version + 1)`,
+    },
+  );
+
+/**
+ * Stores a new signing key and makes it the issuer's current one, in one statement. With
+ * `onlyIfNone`, nothing changes when the issuer already has a key (a concurrent first use won).
+ */
+export const setSigningKeyStatement = (
+  db: Database,
+  issuerId: string,
+  key: { id: string; privateKeyCiphertext: Uint8Array },
+  onlyIfNone: boolean,
+) =>
+  recorded(
+    'issuer',
+    db
+      .update(issuers)
+      .set({ signingKeyId: key.id, ...bumped(issuers) })
+      .where(onlyIfNone ? sql`${issuers.id} = ${issuerId} and ${issuers.signingKeyId} is null` : sql`${issuers.id} = ${issuerId}`)
+      .returning(issuerColumns),
+    {
+      after: sql`stored_key as (${db
+        .insert(issuerKeys)
+        .select(sql`select ${key.id}, id, ${sql.param(key.privateKeyCiphertext, issuerKeys.privateKeyCiphertext)}, now() from changed`)
+        .getSQL()})`,
+    },
   );
 
 export const insertIssuer = (db: Database, values: NewIssuer) => run(db, insertIssuerStatement(db, values), issuerRows);
@@ -134,3 +191,5 @@ export const insertAssertions = (db: Database, badgeClassId: string, awards: rea
   run(db, insertAssertionsStatement(badgeClassId, awards), assertionRows);
 export const revokeAssertion = (db: Database, id: string, reason: string) =>
   run(db, revokeAssertionStatement(db, id, reason), assertionRows);
+export const setSigningKey = (db: Database, issuerId: string, key: { id: string; privateKeyCiphertext: Uint8Array }, onlyIfNone: boolean) =>
+  run(db, setSigningKeyStatement(db, issuerId, key, onlyIfNone), issuerRows);

@@ -12,6 +12,9 @@ export function publicUrls(base: string) {
     assertion: (id: string) => `${base}/assertions/${id}`,
     assertionImage: (id: string) => `${base}/assertions/${id}/image`,
     verification: (id: string) => `${base}/assertions/${id}/verify`,
+    credential: (id: string) => `${base}/credentials/${id}`,
+    credentialImage: (id: string) => `${base}/credentials/${id}/image`,
+    statusList: (issuerId: string, listNumber: number) => `${base}/status/${issuerId}/${listNumber}`,
     /** The assertion id inside one of our assertion URLs, or undefined for any other URL. */
     assertionIdOf(url: string): string | undefined {
       const prefix = `${base}/assertions/`;

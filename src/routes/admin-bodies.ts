@@ -194,3 +194,16 @@ export const assertionRevoked = z
       cache: { redis: 'done', edge: 'done' },
     },
   });
+
+export const keyRotated = z
+  .object({ id: z.string(), keyId: z.string(), did: z.string(), version, url: z.url(), cache: cacheUpdate })
+  .openapi('KeyRotated', {
+    example: {
+      id: 'demo-issuer',
+      keyId: 'z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+      did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+      version: 3,
+      url: `${EXAMPLE_BASE}/issuers/demo-issuer`,
+      cache: { redis: 'done', edge: 'done' },
+    },
+  });

@@ -4,6 +4,8 @@ import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
+import { didKey } from '../credentials/keys.ts';
+import { setNewSigningKey } from '../data/signing-keys.ts';
 import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
 import type { AssertionRecord } from '../db/queries.ts';
 import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
@@ -23,6 +25,7 @@ import {
   badgeWritten,
   issuerPatchBody,
   issuerWritten,
+  keyRotated,
   newAssertionBody,
   newAssertionsBatchBody,
   newBadgeBody,
@@ -171,6 +174,14 @@ const routes = {
     request: body(newAssertionsBatchBody),
     responses: { 201: written(assertionsIssued), ...adminProblems, ...problems(409) },
   }),
+  rotateKey: createRoute({
+    ...adminOperation,
+    method: 'post',
+    path: '/admin/issuers/{id}/keys',
+    summary: "Rotate the issuer's OB 3.0 signing key (credentials signed before still verify: their did:key holds the old public key)",
+    request: { params: idParams('demo-issuer') },
+    responses: { 201: written(keyRotated), ...adminProblems, ...problems(404) },
+  }),
   revoke: createRoute({
     ...adminOperation,
     method: 'post',
@@ -216,6 +227,11 @@ admin
     const awards = await Promise.all(recipients.map(({ id, ...recipient }) => award({ ...shared, id, recipient })));
     const { issued, cache } = await issueAssertions(c.var.scope, badgeId, awards);
     return c.json({ count: issued.length, assertions: issued.map((record) => issuedLinks(c, record)), cache }, 201);
+  })
+  .openapi(routes.rotateKey, async (c) => {
+    const { cache, ...issuer } = await setNewSigningKey(c.var.scope, c.req.valid('param').id, false);
+    const keyId = issuer.signingKeyId!;
+    return c.json({ id: issuer.id, keyId, did: didKey(keyId), version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 201);
   })
   .openapi(routes.revoke, async (c) => {
     const { reason } = c.req.valid('json');

@@ -146,7 +146,7 @@ describe('revocation across isolates', () => {
     // It began before the revoke answered, so "valid" is a correct answer for it...
     expect((await response.json<VerificationReport>()).status).toBe('valid');
     await settled; // ...but its write-back of the old version was refused by the compare-and-set.
-    expect(await redis().get<string>(`v2:a:${id}`)).toMatch(/^2\|/);
+    expect(await redis().get<string>(`v3:a:${id}`)).toMatch(/^2\|/);
     const after = await isolate({ CACHE_TIERS: 'redis' }).get(`/assertions/${id}/verify`);
     expect(after.headers.get('x-cache')).toBe('HIT redis');
     expect((await after.json<VerificationReport>()).status).toBe('revoked');
@@ -215,11 +215,11 @@ describe('Redis failing during a revoke', () => {
 
     await control('upstash', { fault: null });
     // Redis is back but still holds the pre-revoke record: the outbox has not been applied yet.
-    expect(await redis().get<string>(`v2:a:${id}`)).toMatch(/^1\|/);
+    expect(await redis().get<string>(`v3:a:${id}`)).toMatch(/^1\|/);
     // The first read in an isolate that saw the failure applies the outbox in the background.
     await pastL1Bound();
     await status(reader, id!);
-    expect(await redis().get<string>(`v2:a:${id}`)).toMatch(/^2\|/);
+    expect(await redis().get<string>(`v3:a:${id}`)).toMatch(/^2\|/);
     expect(await outboxRows(id!)).toBe(0);
     expect(await status(isolate(), id!)).toBe('revoked');
   });

@@ -71,12 +71,12 @@ describe('privacy', () => {
     const deps = depsFor(env);
     // Every record this test wrote, and every rate-limit key (the shared Redis may hold many other records).
     const keys = [
-      ...created.assertions.map((id) => `v2:a:${id}`),
-      `v2:b:${badge.id}`,
-      `v2:i:${issuer.id}`,
+      ...created.assertions.map((id) => `v3:a:${id}`),
+      `v3:b:${badge.id}`,
+      `v3:i:${issuer.id}`,
       ...(await deps.redisClient!.keys('v1:ratelimit:*')),
     ];
-    expect(await deps.redisClient!.exists(`v2:a:${first}`)).toBe(1); // the records really are cached
+    expect(await deps.redisClient!.exists(`v3:a:${first}`)).toBe(1); // the records really are cached
     const redisValues: unknown[] = [];
     for (let i = 0; i < keys.length; i += 100) redisValues.push(...(await deps.redisClient!.mget(...keys.slice(i, i + 100))));
     const tables = await deps.db.execute<{ doc: string }>(sql`

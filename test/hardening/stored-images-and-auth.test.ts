@@ -191,7 +191,7 @@ describe('images kept by badge version; lagging replicas; revocation of baked im
         const res = await withReplica().get(`/badges/${f.badgeId}/image`);
         expect(res.headers.get('content-type')).toBe('image/svg+xml');
         expect(new Uint8Array(await res.arrayBuffer())).toEqual(SVG_BADGE);
-        expect(String(await redis().get(`v2:img:${f.badgeId}:${version}`))).toMatch(/^image\/svg\+xml\|/);
+        expect(String(await redis().get(`v3:img:${f.badgeId}:${version}`))).toMatch(/^image\/svg\+xml\|/);
         // An assertion issued through the API (written through to Redis; the replica has not seen it).
         const issued = await worker().admin('POST', '/admin/assertions', { badgeId: f.badgeId, recipient: { identity: 'r@example.org' } });
         const { id } = await issued.json<{ id: string }>();

@@ -87,7 +87,7 @@ describe('admin writes', () => {
     const [row] = await depsFor(env).db.select().from(assertions).where(eq(assertions.id, assertion.id));
     expect(JSON.stringify(row).toLowerCase()).not.toContain(plaintext.toLowerCase());
     expect(row?.recipientIdentity).toMatch(/^sha256\$[0-9a-f]{64}$/);
-    const cached = await depsFor(env).redisClient!.get(`v2:a:${assertion.id}`);
+    const cached = await depsFor(env).redisClient!.get(`v3:a:${assertion.id}`);
     expect(cached).not.toBeNull();
     expect(JSON.stringify(cached).toLowerCase()).not.toContain(plaintext.toLowerCase());
     const logged = [...logs.mock.calls, ...warns.mock.calls].flat().map(String).join('\n');

@@ -1,0 +1,62 @@
+/**
+ * @module Issuer signing keys in data access: made on an issuer's first credential (or by
+ * rotation), stored encrypted, opened only to sign. The issuer record names its current key and
+ * is written through like any other write; private keys never leave this module unencrypted and
+ * are never cached.
+ */
+import { importKeyEncryptionKey, newSigningKey, openSigningKey } from '../credentials/keys.ts';
+import type { IssuerRecord } from '../db/queries.ts';
+import { loadIssuerKey, loadIssuers } from '../db/queries.ts';
+import * as writes from '../db/writes.ts';
+import { DomainError } from '../errors.ts';
+import { readQuery } from './query.ts';
+import type { DataScope } from './scope.ts';
+import { type WriteResult, writeIssuerRecord } from './writes.ts';
+
+const keyEncryptionKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+/** The key-encryption key of this deployment; `unavailable` when none is configured. */
+function keyEncryptionKey(scope: DataScope): Promise<CryptoKey> {
+  const secret = scope.deps.config.credentialKeySecret;
+  if (!secret)
+    throw new DomainError('unavailable', 'credentials_disabled', 'OB 3.0 credentials are off: CREDENTIAL_KEY_SECRET is not configured.');
+  let key = keyEncryptionKeys.get(secret);
+  if (!key) {
+    key = importKeyEncryptionKey(secret);
+    keyEncryptionKeys.set(secret, key);
+  }
+  return key;
+}
+
+/** A new current key for the issuer; with `onlyIfNone`, kept only if the issuer had none (else the record as it is). */
+export async function setNewSigningKey(scope: DataScope, issuerId: string, onlyIfNone: boolean): Promise<WriteResult<IssuerRecord>> {
+  const key = await newSigningKey(issuerId, await keyEncryptionKey(scope));
+  try {
+    return await writeIssuerRecord(scope, (db) => writes.setSigningKey(db, issuerId, key, onlyIfNone));
+  } catch (error) {
+    if (!onlyIfNone || !(error instanceof DomainError) || error.kind !== 'not_found') throw error;
+    // Another request gave the issuer its first key meanwhile: that one is current.
+    const [current] = await readQuery(scope, (db) => loadIssuers(db, [issuerId]), scope.deps.db);
+    if (!current?.signingKeyId) throw error;
+    return { ...current, cache: { redis: 'off', edge: 'off' } };
+  }
+}
+
+/** The issuer record with a current signing key: as it is, or as its first key made it (a new version). */
+export async function withSigningKey(scope: DataScope, issuer: IssuerRecord): Promise<IssuerRecord & { signingKeyId: string }> {
+  if (issuer.signingKeyId) return issuer as IssuerRecord & { signingKeyId: string };
+  const { cache: _, ...updated } = await setNewSigningKey(scope, issuer.id, true);
+  return updated as IssuerRecord & { signingKeyId: string };
+}
+
+/** The private key `keyId` of `issuerId`, opened for signing (one statement on the primary). */
+export async function openKey(scope: DataScope, issuerId: string, keyId: string): Promise<CryptoKey> {
+  const stored = await readQuery(scope, (db) => loadIssuerKey(db, keyId), scope.deps.db);
+  if (!stored || stored.issuerId !== issuerId) throw new DomainError('not_found', 'not_found', 'No signing key with this id.');
+  return openStoredKey(scope, issuerId, keyId, stored.privateKeyCiphertext);
+}
+
+/** A stored key already loaded (with other data, in one statement), opened for signing. */
+export async function openStoredKey(scope: DataScope, issuerId: string, keyId: string, ciphertext: Uint8Array): Promise<CryptoKey> {
+  return openSigningKey(issuerId, keyId, ciphertext, await keyEncryptionKey(scope));
+}

@@ -1,0 +1,121 @@
+/** @module Open Badges 3.0: each award as a signed OpenBadgeCredential, the issuers' Bitstring Status Lists, key rotation. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { cacheTags, versionEtag } from '../cache/policy.ts';
+import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../credentials/credential.ts';
+import { readCredential } from '../data/credentials.ts';
+import { readStatusList } from '../data/status-lists.ts';
+import { AssertionPage } from '../pages/assertion-page.tsx';
+import { htmlResponse } from '../pages/render.ts';
+import { notFound } from '../problem.ts';
+import { verifyBundle } from '../verify/verify.ts';
+import { withCachePolicy } from './cache-policy.ts';
+import { negotiateDocument } from './json-ld.ts';
+import { checkedByContractTest, newRouter } from './openapi.ts';
+import { idParams, problems, publicId } from './schemas.ts';
+
+const credential = z
+  .looseObject({
+    '@context': z.array(z.string()),
+    id: z.url(),
+    type: z.array(z.string()),
+    issuer: z.looseObject({ id: z.string().startsWith('did:') }),
+    validFrom: z.string(),
+    credentialSubject: z.looseObject({ type: z.array(z.string()), achievement: z.looseObject({ id: z.string() }) }),
+    credentialSchema: z.array(z.object({ id: z.string(), type: z.string() })),
+    proof: z.array(z.looseObject({ type: z.string(), cryptosuite: z.string(), verificationMethod: z.string(), proofValue: z.string() })),
+  })
+  .openapi('OpenBadgeCredential', {
+    description: `Signed with Data Integrity \`eddsa-rdfc-2022\` by the issuer's did:key; valid against ${OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA}`,
+  });
+
+const statusListCredential = z
+  .looseObject({
+    '@context': z.array(z.string()),
+    id: z.url(),
+    type: z.array(z.string()),
+    issuer: z.string().startsWith('did:'),
+    credentialSubject: z.object({
+      id: z.string(),
+      type: z.literal('BitstringStatusList'),
+      statusPurpose: z.literal('revocation'),
+      encodedList: z.string(),
+    }),
+    proof: z.array(z.looseObject({ type: z.string(), cryptosuite: z.string() })),
+  })
+  .openapi('BitstringStatusListCredential');
+
+const credentialContent = {
+  'application/ld+json': { schema: credential },
+  'application/json': { schema: credential },
+  'text/html': { schema: z.string().openapi({ description: 'the award page for people' }) },
+};
+
+const credentialRoute = createRoute({
+  method: 'get',
+  path: '/credentials/{id}',
+  tags: ['Open Badges 3.0'],
+  summary: 'The award as a signed OB 3.0 OpenBadgeCredential (same id as the OB 2.0 assertion)',
+  request: { params: idParams('demo-valid') },
+  responses: { 200: { description: 'The signed credential', content: credentialContent }, ...problems(400, 404, 503) },
+});
+
+const statusListRoute = createRoute({
+  method: 'get',
+  path: '/status/{id}/{list}',
+  tags: ['Open Badges 3.0'],
+  summary: "One of the issuer's Bitstring Status Lists (revocation), signed",
+  request: {
+    params: z.object({
+      id: publicId.openapi({ param: { name: 'id', in: 'path' }, example: 'demo-issuer' }),
+      list: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(16_383)
+        .openapi({ param: { name: 'list', in: 'path', required: true }, type: 'integer', example: 0 }),
+    }),
+  },
+  responses: {
+    200: { description: 'BitstringStatusListCredential', content: { 'application/ld+json': { schema: statusListCredential } } },
+    ...problems(400, 404, 503),
+  },
+});
+
+const json = (text: string, type: 'application/ld+json' | 'application/json') =>
+  new Response(text, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
+
+export const credentials = newRouter()
+  .openapi(credentialRoute, (c) => {
+    const { id } = c.req.valid('param');
+    const type = negotiateDocument(c);
+    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+      const signed = await readCredential(c.var.scope, id);
+      if (!signed) throw notFound('credential');
+      const { bundle } = signed;
+      const response =
+        type === 'text/html'
+          ? await htmlResponse(
+              <AssertionPage bundle={bundle} report={await verifyBundle(bundle, { id }, c.var.urls, new Date())} urls={c.var.urls} />,
+            )
+          : json(signed.json, type);
+      const { assertion, badge, issuer } = bundle;
+      response.headers.set('cache-tag', cacheTags.bundle(bundle));
+      response.headers.set('etag', versionEtag('credential', id, assertion.version, badge.version, issuer.version, type));
+      return { response, changesAt: assertion.expires };
+    });
+  })
+  .openapi(statusListRoute, async (c) => {
+    const { id, list } = c.req.valid('param');
+    const tag = cacheTags.statusList(id, list);
+    // Served as signed and kept (text): the contract test checks it against the schema.
+    return checkedByContractTest(
+      await withCachePolicy('assertion', c.var.deps.config.ttl, tag, async () => {
+        const found = await readStatusList(c.var.scope, id, list);
+        if (!found) throw notFound('status list');
+        const response = json(found.json, 'application/ld+json');
+        response.headers.set('cache-tag', `${tag},${cacheTags.issuer(id)}`);
+        response.headers.set('etag', versionEtag('status', id, list, found.version));
+        return response;
+      }),
+    );
+  });

@@ -1,0 +1,106 @@
+/** OB 3.0 credentials and status lists through the real drivers: signed, kept, revoked, rotated. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyDocument } from '../../src/credentials/data-integrity.ts';
+import { statusBit } from '../../src/credentials/status-list.ts';
+import { createIssuerWithBadge } from '../fixtures.ts';
+import { neonStats, resetStats } from '../stack.ts';
+import { worker } from '../worker.ts';
+
+type Credential = {
+  id: string;
+  issuer: { id: string };
+  name: string;
+  credentialStatus: { statusListCredential: string; statusListIndex: string };
+  credentialSubject: { identifier: Array<{ identityHash: string }> };
+  proof: Array<{ verificationMethod: string }>;
+};
+type StatusListCredential = { issuer: string; credentialSubject: { encodedList: string } };
+
+let fixture: Awaited<ReturnType<typeof createIssuerWithBadge>>;
+beforeAll(async () => {
+  fixture = await createIssuerWithBadge();
+});
+afterAll(() => fixture.cleanup());
+
+const issue = async (w: ReturnType<typeof worker>) => {
+  const res = await w.admin('POST', '/admin/assertions', { badgeId: fixture.badgeId, recipient: { identity: 'carol@example.org' } });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+};
+const credentialOf = async (w: ReturnType<typeof worker>, id: string) => {
+  const res = await w.get(`/credentials/${id}`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^application\/ld\+json/);
+  return (await res.json()) as Credential;
+};
+const listPath = (url: string) => new URL(url).pathname;
+
+describe('GET /credentials/{id}', () => {
+  it('is an OpenBadgeCredential signed by the issuer did:key, and a tampered copy fails', async () => {
+    const w = worker();
+    const credential = await credentialOf(w, await issue(w));
+    expect(credential.issuer.id).toMatch(/^did:key:z6Mk/);
+    expect(credential.proof[0]!.verificationMethod.startsWith(`${credential.issuer.id}#`)).toBe(true);
+    expect(credential.credentialSubject.identifier[0]!.identityHash).toMatch(/^sha256\$[0-9a-f]{64}$/);
+    expect(await verifyDocument(credential as never)).toMatchObject({ verified: true });
+    expect(await verifyDocument({ ...credential, name: 'Forged' } as never)).toMatchObject({ verified: false });
+  });
+
+  it('is signed once: fresh isolates read the kept credential with no statement and no new signature', async () => {
+    const w = worker();
+    const id = await issue(w);
+    const first = await (await w.get(`/credentials/${id}`)).text();
+    await resetStats();
+    for (let i = 0; i < 5; i++) expect(await (await worker().get(`/credentials/${id}`)).text()).toBe(first);
+    expect((await neonStats()).statements).toBe(0);
+  });
+
+  it('answers 404 for an unknown award and 400 for a malformed id', async () => {
+    expect((await worker().get('/credentials/no-such-award')).status).toBe(404);
+    expect((await worker().get('/credentials/bad%20id')).status).toBe(400);
+  });
+});
+
+describe('GET /status/{issuer}/{list}', () => {
+  it("flips the award's bit on revoke: the next read says revoked, in the writer and in a fresh isolate", async () => {
+    const w = worker();
+    const credential = await credentialOf(w, await issue(w));
+    const { statusListCredential, statusListIndex } = credential.credentialStatus;
+    const reader = worker();
+    const before = (await (await reader.get(listPath(statusListCredential))).json()) as StatusListCredential;
+    expect(await verifyDocument(before as never)).toMatchObject({ verified: true });
+    expect(before.issuer).toBe(credential.issuer.id);
+    expect(await statusBit(before.credentialSubject.encodedList, Number(statusListIndex))).toBe(false);
+
+    const id = new URL(credential.id).pathname.split('/').pop()!;
+    expect((await w.admin('POST', `/admin/assertions/${id}/revoke`, { reason: 'test' })).status).toBe(200);
+    for (const isolate of [w, reader, worker()]) {
+      const after = (await (await isolate.get(listPath(statusListCredential))).json()) as StatusListCredential;
+      expect(await verifyDocument(after as never)).toMatchObject({ verified: true });
+      expect(await statusBit(after.credentialSubject.encodedList, Number(statusListIndex))).toBe(true);
+    }
+  });
+
+  it('serves a kept list with no statement, and a cold one with one', async () => {
+    const w = worker();
+    const credential = await credentialOf(w, await issue(w));
+    const path = listPath(credential.credentialStatus.statusListCredential);
+    await w.get(path);
+    await resetStats();
+    await worker().get(path);
+    expect((await neonStats()).statements).toBe(0);
+  });
+});
+
+describe('POST /admin/issuers/{id}/keys (rotation)', () => {
+  it('signs new credentials with the new key; credentials signed before still verify', async () => {
+    const w = worker();
+    const old = await credentialOf(w, await issue(w));
+    const res = await w.admin('POST', `/admin/issuers/${fixture.issuerId}/keys`, {});
+    expect(res.status).toBe(201);
+    const fresh = await credentialOf(worker(), await issue(w));
+    expect(fresh.issuer.id).not.toBe(old.issuer.id);
+    expect(await verifyDocument(fresh as never)).toMatchObject({ verified: true });
+    expect(await verifyDocument(old as never)).toMatchObject({ verified: true });
+  });
+});
