@@ -1,12 +1,16 @@
 /**
- * Recipients' plain identities are never stored, cached or logged, and admin tokens never
- * logged: after a session that issues and verifies with known plaintexts, every response, every
- * Redis value, every database row and every log line is searched for them.
+ * Recipients' plain identities are never stored, cached or logged, admin tokens never logged,
+ * and issuers' private keys never leave the database unencrypted: after a session that issues,
+ * verifies and signs with known secrets, every response, every Redis value, every database row
+ * and every log line is searched for them.
  */
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { LOCAL_CREDENTIAL_KEY_SECRET } from '../../dev/bindings.ts';
+import { base58btc } from '../../src/credentials/multibase.ts';
 import { depsFor } from '../../src/deps.ts';
+import { createIssuerWithBadge } from '../fixtures.ts';
 import { ADMIN, worker } from '../worker.ts';
 
 const w = worker();
@@ -100,5 +104,88 @@ describe('privacy', () => {
     }
     expect(haystacks.logs).not.toContain(env.ADMIN_TOKEN!);
     expect(haystacks.logs).not.toContain('wrong-token-that-must-not-be-logged');
+  });
+
+  it("keeps issuers' private keys out of responses, Redis, the logs and every column but their ciphertext", async () => {
+    const logged: string[] = [];
+    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+    }
+    const fixture = await createIssuerWithBadge();
+    try {
+      const responses: string[] = [];
+      const keep = async (res: Response) => responses.push(JSON.stringify([...res.headers]) + (await res.text()));
+      const award = async () => {
+        const res = await w.admin('POST', '/admin/assertions', { badgeId: fixture.badgeId, recipient: { identity: 'key@example.org' } });
+        return ((await res.clone().json()) as { id: string }).id;
+      };
+      const first = await award();
+      const credential = await w.get(`/credentials/${first}`);
+      const { statusListCredential } = ((await credential.clone().json()) as { credentialStatus: { statusListCredential: string } })
+        .credentialStatus;
+      await keep(credential);
+      await keep(await w.get(new URL(statusListCredential).pathname));
+      await keep(await w.admin('POST', `/admin/issuers/${fixture.issuerId}/keys`, {}));
+      const second = await award();
+      await keep(await w.get(`/credentials/${second}`));
+      await keep(await w.admin('POST', `/admin/assertions/${first}/revoke`, { reason: 'privacy' }));
+      await keep(await w.get(new URL(statusListCredential).pathname));
+      vi.restoreAllMocks();
+
+      const deps = depsFor(env);
+      const stored = await deps.db.execute<{ id: string; ciphertext: string }>(
+        sql`select id, encode(private_key_ciphertext, 'hex') as ciphertext from issuer_keys where issuer_id = ${fixture.issuerId}`,
+      );
+      expect(stored.rows).toHaveLength(2);
+      // The private keys, decrypted here with the local key-encryption key: what must appear nowhere else.
+      const kek = await crypto.subtle.importKey(
+        'raw',
+        Uint8Array.from(atob(LOCAL_CREDENTIAL_KEY_SECRET.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0)),
+        'AES-GCM',
+        false,
+        ['decrypt'],
+      );
+      const needles: string[] = [];
+      for (const { id, ciphertext } of stored.rows) {
+        const sealed = Uint8Array.from(ciphertext.match(/../g)!.map((h) => Number.parseInt(h, 16)));
+        const aad = new TextEncoder().encode(`${fixture.issuerId}\n${id}`);
+        const pkcs8 = new Uint8Array(
+          await crypto.subtle.decrypt({ name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: aad }, kek, sealed.subarray(12)),
+        );
+        const seed = pkcs8.subarray(pkcs8.length - 32);
+        for (const secret of [seed, pkcs8]) {
+          const b64 = btoa(String.fromCharCode(...secret));
+          needles.push(
+            [...secret].map((b) => b.toString(16).padStart(2, '0')).join(''),
+            b64,
+            b64.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''),
+            base58btc(secret).slice(1),
+          );
+        }
+      }
+      const keys = [
+        ...(await deps.redisClient!.keys(`v3:cred:*`)),
+        `v3:i:${fixture.issuerId}`,
+        ...(await deps.redisClient!.keys(`v3:sl:${fixture.issuerId}:*`)),
+      ];
+      const redisValues = await deps.redisClient!.mget(...keys);
+      const rows = await deps.db.execute<{ doc: string }>(sql`
+        select row_to_json(i)::text as doc from issuers i where i.id = ${fixture.issuerId}
+        union all select row_to_json(a)::text from assertions a where a.issuer_id = ${fixture.issuerId}
+        union all select row_to_json(s)::text from status_lists s where s.issuer_id = ${fixture.issuerId}
+        union all select row_to_json(k)::text from issuer_keys k where k.issuer_id = ${fixture.issuerId}`);
+      const haystacks = {
+        responses: responses.join('\n'),
+        redis: JSON.stringify(redisValues),
+        database: rows.rows.map((r) => r.doc).join('\n'),
+        logs: logged.join('\n'),
+      };
+      expect(responses.join()).toContain('did:key:z6Mk'); // the public half is everywhere it should be
+      for (const [where, text] of Object.entries(haystacks)) {
+        for (const needle of needles) expect(text.includes(needle), `private key material found in ${where}`).toBe(false);
+      }
+    } finally {
+      await fixture.cleanup();
+    }
   });
 });
