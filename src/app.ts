@@ -48,6 +48,18 @@ app.route('/', admin);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' });
 
+/** What every GET can answer besides its own responses: the canonical-URL redirect and revalidation. */
+function withGetResponses(document: ReturnType<typeof app.getOpenAPI31Document>) {
+  for (const item of Object.values(document.paths ?? {})) {
+    const responses = item.get?.responses;
+    if (!responses) continue;
+    responses['301'] ??= {
+      description: 'Another spelling of this URL (a query string, percent-encoding, a trailing slash): its one canonical URL',
+    };
+    responses['304'] ??= { description: 'Not modified: If-None-Match matched the ETag' };
+  }
+}
+
 /** The OpenAPI document of every route above, for one public origin: generated once per isolate. */
 const generated = new Map<string, ReturnType<typeof app.getOpenAPI31Document>>();
 export function apiDocument(publicBaseUrl: string) {
@@ -62,6 +74,7 @@ export function apiDocument(publicBaseUrl: string) {
       },
       servers: [{ url: publicBaseUrl }],
     });
+    withGetResponses(document);
     generated.set(publicBaseUrl, document);
   }
   return document;

@@ -18,6 +18,8 @@ export function statusText(report: VerificationReport): string {
       return `Revoked: ${report.assertion?.revocationReason ?? 'by the issuer'}`;
     case 'not_found':
       return 'Not found';
+    case 'not_yet_valid':
+      return 'Not valid yet';
     case 'invalid':
       return `Not valid: ${report.checks.find((c) => !c.passed)?.message ?? ''}`;
   }

@@ -32,7 +32,7 @@ import {
   newIssuerBody,
   revokeBody,
 } from './admin-bodies.ts';
-import { limitBody, newRouter } from './openapi.ts';
+import { bodyOfType, limitBody, newRouter } from './openapi.ts';
 import { idParams, problems } from './schemas.ts';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -193,7 +193,7 @@ const routes = {
 };
 
 export const admin = newRouter();
-admin.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(MAX_BODY_BYTES));
+admin.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(MAX_BODY_BYTES), bodyOfType('application/json'));
 admin
   .openapi(routes.createIssuer, async (c) => {
     const { id, ...input } = c.req.valid('json');

@@ -67,11 +67,12 @@ const statusListRoute = createRoute({
   request: {
     params: z.object({
       id: publicId.openapi({ param: { name: 'id', in: 'path' }, example: 'demo-issuer' }),
-      list: z.coerce
-        .number()
-        .int()
-        .min(0)
-        .max(16_383)
+      // Digits only, no leading zero: one URL per list (`0x0` or ` 0` would be a second one).
+      list: z
+        .string()
+        .regex(/^(0|[1-9][0-9]{0,4})$/)
+        .transform(Number)
+        .refine((n) => n <= 16_383)
         .openapi({ param: { name: 'list', in: 'path', required: true }, type: 'integer', example: 0 }),
     }),
   },

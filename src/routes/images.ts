@@ -1,10 +1,11 @@
 /** @module GET badge images, plain and baked with an assertion URL. */
 import { createRoute } from '@hono/zod-openapi';
 import { cacheTags, versionEtag } from '../cache/policy.ts';
+import { readCredential } from '../data/credentials.ts';
 import { getAssertionBundle, getBadgeClass, getBadgeImage } from '../data/documents.ts';
 import type { StoredImage } from '../data/images.ts';
 import type { BadgeClassRecord } from '../db/queries.ts';
-import { BakedImageError, bakeAssertionUrl } from '../openbadges/baking/index.ts';
+import { BakedImageError, type BakedKind, bake as bakeImage } from '../openbadges/baking/index.ts';
 import { notFound, Problem } from '../problem.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { newRouter } from './openapi.ts';
@@ -58,6 +59,18 @@ const bakedImageRoute = createRoute({
   },
 });
 
+const bakedCredentialRoute = createRoute({
+  method: 'get',
+  path: '/credentials/{id}/image',
+  tags: ['Open Badges 3.0'],
+  summary: 'The badge image with the signed OB 3.0 credential baked in',
+  request: { params: idParams('demo-valid') },
+  responses: {
+    200: { description: 'PNG with an `openbadgecredential` iTXt chunk, or SVG with `openbadges:credential`', content: imageContent },
+    ...problems(400, 404, 503),
+  },
+});
+
 export const images = newRouter()
   .openapi(badgeImageRoute, (c) => {
     const { id } = c.req.valid('param');
@@ -95,12 +108,32 @@ export const images = newRouter()
       });
       return { response, changesAt: assertion.expires };
     });
+  })
+  .openapi(bakedCredentialRoute, (c) => {
+    const { id } = c.req.valid('param');
+    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+      const signed = await readCredential(c.var.scope, id);
+      if (!signed) throw notFound('credential');
+      const { assertion, badge, issuer } = signed.bundle;
+      if (hostedElsewhere(badge)) throw new Problem(404, 'no_image', 'The badge image is hosted elsewhere: fetch the credential itself.');
+      const { image, version } = await getBadgeImage(c.var.scope, badge);
+      const baked = bake(usable(image).bytes, signed.json, 'credential');
+      const extension = baked.type === 'image/png' ? 'png' : 'svg';
+      const response = new Response(baked.bytes, {
+        headers: {
+          ...imageHeaders(baked.type, cacheTags.bundle(signed.bundle)),
+          etag: versionEtag('baked-credential', id, assertion.version, version, issuer.version),
+          'content-disposition': `inline; filename="credential-${id}.${extension}"`,
+        },
+      });
+      return { response, changesAt: assertion.expires };
+    });
   });
 
 /** Baking an image that passed the upload checks; any refusal is the stored image's fault, not the caller's. */
-function bake(bytes: Uint8Array, url: string) {
+function bake(bytes: Uint8Array, payload: string, kind: BakedKind = 'assertion') {
   try {
-    return bakeAssertionUrl(bytes, url);
+    return bakeImage(bytes, payload, kind);
   } catch (error) {
     throw error instanceof BakedImageError ? unusableImage() : error;
   }

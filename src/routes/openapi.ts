@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import type { z } from 'zod';
 import type { AppEnv } from '../app-env.ts';
 import { Problem } from '../problem.ts';
@@ -16,13 +17,30 @@ export function invalidBody(error: z.ZodError): Problem {
   return new Problem(400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
 }
 
+/** A path parameter that fails its schema: `malformed_id` for an id, naming the parameter otherwise. */
+function malformedParameter(error: z.ZodError): Problem {
+  const name = String(error.issues[0]?.path[0] ?? 'id');
+  return new Problem(400, 'malformed_id', name === 'id' ? `Malformed id: ${ID_MESSAGE}.` : `Malformed path parameter \`${name}\`.`);
+}
+
 /** A router for one group of routes; a path parameter that fails its schema is `malformed_id`, a body `invalid_body`. */
 export const newRouter = () =>
   new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (result.success) return;
-      throw result.target === 'param' ? new Problem(400, 'malformed_id', `Malformed id: ${ID_MESSAGE}.`) : invalidBody(result.error);
+      throw result.target === 'param' ? malformedParameter(result.error) : invalidBody(result.error);
     },
+  });
+
+/**
+ * 415 unless a body's media type is exactly one of `types` (parameters aside). The OpenAPI
+ * library's own gate lets any `…+json` through as JSON and any form type as any other.
+ */
+export const bodyOfType = (...types: string[]) =>
+  createMiddleware(async (c, next) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type && !types.includes(type)) throw new Problem(415, 'unsupported_media_type', `Send ${types.join(', ')}.`);
+    await next();
   });
 
 /** Refuses bodies over `maxSize` bytes (by Content-Length, or while streaming) with 413 `body_too_large`. */

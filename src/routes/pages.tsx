@@ -11,7 +11,7 @@ import { VerifyPage } from '../pages/verify-page.tsx';
 import { notFound } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
 import { verifyBundle } from '../verify/verify.ts';
-import { newRouter } from './openapi.ts';
+import { bodyOfType, newRouter } from './openapi.ts';
 import { idParams, problems } from './schemas.ts';
 
 const asset = (body: string, type: string) =>
@@ -32,7 +32,7 @@ const recipientQuestion = createRoute({
   path: '/assertions/{id}/recipient',
   tags: ['Pages'],
   summary: 'The verification page\u2019s "Was this badge issued to …?" form',
-  middleware: [verifyRateLimit] as const,
+  middleware: [verifyRateLimit, bodyOfType('application/x-www-form-urlencoded')] as const,
   request: {
     params: idParams('demo-valid'),
     body: {

@@ -5,16 +5,25 @@ import { isPublicId } from '../ids.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import { notFound, Problem } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
-import { assertionIdFrom, requestFromBakedImage, requestFromDocument } from '../verify/reference.ts';
+import { assertionIdFrom, requestFromDocument, type Verifiable, verifiableFromBakedImage } from '../verify/reference.ts';
 import { verificationReport } from '../verify/report.ts';
-import { verifyAssertions, verifyHosted } from '../verify/service.ts';
+import { verifyAssertions, verifyHeldCredential, verifyHosted } from '../verify/service.ts';
 import type { VerificationRequest } from '../verify/verify.ts';
 import { withCachePolicy } from './cache-policy.ts';
-import { limitBody, newRouter } from './openapi.ts';
+import { bodyOfType, limitBody, newRouter } from './openapi.ts';
 import { EXAMPLE_BASE, ID_MESSAGE, idParams, problems, recipientClaim } from './schemas.ts';
 
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 export const MAX_BATCH = 100;
+
+const VERIFY_TYPES = [
+  'application/json',
+  'application/ld+json',
+  'multipart/form-data',
+  'image/png',
+  'image/svg+xml',
+  'application/octet-stream',
+];
 
 const report = verificationReport.openapi('VerificationReport', {
   example: {
@@ -48,12 +57,16 @@ const report = verificationReport.openapi('VerificationReport', {
 
 const verifyBody = z
   .object({
-    assertion: z.union([
-      z.string().min(1).max(2048).describe('an id or one of our assertion URLs'),
-      z.looseObject({ id: z.string().max(2048) }).describe('an assertion document as the verifier received it'),
-    ]),
+    assertion: z
+      .union([
+        z.string().min(1).max(2048).describe('an id or one of our assertion URLs'),
+        z.looseObject({ id: z.string().max(2048) }).describe('an OB 2.0 assertion document as the verifier received it'),
+      ])
+      .optional(),
+    credential: z.looseObject({}).optional().describe('an OB 3.0 credential with its embedded proof'),
     recipient: recipientClaim.optional(),
   })
+  .refine((body) => (body.assertion === undefined) !== (body.credential === undefined), 'give either assertion or credential')
   .openapi({ example: { assertion: 'demo-valid', recipient: { type: 'email', identity: 'alice@example.org' } } });
 
 const verifyForm = z.object({
@@ -89,7 +102,7 @@ const verifyAnything = createRoute({
   path: '/verify',
   tags: ['Verification'],
   summary: 'Verify an id, an assertion URL, an assertion document or a baked image, optionally against a recipient',
-  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES)] as const,
+  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType(...VERIFY_TYPES)] as const,
   request: {
     body: {
       content: {
@@ -116,7 +129,7 @@ const verifyBatch = createRoute({
   path: '/verify/batch',
   tags: ['Verification'],
   summary: `Verify up to ${MAX_BATCH} assertions in one statement`,
-  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES)] as const,
+  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType('application/json')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: batchBody } } } },
   responses: {
     200: {
@@ -142,16 +155,19 @@ export const verification = newRouter()
   .openapi(verifyAnything, async (c) => {
     // One route, several content types: zod-openapi types each target as the union of every
     // declared schema, so each is read here as the one its validator checked.
-    const request = await verificationRequest({
+    const verifiable = await verificationRequest({
       contentType: c.req.header('content-type') ?? '',
       urls: c.var.urls,
       json: () => c.req.valid('json') as z.output<typeof verifyBody>,
       form: () => c.req.valid('form') as z.output<typeof verifyForm>,
       bytes: () => c.req.arrayBuffer(),
     });
-    const [verified] = await verifyAssertions(c.var.scope, [request]);
+    const verified =
+      verifiable.kind === 'credential'
+        ? await verifyHeldCredential(c.var.scope, verifiable.credential, verifiable.recipient)
+        : (await verifyAssertions(c.var.scope, [verifiable.request]))[0]!;
     // The answer may depend on a recipient identity: no cache may keep it.
-    return c.json(verified!, 200, { 'cache-control': PRIVATE_CACHE_CONTROL });
+    return c.json(verified, 200, { 'cache-control': PRIVATE_CACHE_CONTROL });
   })
   .openapi(verifyBatch, async (c) => {
     const { ids, recipient } = c.req.valid('json');
@@ -174,8 +190,9 @@ type VerifyInput = {
   bytes: () => Promise<ArrayBuffer>;
 };
 
-/** The one request a POST /verify body makes, by its content type (JSON and forms were validated by the route). */
-async function verificationRequest({ contentType, urls, json, form: readForm, bytes }: VerifyInput): Promise<VerificationRequest> {
+/** What a POST /verify body asks about, by its content type (JSON and forms were validated by the route). */
+async function verificationRequest({ contentType, urls, json, form: readForm, bytes }: VerifyInput): Promise<Verifiable> {
+  const assertion = (request: VerificationRequest): Verifiable => ({ kind: 'assertion', request });
   const type = contentType.split(';')[0]!.trim().toLowerCase();
   if (type === 'multipart/form-data') {
     const form = readForm();
@@ -183,15 +200,16 @@ async function verificationRequest({ contentType, urls, json, form: readForm, by
       ? recipientClaim.safeParse({ type: form.recipient_type, identity: form.recipient_identity })
       : undefined;
     if (recipient && !recipient.success) throw new Problem(400, 'invalid_body', 'recipient_identity: give a non-empty identity.');
-    if (form.image) return requestFromBakedImage(new Uint8Array(await form.image.arrayBuffer()), urls, recipient?.data);
-    if (form.assertion) return { id: assertionIdFrom(form.assertion, urls), recipient: recipient?.data };
+    if (form.image) return verifiableFromBakedImage(new Uint8Array(await form.image.arrayBuffer()), urls, recipient?.data);
+    if (form.assertion) return assertion({ id: assertionIdFrom(form.assertion, urls), recipient: recipient?.data });
     throw new Problem(400, 'invalid_body', 'Send an `image` file or an `assertion` field.');
   }
   if (type.endsWith('json')) {
-    const { assertion, recipient } = json();
-    return typeof assertion === 'string'
-      ? { id: assertionIdFrom(assertion, urls), recipient }
-      : requestFromDocument(assertion, urls, recipient);
+    const body = json();
+    if (body.credential) return { kind: 'credential', credential: body.credential, recipient: body.recipient };
+    return typeof body.assertion === 'string'
+      ? assertion({ id: assertionIdFrom(body.assertion, urls), recipient: body.recipient })
+      : assertion(requestFromDocument(body.assertion!, urls, body.recipient));
   }
-  return requestFromBakedImage(new Uint8Array(await bytes()), urls, undefined);
+  return verifiableFromBakedImage(new Uint8Array(await bytes()), urls, undefined);
 }

@@ -5,7 +5,8 @@
  */
 import { DomainError } from '../errors.ts';
 import { isPublicId } from '../ids.ts';
-import { extractBakedAssertion } from '../openbadges/baking/index.ts';
+import { extractBaked } from '../openbadges/baking/index.ts';
+import type { RecipientClaim } from '../openbadges/recipient.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import type { VerificationRequest } from './verify.ts';
 
@@ -29,21 +30,30 @@ export function requestFromDocument(
   return { id: assertionIdFrom(document.id, urls), recipient, supplied: document };
 }
 
-/** A baked image's payload (a URL, or an assertion document as JSON) as a request. */
-export function requestFromBakedImage(
-  bytes: Uint8Array,
-  urls: PublicUrls,
-  recipient: VerificationRequest['recipient'],
-): VerificationRequest {
-  if (bytes.length === 0) throw new DomainError('malformed', 'empty_upload', 'The uploaded image is empty.');
-  const payload = extractBakedAssertion(bytes).trim();
-  if (!payload.startsWith('{')) return { id: assertionIdFrom(payload, urls), recipient };
-  let document: unknown;
+/** What a verifier asks about: one of our OB 2.0 assertions, or an OB 3.0 credential it holds. */
+export type Verifiable =
+  | { kind: 'assertion'; request: VerificationRequest }
+  | { kind: 'credential'; credential: unknown; recipient: RecipientClaim | undefined };
+
+function parseBakedJson(payload: string, what: string): unknown {
   try {
-    document = JSON.parse(payload);
+    return JSON.parse(payload);
   } catch {
-    throw new DomainError('invalid_value', 'baked_json_invalid', 'The baked assertion is neither a URL nor valid JSON.');
+    throw new DomainError('invalid_value', 'baked_json_invalid', `The baked ${what} is neither a URL nor valid JSON.`);
   }
+}
+
+/** A baked image's payload: an OB 2.0 assertion (a URL, or a document as JSON) or an OB 3.0 credential (JSON). */
+export function verifiableFromBakedImage(bytes: Uint8Array, urls: PublicUrls, recipient: VerificationRequest['recipient']): Verifiable {
+  if (bytes.length === 0) throw new DomainError('malformed', 'empty_upload', 'The uploaded image is empty.');
+  const baked = extractBaked(bytes);
+  if (baked.kind === 'credential') return { kind: 'credential', credential: parseBakedJson(baked.text.trim(), 'credential'), recipient };
+  return { kind: 'assertion', request: requestFromBakedAssertion(baked.text.trim(), urls, recipient) };
+}
+
+function requestFromBakedAssertion(payload: string, urls: PublicUrls, recipient: VerificationRequest['recipient']): VerificationRequest {
+  if (!payload.startsWith('{')) return { id: assertionIdFrom(payload, urls), recipient };
+  const document = parseBakedJson(payload, 'assertion');
   const id = (document as { id?: unknown } | null)?.id;
   if (typeof id !== 'string' || id.length > 2048) {
     throw new DomainError('invalid_value', 'baked_json_invalid', 'The baked assertion document has no id.');

@@ -23,8 +23,11 @@ function inScope(assertionUrl: string, issuer: IssuerRecord, urls: PublicUrls): 
   return url.host === new URL(urls.issuer(issuer.id)).host;
 }
 
+/** A supplied (unvalidated) value as text: strings as they are, anything else as nothing (never its own toString). */
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 function typesOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.map(String) : [String(value)];
+  return Array.isArray(value) ? value.map(text) : [text(value)];
 }
 
 function suppliedChecks(supplied: Record<string, unknown>, bundle: AssertionBundle, urls: PublicUrls): Check[] {
@@ -46,8 +49,7 @@ function suppliedChecks(supplied: Record<string, unknown>, bundle: AssertionBund
     ),
     check(
       'matches_hosted',
-      String(recipient?.identity ?? '').toLowerCase() === bundle.assertion.recipientIdentity.toLowerCase() &&
-        badge === urls.badge(bundle.badge.id),
+      text(recipient?.identity).toLowerCase() === bundle.assertion.recipientIdentity.toLowerCase() && badge === urls.badge(bundle.badge.id),
       'The document matches the hosted assertion.',
       'The document differs from the hosted assertion (recipient or badge).',
     ),

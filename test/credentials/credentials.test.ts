@@ -1,8 +1,13 @@
 /** OB 3.0 credentials and status lists through the real drivers: signed, kept, revoked, rotated. */
+
+import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDocument } from '../../src/credentials/data-integrity.ts';
 import { statusBit } from '../../src/credentials/status-list.ts';
-import { createIssuerWithBadge } from '../fixtures.ts';
+import { depsFor } from '../../src/deps.ts';
+import { extractBaked } from '../../src/openbadges/baking/index.ts';
+import type { VerificationReport } from '../../src/verify/report.ts';
+import { createIssuerWithBadge, SVG_BADGE } from '../fixtures.ts';
 import { neonStats, resetStats } from '../stack.ts';
 import { worker } from '../worker.ts';
 
@@ -102,5 +107,99 @@ describe('POST /admin/issuers/{id}/keys (rotation)', () => {
     expect(fresh.issuer.id).not.toBe(old.issuer.id);
     expect(await verifyDocument(fresh as never)).toMatchObject({ verified: true });
     expect(await verifyDocument(old as never)).toMatchObject({ verified: true });
+  });
+});
+
+const verify = async (w: ReturnType<typeof worker>, body: unknown, type = 'application/json') => {
+  const { response } = await w.fetch('/verify', {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: type === 'application/json' ? JSON.stringify(body) : (body as BodyInit),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as VerificationReport;
+};
+
+describe('POST /verify with an OB 3.0 credential', () => {
+  it('reports conformance, proof and status separately, and follows a revoke', async () => {
+    const w = worker();
+    const id = await issue(w);
+    const credential = await credentialOf(w, id);
+    const report = await verify(w, { credential, recipient: { identity: 'carol@example.org' } });
+    expect(report).toMatchObject({
+      valid: true,
+      status: 'valid',
+      ob3: { conformance: 'passed', proof: 'verified', status: 'active' },
+      recipient: { matched: true },
+    });
+    expect((await verify(w, { credential, recipient: { identity: 'mallory@example.org' } })).recipient.matched).toBe(false);
+
+    expect((await w.admin('POST', `/admin/assertions/${id}/revoke`, { reason: 'test' })).status).toBe(200);
+    expect(await verify(worker(), { credential })).toMatchObject({
+      valid: false,
+      status: 'revoked',
+      ob3: { proof: 'verified', status: 'revoked' },
+    });
+  });
+
+  it('says invalid for a tampered credential, and does not vouch for what lives elsewhere', async () => {
+    const w = worker();
+    const credential = await credentialOf(w, await issue(w));
+    expect(await verify(w, { credential: { ...credential, name: 'Forged' } })).toMatchObject({
+      valid: false,
+      status: 'invalid',
+      ob3: { proof: 'failed' },
+    });
+    const elsewhere = {
+      ...credential,
+      credentialStatus: { ...credential.credentialStatus, statusListCredential: 'https://other.example/status/1' },
+    };
+    // Moving the status list changes the signed document too: the proof fails as well as the status being unchecked.
+    expect(await verify(w, { credential: elsewhere })).toMatchObject({
+      valid: false,
+      ob3: { proof: 'failed', status: 'not checked: remote' },
+    });
+    expect(await verify(w, { credential: { hello: 'world' } })).toMatchObject({
+      valid: false,
+      status: 'invalid',
+      ob3: { conformance: 'failed' },
+    });
+  });
+
+  it('costs one statement cold (the status list), and none once the list is kept', async () => {
+    const w = worker();
+    const credential = await credentialOf(w, await issue(w));
+    const { statusListCredential } = credential.credentialStatus;
+    const [issuerId, list] = new URL(statusListCredential).pathname.split('/').slice(2);
+    await depsFor(env).redisClient!.del(`v3:sl:${issuerId}:${list}`);
+    await resetStats();
+    expect((await verify(worker(), { credential })).valid).toBe(true);
+    expect((await neonStats()).statements).toBe(1);
+    await resetStats();
+    expect((await verify(worker(), { credential })).valid).toBe(true);
+    expect((await neonStats()).statements).toBe(0);
+  });
+});
+
+describe('GET /credentials/{id}/image (baked OB 3.0)', () => {
+  it('bakes the signed credential into PNG (openbadgecredential iTXt) and SVG (openbadges:credential), and POST /verify reads it back', async () => {
+    const svg = await createIssuerWithBadge({ badge: { imageBytes: SVG_BADGE, imageType: 'image/svg+xml' } });
+    try {
+      for (const f of [fixture, svg]) {
+        const w = worker();
+        const res = await w.admin('POST', '/admin/assertions', { badgeId: f.badgeId, recipient: { identity: 'erin@example.org' } });
+        const { id } = (await res.json()) as { id: string };
+        const credential = await (await w.get(`/credentials/${id}`)).text();
+        const image = await w.get(`/credentials/${id}/image`);
+        expect(image.status).toBe(200);
+        const bytes = new Uint8Array(await image.arrayBuffer());
+        expect(extractBaked(bytes)).toEqual({ kind: 'credential', text: credential });
+        if (f === svg) expect(new TextDecoder().decode(bytes)).toContain('xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"');
+        const report = await verify(w, bytes, image.headers.get('content-type')!);
+        expect(report).toMatchObject({ valid: true, ob3: { proof: 'verified', status: 'active' } });
+      }
+    } finally {
+      await svg.cleanup();
+    }
   });
 });

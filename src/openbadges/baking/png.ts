@@ -1,12 +1,14 @@
 /**
  * @module Baked PNG badges: the assertion travels in one `iTXt` chunk with keyword
- * `openbadges` (older badges: `tEXt`). A chunk walk with CRCs and bounds, written here because
+ * `openbadges` (older badges: `tEXt`), an OB 3.0 credential in one with `openbadgecredential`. A chunk walk with CRCs and bounds, written here because
  * it is ~100 lines, needs no inflate (compressed chunks are refused) and runs in workerd.
  */
 import { BakedImageError } from './errors.ts';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const KEYWORD = 'openbadges';
+/** The chunk keyword of what a PNG carries: an OB 2.0 assertion (URL or JSON) or an OB 3.0 credential (JSON). */
+export const PNG_KEYWORDS = { assertion: 'openbadges', credential: 'openbadgecredential' } as const;
+export type BakedKind = keyof typeof PNG_KEYWORDS;
 const MAX_CHUNKS = 10_000;
 
 const CRC_TABLE = (() => {
@@ -59,11 +61,11 @@ export function readChunks(bytes: Uint8Array): Chunk[] {
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** The `openbadges` text of a chunk, or undefined for any other chunk. */
-function openBadgesText(chunk: Chunk): string | undefined {
+/** The text of a chunk with `keyword`, or undefined for any other chunk. */
+function openBadgesText(chunk: Chunk, keyword: string): string | undefined {
   if (chunk.type !== 'iTXt' && chunk.type !== 'tEXt' && chunk.type !== 'zTXt') return undefined;
   const nul = chunk.data.indexOf(0);
-  if (nul < 0 || latin1.decode(chunk.data.subarray(0, nul)) !== KEYWORD) return undefined;
+  if (nul < 0 || latin1.decode(chunk.data.subarray(0, nul)) !== keyword) return undefined;
   if (chunk.type === 'tEXt') return latin1.decode(chunk.data.subarray(nul + 1));
   if (chunk.type === 'zTXt' || chunk.data[nul + 1] !== 0) {
     throw new BakedImageError('png_compressed_chunk', 'Compressed openbadges chunks are not accepted; bake the assertion uncompressed.');
@@ -79,14 +81,12 @@ function openBadgesText(chunk: Chunk): string | undefined {
   }
 }
 
-/** The baked assertion (a URL or JSON text) of a PNG. */
-export function extractFromPng(bytes: Uint8Array): string {
-  const texts = readChunks(bytes)
-    .map(openBadgesText)
-    .filter((text): text is string => text !== undefined);
-  if (texts.length === 0) throw new BakedImageError('not_baked', 'The PNG carries no openbadges chunk.');
-  if (texts.length > 1) throw new BakedImageError('multiple_assertions', 'The PNG carries more than one openbadges chunk.');
-  return texts[0]!;
+/** What a PNG carries, of each kind: the texts of its chunks with that kind's keyword. */
+export function bakedInPng(bytes: Uint8Array): Record<BakedKind, string[]> {
+  const chunks = readChunks(bytes);
+  const texts = (kind: BakedKind) =>
+    chunks.map((c) => openBadgesText(c, PNG_KEYWORDS[kind])).filter((text): text is string => text !== undefined);
+  return { assertion: texts('assertion'), credential: texts('credential') };
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -99,11 +99,11 @@ function chunk(type: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** The PNG with one uncompressed `openbadges` iTXt chunk (after IHDR) carrying `text`; any earlier one is replaced. */
-export function bakePng(bytes: Uint8Array, text: string): Uint8Array<ArrayBuffer> {
-  const chunks = readChunks(bytes).filter((c) => openBadgesText(c) === undefined);
+/** The PNG with one uncompressed iTXt chunk of `kind` (after IHDR) carrying `text`; anything baked before is removed. */
+export function bakePng(bytes: Uint8Array, text: string, kind: BakedKind = 'assertion'): Uint8Array<ArrayBuffer> {
+  const chunks = readChunks(bytes).filter((c) => Object.values(PNG_KEYWORDS).every((keyword) => openBadgesText(c, keyword) === undefined));
   const encoder = new TextEncoder();
-  const itxt = chunk('iTXt', new Uint8Array([...encoder.encode(KEYWORD), 0, 0, 0, 0, 0, ...encoder.encode(text)]));
+  const itxt = chunk('iTXt', new Uint8Array([...encoder.encode(PNG_KEYWORDS[kind]), 0, 0, 0, 0, 0, ...encoder.encode(text)]));
   const parts = [new Uint8Array(SIGNATURE), chunks[0]!.raw, itxt, ...chunks.slice(1).map((c) => c.raw)];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;

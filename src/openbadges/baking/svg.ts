@@ -1,13 +1,15 @@
 /**
- * @module Baked SVG badges: `xmlns:openbadges="http://openbadges.org"` on the root and one
- * `<openbadges:assertion verify="URL">`. Uploaded SVG is never parsed as XML: anything with a
- * DOCTYPE (entity expansion, external entities) is refused, and the element is found by pattern.
+ * @module Baked SVG badges: OB 2.0 puts `xmlns:openbadges="http://openbadges.org"` on the root and
+ * one `<openbadges:assertion verify="URL">`; OB 3.0 puts the v3 namespace there and the signed
+ * credential as CDATA in one `<openbadges:credential>`. Uploaded SVG is never parsed as XML:
+ * anything with a DOCTYPE (entity expansion, external entities) is refused, and the elements are
+ * found by a linear scan.
  */
 import { BakedImageError } from './errors.ts';
+import type { BakedKind } from './png.ts';
 
-const NAMESPACE = 'http://openbadges.org';
-const OPEN_ELEMENT = '<openbadges:assertion';
-const CLOSE_ELEMENT = /<\/openbadges:assertion\s*>/y;
+const NAMESPACES: Record<BakedKind, string> = { assertion: 'http://openbadges.org', credential: 'https://purl.imsglobal.org/ob/v3p0' };
+const ELEMENTS: Record<BakedKind, string> = { assertion: 'openbadges:assertion', credential: 'openbadges:credential' };
 const VERIFY_ATTRIBUTE = /\bverify\s*=\s*(?:"([^"]*)"|'([^']*)')/;
 
 // Uploads are up to 2 MiB of text chosen by anyone: every scan below is indexOf-based and
@@ -27,22 +29,30 @@ function findTag(text: string, name: string, from = 0): { start: number; end: nu
 
 type Element = { start: number; end: number; attributes: string; content: string };
 
-/** Every `openbadges:assertion` element, self-closing or with content; an unclosed one is malformed. */
-function assertionElements(text: string): Element[] {
+/** Every element `name` (self-closing or with content); an unclosed one is malformed. */
+function elementsNamed(text: string, name: string): Element[] {
   const elements: Element[] = [];
-  for (let tag = findTag(text, OPEN_ELEMENT); tag; tag = findTag(text, OPEN_ELEMENT, elements.at(-1)!.end)) {
+  const closing = new RegExp(`</${name}\\s*>`, 'y');
+  for (let tag = findTag(text, `<${name}`); tag; tag = findTag(text, `<${name}`, elements.at(-1)!.end)) {
     if (tag.attributes.endsWith('/')) {
       elements.push({ start: tag.start, end: tag.end, attributes: tag.attributes.slice(0, -1), content: '' });
       continue;
     }
-    const closeAt = text.indexOf('</openbadges:assertion', tag.end);
-    CLOSE_ELEMENT.lastIndex = closeAt;
-    const close = closeAt >= 0 ? CLOSE_ELEMENT.exec(text) : null;
-    if (!close) throw new BakedImageError('svg_malformed', 'An openbadges:assertion element is not closed.');
+    const closeAt = text.indexOf(`</${name}`, tag.end);
+    closing.lastIndex = closeAt;
+    const close = closeAt >= 0 ? closing.exec(text) : null;
+    if (!close) throw new BakedImageError('svg_malformed', `An ${name} element is not closed.`);
     elements.push({ start: tag.start, end: closeAt + close[0].length, attributes: tag.attributes, content: text.slice(tag.end, closeAt) });
   }
   return elements;
 }
+
+/** Every baked element of either kind, in document order. */
+const bakedElements = (text: string) =>
+  [...elementsNamed(text, ELEMENTS.assertion), ...elementsNamed(text, ELEMENTS.credential)].sort((a, b) => a.start - b.start);
+
+/** An element's CDATA (or text) content, trimmed. */
+const contentOf = (element: Element) => element.content.replace(/^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/, '$1').trim();
 
 /** The text without `elements` (sorted, not overlapping). */
 const without = (text: string, elements: readonly Element[]) =>
@@ -93,28 +103,42 @@ export function isSvg(bytes: Uint8Array): boolean {
   return /^\uFEFF?\s*<(\?xml|!DOCTYPE|!--|svg\b)/i.test(head);
 }
 
-/** The baked assertion (a URL, or JSON text) of an SVG. */
-export function extractFromSvg(bytes: Uint8Array): string {
-  const elements = assertionElements(withoutComments(decode(bytes)));
-  if (elements.length === 0) throw new BakedImageError('not_baked', 'The SVG carries no openbadges:assertion element.');
-  if (elements.length > 1) throw new BakedImageError('multiple_assertions', 'The SVG carries more than one openbadges:assertion element.');
-  const { attributes, content } = elements[0]!;
-  const body = content.replace(/^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/, '$1').trim();
+/** The assertion's payload: JSON content, or the `verify` URL. */
+function assertionPayload(element: Element): string {
+  const body = contentOf(element);
   if (body.startsWith('{')) return body;
-  const verify = VERIFY_ATTRIBUTE.exec(attributes);
+  const verify = VERIFY_ATTRIBUTE.exec(element.attributes);
   if (!verify) throw new BakedImageError('svg_malformed', 'The openbadges:assertion element has no verify attribute.');
   return unescapeXml(verify[1] ?? verify[2] ?? '');
 }
 
-/** The SVG with one `openbadges:assertion` element pointing at `url`; any earlier one is replaced. */
-export function bakeSvg(bytes: Uint8Array, url: string): Uint8Array<ArrayBuffer> {
+/** What an SVG carries, of each kind (elements inside comments do not count). */
+export function bakedInSvg(bytes: Uint8Array): Record<BakedKind, string[]> {
+  const text = withoutComments(decode(bytes));
+  return {
+    assertion: elementsNamed(text, ELEMENTS.assertion).map(assertionPayload),
+    credential: elementsNamed(text, ELEMENTS.credential).map(contentOf),
+  };
+}
+
+/**
+ * The SVG with one baked element of `kind`: an assertion URL as `verify`, a credential as CDATA.
+ * Anything baked before (of either kind) is removed, and the root declares the kind's namespace.
+ */
+export function bakeSvg(bytes: Uint8Array, payload: string, kind: BakedKind = 'assertion'): Uint8Array<ArrayBuffer> {
   const source = decode(bytes);
-  const text = without(source, assertionElements(source));
+  const text = without(source, bakedElements(source));
   const root = findTag(text, '<svg');
-  if (!root) throw new BakedImageError('not_svg', 'The SVG has no <svg> root element outside its openbadges:assertion.');
-  let openTag = text.slice(root.start, root.end);
-  if (!openTag.includes('xmlns:openbadges')) openTag = openTag.replace(/^<svg\b/, `<svg xmlns:openbadges="${NAMESPACE}"`);
-  const element = `<openbadges:assertion verify="${escapeXml(url)}"/>`;
+  if (!root) throw new BakedImageError('not_svg', 'The SVG has no <svg> root element outside its baked elements.');
+  const declaration = `xmlns:openbadges="${NAMESPACES[kind]}"`;
+  const rootTag = text.slice(root.start, root.end);
+  const openTag = /\sxmlns:openbadges\s*=\s*(?:"[^"]*"|'[^']*')/.test(rootTag)
+    ? rootTag.replace(/\sxmlns:openbadges\s*=\s*(?:"[^"]*"|'[^']*')/, ` ${declaration}`)
+    : rootTag.replace(/^<svg\b/, `<svg ${declaration}`);
+  const element =
+    kind === 'assertion'
+      ? `<${ELEMENTS.assertion} verify="${escapeXml(payload)}"/>`
+      : `<${ELEMENTS.credential}><![CDATA[${payload.replaceAll(']]>', ']]]]><![CDATA[>')}]]></${ELEMENTS.credential}>`;
   const baked = text.slice(0, root.start) + openTag + element + text.slice(root.end);
   return new Uint8Array(new TextEncoder().encode(baked));
 }
