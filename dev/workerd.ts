@@ -85,5 +85,5 @@ export async function serveBundle(root: string, name: string, bindingsFor: (base
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const workerd = await startWorkerd([{ name, port, bundle, bindings: bindingsFor(base) }], dir);
-  return { base, stop: workerd.stop };
+  return { base, stop: workerd.stop, pid: workerd.pid };
 }
