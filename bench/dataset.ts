@@ -8,14 +8,14 @@ export const benchId = (n: number) => ID_PREFIX + String(n).padStart(ID_WIDTH, '
 
 const IMAGE = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30" fill="#1d4ed8"/></svg>';
 
-/** Creates the benchmark database on the server behind `adminUrl` when it is missing; returns its URL. */
-export async function ensureBenchDatabase(adminUrl: string): Promise<string> {
+/** Creates the database `name` (a bench's own) on the server behind `adminUrl` when it is missing; returns its URL. */
+export async function ensureBenchDatabase(adminUrl: string, name = BENCH_DATABASE): Promise<string> {
   await withPgClient(adminUrl, async (client) => {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [BENCH_DATABASE]);
-    if (!rowCount) await client.query(`create database ${BENCH_DATABASE}`);
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database ${name}`);
   });
   const url = new URL(adminUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
+  url.pathname = `/${name}`;
   return url.toString();
 }
 

@@ -14,6 +14,7 @@ import { localStackBindings } from '../dev/bindings.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
 import { serveBundle } from '../dev/workerd.ts';
+import { ensureBenchDatabase } from './dataset.ts';
 
 const { values: flags } = parseArgs({ options: { n: { type: 'string', default: '200' } } });
 const N = Number(flags.n);
@@ -23,11 +24,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const log = (line: string) => console.log(`[ob3-cpu] ${line}`);
 
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${DATABASE}` }).toString();
-await withPgClient(adminUrl, async (client) => {
-  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
-  if (!rowCount) await client.query(`create database ${DATABASE}`);
-});
+const databaseUrl = await ensureBenchDatabase(adminUrl, DATABASE);
 const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL });
 await applyMigrations(databaseUrl);
 await withPgClient(databaseUrl, (client) =>

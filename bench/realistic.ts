@@ -21,6 +21,7 @@ import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
 import { startWorkerd } from '../dev/workerd.ts';
 import { startWorkersCache } from '../dev/workers-cache.ts';
+import { ensureBenchDatabase } from './dataset.ts';
 import type { RealisticResult, RealisticSpec } from './realistic-load.ts';
 
 const { values: flags } = parseArgs({
@@ -56,11 +57,7 @@ mkdirSync(build, { recursive: true });
 const bundle = bundleWorker(tree, 'wrangler.toml', path.join(build, 'app'));
 
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${DATABASE}` }).toString();
-await withPgClient(adminUrl, async (client) => {
-  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
-  if (!rowCount) await client.query(`create database ${DATABASE}`);
-});
+const databaseUrl = await ensureBenchDatabase(adminUrl, DATABASE);
 const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL, poolSize: 10 });
 if (stack.postgres.kind !== 'postgres' || stack.redis.kind !== 'redis')
   throw new Error('the realistic bench needs the local Postgres and Redis servers');

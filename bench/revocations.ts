@@ -15,6 +15,7 @@ import { bundleWorker } from '../dev/bundle.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
 import { startWorkerd } from '../dev/workerd.ts';
+import { ensureBenchDatabase } from './dataset.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -41,11 +42,7 @@ const variants = {
 };
 
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${DATABASE}` }).toString();
-await withPgClient(adminUrl, async (client) => {
-  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
-  if (!rowCount) await client.query(`create database ${DATABASE}`);
-});
+const databaseUrl = await ensureBenchDatabase(adminUrl, DATABASE);
 const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL });
 await applyMigrations(databaseUrl);
 log(`seeding ${REVOKED} revoked assertions of one issuer`);
