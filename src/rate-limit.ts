@@ -135,7 +135,9 @@ export async function checkAdminToken(c: Context<AppEnv>, token: string, expecte
       console.warn(`rate limiter unavailable, counting admin failures in this isolate: ${error.message}`);
       return undefined;
     });
-    const state = shared ?? adminFailuresInIsolate?.remaining(address);
+    // The stricter of the two counts: a Redis that timed out while counting may know fewer failures than this isolate saw.
+    const inIsolate = adminFailuresInIsolate?.remaining(address);
+    const state = shared && inIsolate ? (shared.remaining <= inIsolate.remaining ? shared : inIsolate) : (shared ?? inIsolate);
     const othersInFlight = (inFlight.get(address) ?? 1) - 1;
     if (state && state.remaining - othersInFlight <= 0) throw tooMany(state.reset);
     const ok = await timingSafeEqual(expected, token);
