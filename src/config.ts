@@ -1,5 +1,6 @@
 /** @module Configuration: the bindings read and validated once, into one typed object. */
 import { z } from 'zod';
+import { fromBase64 } from './base64.ts';
 import type { Bindings } from './env.ts';
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
@@ -20,7 +21,7 @@ const schema = z
     // 32 random bytes, base64url: encrypts the issuers' signing keys (AES-256-GCM).
     CREDENTIAL_KEY_SECRET: z
       .base64url()
-      .transform((text) => Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (ch) => ch.charCodeAt(0)))
+      .transform(fromBase64)
       .refine((bytes) => bytes.length === 32, 'must be 32 bytes, base64url')
       .optional(),
     REDIS_TIMEOUT_MS: millis(150),

@@ -1,4 +1,5 @@
 /** @module Public ids: short random URL-safe slugs, checked before any database work. */
+import { toBase64url } from './base64.ts';
 
 /** Letters, digits, `-` and `_`, at most 64: anything else is rejected with 400 up front. */
 export const PUBLIC_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -10,7 +11,5 @@ export function isPublicId(value: unknown): value is string {
 /** 12 characters of base64url from 72 random bits. */
 export function newPublicId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_');
+  return toBase64url(bytes);
 }

@@ -4,6 +4,8 @@
  * assertion also carries its badge class and issuer ids there, so one script can follow them.
  * Assertions, the long tail, are a JSON array with dates as epoch milliseconds (compact).
  */
+
+import { fromBase64, toBase64 } from '../base64.ts';
 import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
 import type { RecordKind } from '../db/schema.ts';
 import type { ImageKind } from '../openbadges/baking/index.ts';
@@ -86,10 +88,7 @@ export type StoredImage = { bytes: Uint8Array<ArrayBuffer>; type: ImageKind } | 
 
 export function encodeImage(image: StoredImage): string {
   if (!image.bytes) return `${image.reason}|`;
-  let binary = '';
-  // Chunked: String.fromCharCode takes arguments, and a 2 MiB image would overflow the stack.
-  for (let i = 0; i < image.bytes.length; i += 0x8000) binary += String.fromCharCode(...image.bytes.subarray(i, i + 0x8000));
-  return `${image.type}|${btoa(binary)}`;
+  return `${image.type}|${toBase64(image.bytes)}`;
 }
 
 export function decodeImage(value: string): StoredImage | undefined {
@@ -97,5 +96,5 @@ export function decodeImage(value: string): StoredImage | undefined {
   const head = value.slice(0, bar);
   if (head === 'no_image' || head === 'unusable') return { bytes: undefined, reason: head };
   if (head !== 'image/png' && head !== 'image/svg+xml') return undefined;
-  return { bytes: Uint8Array.from(atob(value.slice(bar + 1)), (ch) => ch.charCodeAt(0)), type: head };
+  return { bytes: fromBase64(value.slice(bar + 1)), type: head };
 }

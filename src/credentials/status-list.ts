@@ -3,6 +3,8 @@
  * `BitstringStatusListCredential`, its bitstring gzipped and written as multibase base64url
  * (`u…`, no padding); bit 0 is the most significant bit of byte 0.
  */
+
+import { fromBase64, toBase64url } from '../base64.ts';
 import { STATUS_LIST_SIZE } from '../db/schema.ts';
 import { VC_V2_CONTEXT } from './contexts.ts';
 import { didKey } from './keys.ts';
@@ -17,25 +19,17 @@ async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-const fromBase64url = (text: string) => Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (ch) => ch.charCodeAt(0));
-
 /** `u` + base64url(gzip(bitstring)) with the bits at `positions` set. */
 export async function encodeStatusBits(positions: Iterable<number>): Promise<string> {
   const bits = new Uint8Array(STATUS_LIST_SIZE / 8);
   for (const position of positions) bits[position >> 3]! |= 0x80 >> (position & 7);
-  return `u${base64url(await gzip(bits))}`;
+  return `u${toBase64url(await gzip(bits))}`;
 }
 
 /** The bit at `position` of an `encodedList`. */
 export async function statusBit(encodedList: string, position: number): Promise<boolean> {
   if (!encodedList.startsWith('u')) throw new Error('encodedList is not multibase base64url');
-  const bits = await gunzip(fromBase64url(encodedList.slice(1)));
+  const bits = await gunzip(fromBase64(encodedList.slice(1)));
   return ((bits[position >> 3] ?? 0) & (0x80 >> (position & 7))) !== 0;
 }
 

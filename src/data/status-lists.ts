@@ -4,7 +4,6 @@
  * with the records' compare-and-set (`version|json`, the list's version from the revoke's own
  * statement); a read answers from Redis, or builds it with one statement on the primary.
  */
-import { ABSENT } from '../cache/codec.ts';
 import { statusListKey } from '../cache/keys.ts';
 import { signDocument } from '../credentials/data-integrity.ts';
 import { statusListCredential } from '../credentials/status-list.ts';
@@ -14,6 +13,7 @@ import { STATUS_LIST_SIZE } from '../db/schema.ts';
 import { readQuery } from './query.ts';
 import type { DataScope } from './scope.ts';
 import { openStoredKey, setNewSigningKey } from './signing-keys.ts';
+import { readValueFromRedis, writeNewerToRedis } from './tiers.ts';
 
 export type StatusList = { version: number; json: string };
 
@@ -35,28 +35,23 @@ async function buildStatusList(scope: DataScope, issuerId: string, listNumber: n
   return { version: source.version, json: JSON.stringify(signed) };
 }
 
-/** One compare-and-set write of a built list; false when Redis failed. */
+/** One compare-and-set write of a built list (`version|json`); false when Redis failed. */
 async function keep(scope: DataScope, issuerId: string, listNumber: number, list: StatusList): Promise<boolean> {
-  const redis = scope.deps.tiers.redis;
-  if (!redis) return true;
-  scope.cache.redisRequests++;
-  return redis.write([{ key: statusListKey(issuerId, listNumber), value: `${list.version}|${list.json}` }]);
+  const value = `${list.version}|${list.json}`;
+  return (await writeNewerToRedis(scope, [{ key: statusListKey(issuerId, listNumber), value }])) !== 'failed';
 }
 
 /** The signed list, from Redis when it has it, else built (and kept); undefined when the issuer has none. */
 export async function readStatusList(scope: DataScope, issuerId: string, listNumber: number): Promise<StatusList | undefined> {
-  const key = statusListKey(issuerId, listNumber);
-  const stored = await scope.deps.tiers.redis?.read([key]);
-  const value = stored?.get(key);
-  if (stored) scope.cache.redisRequests++;
-  if (value && value !== ABSENT) {
-    const bar = value.indexOf('|');
+  const stored = await readValueFromRedis(scope, statusListKey(issuerId, listNumber));
+  const bar = stored?.indexOf('|') ?? -1;
+  if (stored && bar > 0) {
     scope.cache.served.add('redis');
-    return { version: Number(value.slice(0, bar)), json: value.slice(bar + 1) };
+    return { version: Number(stored.slice(0, bar)), json: stored.slice(bar + 1) };
   }
   const built = await buildStatusList(scope, issuerId, listNumber);
   scope.cache.served.add('db');
-  if (built && stored) scope.waitUntil(keep(scope, issuerId, listNumber, built));
+  if (built && stored !== undefined) scope.waitUntil(keep(scope, issuerId, listNumber, built));
   return built;
 }
 

@@ -39,7 +39,8 @@ const ABSENT_TTL_SECONDS = 600;
 
 /** Remembers in Redis that `keys` hold no record, so repeated lookups of a missing id cost no statement. */
 export async function rememberAbsent(scope: DataScope, keys: readonly string[]): Promise<void> {
-  await scope.deps.tiers.redis?.write(
+  await writeNewerToRedis(
+    scope,
     keys.map((key) => ({ key, value: ABSENT })),
     ABSENT_TTL_SECONDS,
   );
@@ -65,13 +66,23 @@ async function meteredRedis<T>(scope: DataScope, call: () => Promise<T>): Promis
   }
 }
 
-/** One metered compare-and-set round trip to Redis for `records`; 'off' without Redis. */
-export async function writeToRedis(scope: DataScope, records: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
+/** One metered compare-and-set round trip for `version|…` values (never over a newer version); 'off' without Redis. */
+export async function writeNewerToRedis(
+  scope: DataScope,
+  entries: ReadonlyArray<{ key: string; value: string }>,
+  ttlSeconds?: number,
+): Promise<'done' | 'failed' | 'off'> {
   const { redis } = scope.deps.tiers;
   if (!redis) return 'off';
-  const entries = records.map((found) => ({ key: keyOf(found), value: encodeRecord(found.kind, found.record as AnyRecord) }));
-  return (await meteredRedis(scope, () => redis.write(entries))) ? 'done' : 'failed';
+  return (await meteredRedis(scope, () => redis.write(entries, ttlSeconds))) ? 'done' : 'failed';
 }
+
+/** The records written through, compare-and-set; 'off' without Redis. */
+export const writeToRedis = (scope: DataScope, records: readonly Found[]) =>
+  writeNewerToRedis(
+    scope,
+    records.map((found) => ({ key: keyOf(found), value: encodeRecord(found.kind, found.record as AnyRecord) })),
+  );
 
 /** One metered Redis read; undefined when Redis is off or failed. */
 export async function readFromRedis(
@@ -85,7 +96,7 @@ export async function readFromRedis(
   return stored && decodeStored(stored);
 }
 
-/** One metered read of a value that never changes under its key: null when absent, undefined when Redis is off or failed. */
+/** One metered plain read of `key` (not bare JSON): null when absent, undefined when Redis is off or failed. */
 export async function readValueFromRedis(scope: DataScope, key: string): Promise<string | null | undefined> {
   const { redis } = scope.deps.tiers;
   return redis && meteredRedis(scope, () => redis.readValue(key));

@@ -3,6 +3,9 @@ import { isPublicId } from '../ids.ts';
 
 export type PublicUrls = ReturnType<typeof publicUrls>;
 
+/** A status list number as it appears in URLs: digits, no leading zero (one spelling per list). */
+export const LIST_NUMBER = /^(0|[1-9][0-9]{0,4})$/;
+
 export function publicUrls(base: string) {
   return {
     issuer: (id: string) => `${base}/issuers/${id}`,
@@ -15,6 +18,12 @@ export function publicUrls(base: string) {
     credential: (id: string) => `${base}/credentials/${id}`,
     credentialImage: (id: string) => `${base}/credentials/${id}/image`,
     statusList: (issuerId: string, listNumber: number) => `${base}/status/${issuerId}/${listNumber}`,
+    /** The issuer and list number of one of our status list URLs, or undefined for any other URL. */
+    statusListOf(url: string): { issuerId: string; listNumber: number } | undefined {
+      const prefix = `${base}/status/`;
+      const [issuerId, list, ...rest] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
+      return isPublicId(issuerId) && LIST_NUMBER.test(list ?? '') && !rest.length ? { issuerId, listNumber: Number(list) } : undefined;
+    },
     /** The assertion id inside one of our assertion URLs, or undefined for any other URL. */
     assertionIdOf(url: string): string | undefined {
       const prefix = `${base}/assertions/`;

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
+import { fromBase64 } from '../base64.ts';
 import { didKey } from '../credentials/keys.ts';
 import { setNewSigningKey } from '../data/signing-keys.ts';
 import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
@@ -59,11 +60,9 @@ const adminToken = bearerAuth({
   verifyToken: (token, c) => checkAdminToken(c as Context<AppEnv>, token, (c as Context<AppEnv>).var.deps.config.adminToken!),
 });
 
-const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
-
 /** The uploaded image's bytes, checked (a `BakedImageError`, 422 with its reason, unless it is a clean image of its declared type). */
 function badgeImageBytes(image: { type: ImageKind; base64: string }): Uint8Array {
-  const bytes = bytesOf(image.base64);
+  const bytes = fromBase64(image.base64);
   checkBadgeImage(bytes, image.type);
   return bytes;
 }

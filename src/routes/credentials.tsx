@@ -4,12 +4,13 @@ import { cacheTags, versionEtag } from '../cache/policy.ts';
 import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../credentials/credential.ts';
 import { readCredential } from '../data/credentials.ts';
 import { readStatusList } from '../data/status-lists.ts';
+import { LIST_NUMBER } from '../openbadges/urls.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { htmlResponse } from '../pages/render.ts';
 import { notFound } from '../problem.ts';
 import { verifyBundle } from '../verify/verify.ts';
 import { withCachePolicy } from './cache-policy.ts';
-import { negotiateDocument } from './json-ld.ts';
+import { jsonLdTextResponse, negotiateDocument } from './json-ld.ts';
 import { checkedByContractTest, newRouter } from './openapi.ts';
 import { idParams, problems, publicId } from './schemas.ts';
 
@@ -70,7 +71,7 @@ const statusListRoute = createRoute({
       // Digits only, no leading zero: one URL per list (`0x0` or ` 0` would be a second one).
       list: z
         .string()
-        .regex(/^(0|[1-9][0-9]{0,4})$/)
+        .regex(LIST_NUMBER)
         .transform(Number)
         .refine((n) => n <= 16_383)
         .openapi({ param: { name: 'list', in: 'path', required: true }, type: 'integer', example: 0 }),
@@ -81,9 +82,6 @@ const statusListRoute = createRoute({
     ...problems(400, 404, 503),
   },
 });
-
-const json = (text: string, type: 'application/ld+json' | 'application/json') =>
-  new Response(text, { headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
 
 export const credentials = newRouter()
   .openapi(credentialRoute, (c) => {
@@ -98,7 +96,7 @@ export const credentials = newRouter()
           ? await htmlResponse(
               <AssertionPage bundle={bundle} report={await verifyBundle(bundle, { id }, c.var.urls, new Date())} urls={c.var.urls} />,
             )
-          : json(signed.json, type);
+          : jsonLdTextResponse(signed.json, type);
       const { assertion, badge, issuer } = bundle;
       response.headers.set('cache-tag', cacheTags.bundle(bundle));
       response.headers.set('etag', versionEtag('credential', id, assertion.version, badge.version, issuer.version, type));
@@ -113,7 +111,7 @@ export const credentials = newRouter()
       await withCachePolicy('assertion', c.var.deps.config.ttl, tag, async () => {
         const found = await readStatusList(c.var.scope, id, list);
         if (!found) throw notFound('status list');
-        const response = json(found.json, 'application/ld+json');
+        const response = jsonLdTextResponse(found.json, 'application/ld+json');
         response.headers.set('cache-tag', `${tag},${cacheTags.issuer(id)}`);
         response.headers.set('etag', versionEtag('status', id, list, found.version));
         return response;

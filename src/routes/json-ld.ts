@@ -18,5 +18,10 @@ export function documentTypeFor(accept: string | undefined): DocumentType {
 export const negotiateDocument = (c: Context): DocumentType => documentTypeFor(c.req.header('accept'));
 
 export function jsonLdResponse(document: unknown, type: Exclude<DocumentType, 'text/html'>, status = 200): Response {
-  return new Response(JSON.stringify(document), { status, headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
+  return jsonLdTextResponse(JSON.stringify(document), type, status);
+}
+
+/** A document already serialized (a signed one is kept as its exact text). */
+export function jsonLdTextResponse(text: string, type: Exclude<DocumentType, 'text/html'>, status = 200): Response {
+  return new Response(text, { status, headers: { 'content-type': `${type}; charset=utf-8`, vary: 'Accept' } });
 }

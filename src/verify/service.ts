@@ -3,9 +3,7 @@ import { getAssertionBundle, getAssertionBundles } from '../data/documents.ts';
 import type { DataScope } from '../data/scope.ts';
 import { readStatusList } from '../data/status-lists.ts';
 import type { AssertionBundle } from '../db/queries.ts';
-import { isPublicId } from '../ids.ts';
 import type { RecipientClaim } from '../openbadges/recipient.ts';
-import { publicUrls } from '../openbadges/urls.ts';
 import { verifyCredential } from './credential.ts';
 import type { VerificationReport } from './report.ts';
 import { notFoundReport, type VerificationRequest, verifyBundle } from './verify.ts';
@@ -16,7 +14,7 @@ export async function verifyAssertions(scope: DataScope, requests: readonly Veri
     scope,
     requests.map((r) => r.id),
   );
-  const urls = publicUrls(scope.deps.config.publicBaseUrl);
+  const urls = scope.deps.urls;
   const now = new Date();
   return Promise.all(
     requests.map((request) => {
@@ -33,7 +31,7 @@ export async function verifyHosted(
 ): Promise<{ bundle: AssertionBundle; report: VerificationReport } | undefined> {
   const bundle = await getAssertionBundle(scope, id);
   if (!bundle) return undefined;
-  return { bundle, report: await verifyBundle(bundle, { id }, publicUrls(scope.deps.config.publicBaseUrl), new Date()) };
+  return { bundle, report: await verifyBundle(bundle, { id }, scope.deps.urls, new Date()) };
 }
 
 /** An OB 3.0 credential a verifier holds; status lists of this deployment come from its own tiers, never the network. */
@@ -42,19 +40,9 @@ export function verifyHeldCredential(
   credential: unknown,
   recipient: RecipientClaim | undefined,
 ): Promise<VerificationReport> {
-  const prefix = `${scope.deps.config.publicBaseUrl}/status/`;
-  return verifyCredential(
-    credential,
-    recipient,
-    {
-      listOf(url) {
-        const [issuerId, list, ...rest] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
-        return isPublicId(issuerId) && /^(0|[1-9][0-9]{0,4})$/.test(list ?? '') && !rest.length
-          ? { issuerId, listNumber: Number(list) }
-          : undefined;
-      },
-      read: async (issuerId, listNumber) => (await readStatusList(scope, issuerId, listNumber))?.json,
-    },
-    new Date(),
-  );
+  const lists = {
+    listOf: (url: string) => scope.deps.urls.statusListOf(url),
+    read: async (issuerId: string, listNumber: number) => (await readStatusList(scope, issuerId, listNumber))?.json,
+  };
+  return verifyCredential(credential, recipient, lists, new Date());
 }

@@ -8,6 +8,7 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIAL_KEY_SECRET } from '../../dev/bindings.ts';
+import { fromBase64 } from '../../src/base64.ts';
 import { base58btc } from '../../src/credentials/multibase.ts';
 import { depsFor } from '../../src/deps.ts';
 import { createIssuerWithBadge } from '../fixtures.ts';
@@ -24,12 +25,18 @@ afterAll(async () => {
   if (created.issuer) await db.execute(sql`delete from issuers where id = ${created.issuer}`);
 });
 
+/** Every console line from now until `vi.restoreAllMocks()`. */
+function captureLogs(): string[] {
+  const logged: string[] = [];
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+  }
+  return logged;
+}
+
 describe('privacy', () => {
   it('keeps plaintext identities out of responses, Redis, the database and the logs', async () => {
-    const logged: string[] = [];
-    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
-    }
+    const logged = captureLogs();
     const responses: string[] = [];
     const keep = async (res: Response) => {
       responses.push(JSON.stringify([...res.headers]) + (await res.clone().text()));
@@ -107,10 +114,7 @@ describe('privacy', () => {
   });
 
   it("keeps issuers' private keys out of responses, Redis, the logs and every column but their ciphertext", async () => {
-    const logged: string[] = [];
-    for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
-    }
+    const logged = captureLogs();
     const fixture = await createIssuerWithBadge();
     try {
       const responses: string[] = [];
@@ -138,13 +142,7 @@ describe('privacy', () => {
       );
       expect(stored.rows).toHaveLength(2);
       // The private keys, decrypted here with the local key-encryption key: what must appear nowhere else.
-      const kek = await crypto.subtle.importKey(
-        'raw',
-        Uint8Array.from(atob(LOCAL_CREDENTIAL_KEY_SECRET.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0)),
-        'AES-GCM',
-        false,
-        ['decrypt'],
-      );
+      const kek = await crypto.subtle.importKey('raw', fromBase64(LOCAL_CREDENTIAL_KEY_SECRET), 'AES-GCM', false, ['decrypt']);
       const needles: string[] = [];
       for (const { id, ciphertext } of stored.rows) {
         const sealed = Uint8Array.from(ciphertext.match(/../g)!.map((h) => Number.parseInt(h, 16)));
