@@ -2,18 +2,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { recordKey, statusListKey } from '../src/cache/keys.ts';
 import { DEFAULT_DATABASE_URL, withPgClient } from './backends.ts';
 
 export const DEMO_RECIPIENT = 'alice@example.org';
 
 /** The demo records' cache keys: the seed rewrites the rows, so whatever Redis held of them must go. */
 const DEMO_RECORD_KEYS = [
-  'v3:i:demo-issuer',
-  'v3:b:demo-badge',
-  'v3:a:demo-valid',
-  'v3:a:demo-expired',
-  'v3:a:demo-revoked',
-  'v3:sl:demo-issuer:0',
+  recordKey('issuer', 'demo-issuer'),
+  recordKey('badge', 'demo-badge'),
+  recordKey('assertion', 'demo-valid'),
+  recordKey('assertion', 'demo-expired'),
+  recordKey('assertion', 'demo-revoked'),
+  statusListKey('demo-issuer', 0, 'key'),
+  statusListKey('demo-issuer', 0, 'web'),
 ];
 
 /** Drops the demo records from Redis (`call` runs one command), so the re-seeded rows are read again. */

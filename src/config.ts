@@ -24,6 +24,9 @@ const schema = z
       .transform(fromBase64)
       .refine((bytes) => bytes.length === 32, 'must be 32 bytes, base64url')
       .optional(),
+    // How issuers are named in OB 3.0 documents: did:web (the DID document served here; needs HTTPS
+    // in production) or did:key (self-contained, verifiable offline).
+    ISSUER_DID_METHOD: z.enum(['web', 'key']).default('web'),
     REDIS_TIMEOUT_MS: millis(150),
     DATABASE_TIMEOUT_MS: millis(5_000),
     DEFINITION_TTL_SECONDS: seconds(86_400, 30 * 86_400),
@@ -83,6 +86,8 @@ export type Config = {
   adminToken: string | undefined;
   /** The key-encryption key of the issuers' signing keys; without it OB 3.0 credentials are off (503). */
   credentialKeySecret: Uint8Array | undefined;
+  /** did:web: one stable issuer id across key rotations, resolved at `/issuers/{id}/did.json`; did:key: a new id per key. */
+  issuerDidMethod: 'web' | 'key';
   cache: {
     /** Which tiers are on (CACHE_TIERS); Redis also needs its URL and token. */
     tiers: { l1: boolean; redis: boolean };
@@ -132,6 +137,7 @@ export function parseConfig(bindings: Partial<Bindings>): Config {
         : undefined,
     adminToken: env.ADMIN_TOKEN,
     credentialKeySecret: env.CREDENTIAL_KEY_SECRET,
+    issuerDidMethod: env.ISSUER_DID_METHOD,
     edgePurgeUrl: env.WORKERS_CACHE_PURGE_URL,
     cache: {
       tiers: { l1: env.CACHE_TIERS.has('l1'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },

@@ -4,6 +4,7 @@ import { recordKeyPrefix } from './cache/keys.ts';
 import { MemoryCache } from './cache/memory.ts';
 import { createRedis, RedisRecords } from './cache/redis.ts';
 import { type Config, parseConfig } from './config.ts';
+import { type IssuerDids, issuerDids } from './credentials/issuer-dids.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import type { Bindings } from './env.ts';
 import { type PublicUrls, publicUrls } from './openbadges/urls.ts';
@@ -15,6 +16,8 @@ export type Tiers = { l1?: MemoryCache; redis?: RedisRecords };
 export type Deps = {
   config: Config;
   urls: PublicUrls;
+  /** How OB 3.0 documents name their issuers and keys. */
+  dids: IssuerDids;
   /** Primary: writes, the outbox, and reads Redis could not fence. */
   db: Database;
   /** Replica when configured, else the primary: public reads behind a Redis that answered. */
@@ -40,6 +43,7 @@ export function depsFor(bindings: Bindings): Deps {
     deps = {
       config,
       urls: publicUrls(config.publicBaseUrl),
+      dids: issuerDids(config.issuerDidMethod, config.publicBaseUrl),
       db,
       readDb: config.database.readUrl === config.database.url ? db : createDatabase(config.database.readUrl, config.database),
       tiers: {

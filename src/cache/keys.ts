@@ -2,12 +2,13 @@
  * @module Cache keys of the records, shared by L1 and Redis. The prefix names the stored format:
  * a new format gets a new prefix, so it never reads values written in an older one.
  */
+import type { DidMethod } from '../credentials/issuer-dids.ts';
 import type { RecordKind } from '../db/schema.ts';
 
 export const recordKeyPrefix: Record<RecordKind, string> = {
   assertion: 'v3:a:',
   badge: 'v3:b:',
-  issuer: 'v3:i:',
+  issuer: 'v4:i:',
 };
 
 export const recordKey = (kind: RecordKind, id: string) => `${recordKeyPrefix[kind]}${id}`;
@@ -15,8 +16,12 @@ export const recordKey = (kind: RecordKind, id: string) => `${recordKeyPrefix[ki
 /** A badge image under its badge's version: a new upload is a new version, so a stored image never goes stale. */
 export const imageKey = (badgeClassId: string, version: number) => `v3:img:${badgeClassId}:${version}`;
 
-/** A signed OB 3.0 credential under the versions of the records it was built from: a change is a new key. */
-export const credentialKey = (assertionId: string, versions: readonly number[]) => `v3:cred:${assertionId}:${versions.join('.')}`;
+/**
+ * A signed OB 3.0 credential under the versions of the records it was built from and the DID method
+ * that names its issuer: a change to any of them is a new key.
+ */
+export const credentialKey = (assertionId: string, versions: readonly number[], didMethod: DidMethod) =>
+  `v3:cred:${didMethod}:${assertionId}:${versions.join('.')}`;
 
-/** A signed status list credential, `version|json` (written with the records' compare-and-set). */
-export const statusListKey = (issuerId: string, listNumber: number) => `v3:sl:${issuerId}:${listNumber}`;
+/** A signed status list credential, `version|json` (written with the records' compare-and-set), per DID method. */
+export const statusListKey = (issuerId: string, listNumber: number, didMethod: DidMethod) => `v3:sl:${didMethod}:${issuerId}:${listNumber}`;

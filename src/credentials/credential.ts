@@ -7,7 +7,6 @@ import type { AssertionBundle } from '../db/queries.ts';
 import { STATUS_LIST_SIZE } from '../db/schema.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import { OB_EXTENSIONS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT } from './contexts.ts';
-import { didKey } from './keys.ts';
 
 export const OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA =
   'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json';
@@ -19,8 +18,8 @@ const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export type UnsignedCredential = ReturnType<typeof openBadgeCredential>;
 
-/** The credential of one award, issued by the did:key `keyId`. */
-export function openBadgeCredential({ assertion, badge, issuer }: AssertionBundle, keyId: string, urls: PublicUrls) {
+/** The credential of one award, issued by the DID `issuerDid`. */
+export function openBadgeCredential({ assertion, badge, issuer }: AssertionBundle, issuerDid: string, urls: PublicUrls) {
   const criteria = {
     ...(badge.criteriaUrl && { id: badge.criteriaUrl }),
     ...(badge.criteriaNarrative && { narrative: badge.criteriaNarrative }),
@@ -45,7 +44,7 @@ export function openBadgeCredential({ assertion, badge, issuer }: AssertionBundl
     id: urls.credential(assertion.id),
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: badge.name,
-    issuer: { id: didKey(keyId), type: ['Profile'], name: issuer.name, url: issuer.url },
+    issuer: { id: issuerDid, type: ['Profile'], name: issuer.name, url: issuer.url },
     validFrom: iso(assertion.issuedOn),
     ...(assertion.expires && { validUntil: iso(assertion.expires) }),
     credentialSubject: {

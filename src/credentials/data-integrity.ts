@@ -4,7 +4,8 @@
  * two hashes (proof first) are signed with Ed25519.
  */
 import { canonize } from './canonize.ts';
-import { sign, verificationMethodOf, verifySignature } from './keys.ts';
+import { didKey } from './issuer-dids.ts';
+import { sign, verifySignature } from './keys.ts';
 import { base58btc, fromBase58btc } from './multibase.ts';
 
 export type Proof = {
@@ -30,10 +31,10 @@ async function signedBytes(document: Signed, options: Omit<Proof, 'proofValue'>)
   return new Uint8Array([...proofHash, ...documentHash]);
 }
 
-/** `document` with one proof by the did:key `keyId`, made at `created`. */
+/** `document` with one proof by the key `verificationMethod` names (`did…#z6Mk…`), made at `created`. */
 export async function signDocument<T extends Signed>(
   document: T,
-  keyId: string,
+  verificationMethod: string,
   privateKey: CryptoKey,
   created: Date,
 ): Promise<T & { proof: Proof[] }> {
@@ -41,7 +42,7 @@ export async function signDocument<T extends Signed>(
     type: 'DataIntegrityProof' as const,
     cryptosuite: 'eddsa-rdfc-2022' as const,
     created: created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    verificationMethod: verificationMethodOf(keyId),
+    verificationMethod,
     proofPurpose: 'assertionMethod' as const,
   };
   const signature = await sign(privateKey, await signedBytes(document, options));
@@ -50,16 +51,30 @@ export async function signDocument<T extends Signed>(
 
 export type ProofCheck = { verified: boolean; keyId?: string; reason?: string };
 
-/** Checks the document's one eddsa-rdfc-2022 proof by a did:key (the only keys this checks offline). */
-export async function verifyDocument(document: Signed): Promise<ProofCheck> {
+/**
+ * The public key (multibase `z6Mk…`) a verification method names, when it is one of the signer's
+ * keys; a string says why not.
+ */
+export type KeyResolver = (verificationMethod: string) => Promise<{ keyId: string } | string>;
+
+const MULTIBASE_KEY = /^z[1-9A-HJ-NP-Za-km-z]+$/;
+
+/** did:key resolves itself: `did:key:z…#z…` names its own key. */
+export const didKeyResolver: KeyResolver = async (verificationMethod) => {
+  const [did, keyId] = verificationMethod.split('#');
+  return keyId && MULTIBASE_KEY.test(keyId) && did === didKey(keyId) ? { keyId } : 'the verification method is not a did:key';
+};
+
+/** Checks the document's one eddsa-rdfc-2022 proof, by a key `resolveKey` vouches for. */
+export async function verifyDocument(document: Signed, resolveKey: KeyResolver = didKeyResolver): Promise<ProofCheck> {
   const proofs = Array.isArray(document.proof) ? document.proof : document.proof ? [document.proof] : [];
   if (proofs.length !== 1) return { verified: false, reason: `expected one proof, found ${proofs.length}` };
   const { proofValue, ...options } = proofs[0]!;
   if (options.type !== 'DataIntegrityProof' || options.cryptosuite !== 'eddsa-rdfc-2022')
     return { verified: false, reason: 'not an eddsa-rdfc-2022 proof' };
-  const match = /^did:key:(z[1-9A-HJ-NP-Za-km-z]+)#(z[1-9A-HJ-NP-Za-km-z]+)$/.exec(String(options.verificationMethod));
-  if (!match || match[1] !== match[2]) return { verified: false, reason: 'the verification method is not a did:key' };
-  const keyId = match[1]!;
+  const resolved = await resolveKey(String(options.verificationMethod));
+  if (typeof resolved === 'string') return { verified: false, reason: resolved };
+  const { keyId } = resolved;
   const signature = typeof proofValue === 'string' ? fromBase58btc(proofValue) : undefined;
   if (!signature) return { verified: false, keyId, reason: 'the proof value is not base58btc' };
   try {

@@ -1,5 +1,5 @@
 /**
- * @module Issuer signing keys: Ed25519 (WebCrypto), named by did:key, and kept only encrypted
+ * @module Issuer signing keys: Ed25519 (WebCrypto), named by their multibase public key, and kept only encrypted
  * (AES-GCM under the key-encryption key, bound to the issuer and key id).
  */
 import { base58btc, fromBase58btc } from './multibase.ts';
@@ -9,11 +9,6 @@ const ED25519_PUB = [0xed, 0x01];
 
 /** A public key as multibase (`z6Mk…`): the did:key method-specific id. */
 export const publicKeyMultibase = (raw: Uint8Array) => base58btc(new Uint8Array([...ED25519_PUB, ...raw]));
-
-export const didKey = (keyId: string) => `did:key:${keyId}`;
-
-/** The verification method a proof names: `did:key:z…#z…`. */
-export const verificationMethodOf = (keyId: string) => `${didKey(keyId)}#${keyId}`;
 
 /** The raw Ed25519 public key inside a did:key id, or undefined. */
 export function rawPublicKeyOf(keyId: string): Uint8Array | undefined {

@@ -7,7 +7,6 @@
 import { fromBase64, toBase64url } from '../base64.ts';
 import { STATUS_LIST_SIZE } from '../db/schema.ts';
 import { VC_V2_CONTEXT } from './contexts.ts';
-import { didKey } from './keys.ts';
 
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'));
@@ -33,13 +32,13 @@ export async function statusBit(encodedList: string, position: number): Promise<
   return ((bits[position >> 3] ?? 0) & (0x80 >> (position & 7))) !== 0;
 }
 
-/** The unsigned list credential of `listUrl`, issued by the did:key `keyId`. */
-export async function statusListCredential(listUrl: string, keyId: string, revoked: Iterable<number>, validFrom: Date) {
+/** The unsigned list credential of `listUrl`, issued by the DID `issuerDid`. */
+export async function statusListCredential(listUrl: string, issuerDid: string, revoked: Iterable<number>, validFrom: Date) {
   return {
     '@context': [VC_V2_CONTEXT],
     id: listUrl,
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-    issuer: didKey(keyId),
+    issuer: issuerDid,
     validFrom: validFrom.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     credentialSubject: {
       id: `${listUrl}#list`,

@@ -23,7 +23,8 @@ export async function readCredential(scope: DataScope, id: string): Promise<Sign
   if (!found) return undefined;
   const bundle = { ...found, issuer: await withSigningKey(scope, found.issuer) };
   const { assertion, badge, issuer } = bundle;
-  const key = credentialKey(id, [assertion.version, badge.version, issuer.version]);
+  const { dids, urls } = scope.deps;
+  const key = credentialKey(id, [assertion.version, badge.version, issuer.version], dids.method);
   const kept = await readValueFromRedis(scope, key);
   if (kept?.startsWith(SIGNED)) {
     scope.cache.served.add('redis');
@@ -31,8 +32,8 @@ export async function readCredential(scope: DataScope, id: string): Promise<Sign
   }
   const keyId = issuer.signingKeyId;
   const signed = await signDocument(
-    openBadgeCredential(bundle, keyId, scope.deps.urls),
-    keyId,
+    openBadgeCredential(bundle, dids.issuer(issuer.id, keyId), urls),
+    dids.verificationMethod(issuer.id, keyId),
     await openKey(scope, issuer.id, keyId),
     new Date(),
   );

@@ -3,7 +3,7 @@
  * images through Redis, revocation pages straight from the primary, every statement metered.
  */
 import type { AssertionBundle, BadgeClassRecord, IssuerRecord, RevocationPage } from '../db/queries.ts';
-import { loadRevocationPage } from '../db/queries.ts';
+import { loadIssuers, loadRevocationPage } from '../db/queries.ts';
 import { readQuery } from './query.ts';
 import { readAssertionBundles, readDefinition } from './records.ts';
 import type { DataScope } from './scope.ts';
@@ -16,6 +16,18 @@ export async function getAssertionBundle(scope: DataScope, id: string): Promise<
 }
 
 export const getIssuer = (scope: DataScope, id: string): Promise<IssuerRecord | undefined> => readDefinition(scope, 'issuer', id);
+
+/**
+ * Whether `keyId` is one of the issuer's keys (its DID document); undefined when there is no such
+ * issuer. A key the cached copy does not know may come from a rotation made elsewhere moments ago,
+ * or one a lagging replica has not seen: only the primary refuses a key.
+ */
+export async function issuerHasKey(scope: DataScope, issuerId: string, keyId: string): Promise<boolean | undefined> {
+  const known = await getIssuer(scope, issuerId);
+  if (known?.publicKeyIds.includes(keyId)) return true;
+  const [current] = await readQuery(scope, (db) => loadIssuers(db, [issuerId]), scope.deps.db);
+  return current?.publicKeyIds.includes(keyId);
+}
 
 export const getBadgeClass = (scope: DataScope, id: string): Promise<BadgeClassRecord | undefined> => readDefinition(scope, 'badge', id);
 

@@ -28,22 +28,28 @@ async function buildStatusList(scope: DataScope, issuerId: string, listNumber: n
     source = await load();
   }
   if (!source?.signingKeyId || !source.privateKeyCiphertext) return undefined;
-  const url = scope.deps.urls.statusList(issuerId, listNumber);
-  const unsigned = await statusListCredential(url, source.signingKeyId, source.revoked, new Date());
-  const key = await openStoredKey(scope, issuerId, source.signingKeyId, source.privateKeyCiphertext);
-  const signed = await signDocument(unsigned, source.signingKeyId, key, new Date());
+  const { dids, urls } = scope.deps;
+  const keyId = source.signingKeyId;
+  const unsigned = await statusListCredential(
+    urls.statusList(issuerId, listNumber),
+    dids.issuer(issuerId, keyId),
+    source.revoked,
+    new Date(),
+  );
+  const key = await openStoredKey(scope, issuerId, keyId, source.privateKeyCiphertext);
+  const signed = await signDocument(unsigned, dids.verificationMethod(issuerId, keyId), key, new Date());
   return { version: source.version, json: JSON.stringify(signed) };
 }
 
 /** One compare-and-set write of a built list (`version|json`); false when Redis failed. */
 async function keep(scope: DataScope, issuerId: string, listNumber: number, list: StatusList): Promise<boolean> {
   const value = `${list.version}|${list.json}`;
-  return (await writeNewerToRedis(scope, [{ key: statusListKey(issuerId, listNumber), value }])) !== 'failed';
+  return (await writeNewerToRedis(scope, [{ key: statusListKey(issuerId, listNumber, scope.deps.dids.method), value }])) !== 'failed';
 }
 
 /** The signed list, from Redis when it has it, else built (and kept); undefined when the issuer has none. */
 export async function readStatusList(scope: DataScope, issuerId: string, listNumber: number): Promise<StatusList | undefined> {
-  const stored = await readValueFromRedis(scope, statusListKey(issuerId, listNumber));
+  const stored = await readValueFromRedis(scope, statusListKey(issuerId, listNumber, scope.deps.dids.method));
   const bar = stored?.indexOf('|') ?? -1;
   if (stored && bar > 0) {
     scope.cache.served.add('redis');

@@ -16,6 +16,7 @@ export const issuerColumns = {
   verificationStartsWith: issuers.verificationStartsWith,
   verificationAllowedOrigins: issuers.verificationAllowedOrigins,
   signingKeyId: issuers.signingKeyId,
+  publicKeyIds: issuers.publicKeyIds,
   updatedAt: issuers.updatedAt,
   version: issuers.version,
 };

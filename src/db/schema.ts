@@ -54,6 +54,8 @@ export const issuers = pgTable('issuers', {
   verificationAllowedOrigins: text('verification_allowed_origins').array(),
   /** The key that signs this issuer's OB 3.0 credentials now (an `issuer_keys.id`); set on first use, changed by rotation. */
   signingKeyId: text('signing_key_id'),
+  /** Every key the issuer ever had, oldest first: its DID document (public keys only; the private halves stay in `issuer_keys`). */
+  publicKeyIds: text('public_key_ids').array().notNull().default(sql`'{}'::text[]`),
   /** The next free position in this issuer's status lists: each award takes one in the statement that inserts it. */
   nextStatusIndex: integer('next_status_index').notNull().default(0),
   ...timestamps,

@@ -170,7 +170,7 @@ export const setSigningKeyStatement = (
     'issuer',
     db
       .update(issuers)
-      .set({ signingKeyId: key.id, ...bumped(issuers) })
+      .set({ signingKeyId: key.id, publicKeyIds: sql`array_append(${issuers.publicKeyIds}, ${key.id})`, ...bumped(issuers) })
       .where(onlyIfNone ? sql`${issuers.id} = ${issuerId} and ${issuers.signingKeyId} is null` : sql`${issuers.id} = ${issuerId}`)
       .returning(issuerColumns),
     {

@@ -196,12 +196,21 @@ export const assertionRevoked = z
   });
 
 export const keyRotated = z
-  .object({ id: z.string(), keyId: z.string(), did: z.string(), version, url: z.url(), cache: cacheUpdate })
+  .object({
+    id: z.string(),
+    keyId: z.string(),
+    did: z.string().describe("the issuer's DID as new documents name it (did:web keeps one across rotations)"),
+    verificationMethod: z.string(),
+    version,
+    url: z.url(),
+    cache: cacheUpdate,
+  })
   .openapi('KeyRotated', {
     example: {
       id: 'demo-issuer',
       keyId: 'z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
-      did: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+      did: 'did:web:badges.example.org:issuers:demo-issuer',
+      verificationMethod: 'did:web:badges.example.org:issuers:demo-issuer#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
       version: 3,
       url: `${EXAMPLE_BASE}/issuers/demo-issuer`,
       cache: { redis: 'done', edge: 'done' },

@@ -5,7 +5,6 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env.ts';
 import { fromBase64 } from '../base64.ts';
-import { didKey } from '../credentials/keys.ts';
 import { setNewSigningKey } from '../data/signing-keys.ts';
 import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
 import type { AssertionRecord } from '../db/queries.ts';
@@ -177,7 +176,8 @@ const routes = {
     ...adminOperation,
     method: 'post',
     path: '/admin/issuers/{id}/keys',
-    summary: "Rotate the issuer's OB 3.0 signing key (credentials signed before still verify: their did:key holds the old public key)",
+    summary:
+      "Rotate the issuer's OB 3.0 signing key (credentials signed before still verify: the issuer's did:web document keeps the old key, and a did:key holds it itself)",
     request: { params: idParams('demo-issuer') },
     responses: { 201: written(keyRotated), ...adminProblems, ...problems(404) },
   }),
@@ -230,7 +230,19 @@ admin
   .openapi(routes.rotateKey, async (c) => {
     const { cache, ...issuer } = await setNewSigningKey(c.var.scope, c.req.valid('param').id, false);
     const keyId = issuer.signingKeyId!;
-    return c.json({ id: issuer.id, keyId, did: didKey(keyId), version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 201);
+    const { dids } = c.var.deps;
+    return c.json(
+      {
+        id: issuer.id,
+        keyId,
+        did: dids.issuer(issuer.id, keyId),
+        verificationMethod: dids.verificationMethod(issuer.id, keyId),
+        version: issuer.version,
+        url: c.var.urls.issuer(issuer.id),
+        cache,
+      },
+      201,
+    );
   })
   .openapi(routes.revoke, async (c) => {
     const { reason } = c.req.valid('json');

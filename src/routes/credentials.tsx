@@ -1,8 +1,10 @@
-/** @module Open Badges 3.0: each award as a signed OpenBadgeCredential, the issuers' Bitstring Status Lists, key rotation. */
+/** @module Open Badges 3.0: each award as a signed OpenBadgeCredential, the issuers' Bitstring Status Lists and did:web DID documents. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { cacheTags, versionEtag } from '../cache/policy.ts';
 import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../credentials/credential.ts';
+import { DID_DOCUMENT_TYPE, didDocument } from '../credentials/issuer-dids.ts';
 import { readCredential } from '../data/credentials.ts';
+import { getIssuer } from '../data/documents.ts';
 import { readStatusList } from '../data/status-lists.ts';
 import { LIST_NUMBER } from '../openbadges/urls.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
@@ -12,7 +14,7 @@ import { verifyBundle } from '../verify/verify.ts';
 import { withCachePolicy } from './cache-policy.ts';
 import { jsonLdTextResponse, negotiateDocument } from './json-ld.ts';
 import { checkedByContractTest, newRouter } from './openapi.ts';
-import { idParams, problems, publicId } from './schemas.ts';
+import { didDocument as didDocumentSchema, idParams, problems, publicId } from './schemas.ts';
 
 const credential = z
   .looseObject({
@@ -83,6 +85,18 @@ const statusListRoute = createRoute({
   },
 });
 
+const didDocumentRoute = createRoute({
+  method: 'get',
+  path: '/issuers/{id}/did.json',
+  tags: ['Open Badges 3.0'],
+  summary: "The issuer's did:web DID document: every key it ever signed with",
+  request: { params: idParams('demo-issuer') },
+  responses: {
+    200: { description: 'DID document (did:web)', content: { [DID_DOCUMENT_TYPE]: { schema: didDocumentSchema } } },
+    ...problems(400, 404, 503),
+  },
+});
+
 export const credentials = newRouter()
   .openapi(credentialRoute, (c) => {
     const { id } = c.req.valid('param');
@@ -115,6 +129,21 @@ export const credentials = newRouter()
         response.headers.set('cache-tag', `${tag},${cacheTags.issuer(id)}`);
         response.headers.set('etag', versionEtag('status', id, list, found.version));
         return response;
+      }),
+    );
+  })
+  .openapi(didDocumentRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    // Served whichever DID method signs now: documents signed under did:web stay verifiable after a switch.
+    // Kept downstream no longer than an assertion: a rotated key signs at once, so verifiers must see it soon.
+    // A media type of its own (application/did+ld+json): the contract test checks the body.
+    return checkedByContractTest(
+      await withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.issuer(id), async () => {
+        const issuer = await getIssuer(c.var.scope, id);
+        if (!issuer) throw notFound('issuer');
+        return new Response(JSON.stringify(didDocument(c.var.deps.dids.web(id), issuer.publicKeyIds)), {
+          headers: { 'content-type': DID_DOCUMENT_TYPE, 'cache-tag': cacheTags.issuer(id), etag: versionEtag('did', id, issuer.version) },
+        });
       }),
     );
   });

@@ -161,3 +161,28 @@ export const recipientClaim = z
     identity: z.string().trim().min(1).max(512),
   })
   .openapi('RecipientClaim', { example: { type: 'email', identity: 'alice@example.org' } });
+
+export const didDocument = z
+  .object({
+    '@context': z.array(z.string()),
+    id: z.string().startsWith('did:web:'),
+    verificationMethod: z.array(
+      z.object({ id: z.string(), type: z.literal('Multikey'), controller: z.string(), publicKeyMultibase: z.string().startsWith('z6Mk') }),
+    ),
+    assertionMethod: z.array(z.string()),
+  })
+  .openapi('DidDocument', {
+    example: {
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+      id: 'did:web:badges.example.org:issuers:demo-issuer',
+      verificationMethod: [
+        {
+          id: 'did:web:badges.example.org:issuers:demo-issuer#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+          type: 'Multikey',
+          controller: 'did:web:badges.example.org:issuers:demo-issuer',
+          publicKeyMultibase: 'z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+        },
+      ],
+      assertionMethod: ['did:web:badges.example.org:issuers:demo-issuer#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'],
+    },
+  });

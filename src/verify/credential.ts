@@ -1,12 +1,14 @@
 /**
  * @module Verification of an OB 3.0 credential, in the order of the spec (1EdTech OB 3.0 §9.1):
- * shape (the fields the AchievementCredential schema requires), the one proof (did:key, offline),
- * status (a Bitstring Status List of this deployment, from its own tiers), the validity window,
- * then the recipient. What lives on another origin is reported "not checked: remote", never fetched.
+ * shape (the fields the AchievementCredential schema requires), the one proof (did:key offline,
+ * a did:web of this deployment from its own tiers), status (a Bitstring Status List of this
+ * deployment, from its own tiers), the validity window, then the recipient. What lives on another
+ * origin is reported "not checked: remote", never fetched.
  */
 import { z } from 'zod';
 import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../credentials/contexts.ts';
-import { verifyDocument } from '../credentials/data-integrity.ts';
+import { didKeyResolver, type KeyResolver, type ProofCheck, verifyDocument } from '../credentials/data-integrity.ts';
+import { didKey } from '../credentials/issuer-dids.ts';
 import { statusBit } from '../credentials/status-list.ts';
 import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
 import type { Check, VerificationReport } from './report.ts';
@@ -48,17 +50,55 @@ const achievementCredential = z.looseObject({
 });
 export type AchievementCredential = z.infer<typeof achievementCredential>;
 
-/** Where a status list of this deployment comes from (tiers, not the network). */
-export type LocalStatusLists = {
+/** What this deployment knows of itself, from its own tiers (never the network): its status lists and its issuers' keys. */
+export type LocalSources = {
   /** The issuer and list number of a list URL of this deployment; undefined for any other URL. */
   listOf(url: string): { issuerId: string; listNumber: number } | undefined;
   /** The list's signed JSON, or undefined when there is none. */
-  read(issuerId: string, listNumber: number): Promise<string | undefined>;
+  readList(issuerId: string, listNumber: number): Promise<string | undefined>;
+  /** The issuer id of one of this deployment's did:web DIDs; undefined for any other DID. */
+  issuerOfWeb(did: string): string | undefined;
+  /** Whether `keyId` is in the issuer's DID document; undefined when there is no such issuer. */
+  issuerHasKey(issuerId: string, keyId: string): Promise<boolean | undefined>;
 };
 
 const check = (name: string, passed: boolean, pass: string, fail: string): Check => ({ name, passed, message: passed ? pass : fail });
 const issuerIdOf = (credential: AchievementCredential) =>
   typeof credential.issuer === 'string' ? credential.issuer : credential.issuer.id;
+
+const NOT_THE_ISSUERS = "signed by another key than the issuer's";
+
+/** Which keys may sign for `issuer`: a did:key its own, a did:web of this deployment those of its DID document; undefined for a remote DID. */
+function keysOfIssuer(issuer: string, local: LocalSources): KeyResolver | undefined {
+  if (issuer.startsWith('did:key:'))
+    return async (method) => {
+      const resolved = await didKeyResolver(method);
+      return typeof resolved === 'string' || didKey(resolved.keyId) === issuer ? resolved : NOT_THE_ISSUERS;
+    };
+  const issuerId = local.issuerOfWeb(issuer);
+  if (!issuerId) return undefined;
+  return async (method) => {
+    const [did, keyId] = method.split('#');
+    if (did !== issuer || !keyId) return NOT_THE_ISSUERS;
+    const known = await local.issuerHasKey(issuerId, keyId);
+    if (known === undefined) return 'its issuer is not known to this deployment';
+    return known ? { keyId } : "its key is not in the issuer's DID document";
+  };
+}
+
+type StatusVerdict = 'active' | 'revoked' | 'none' | 'not checked: remote';
+
+/** The credential's status, from a list of this deployment (it built and signed it, whichever key signed it). */
+async function statusOf(credential: AchievementCredential, local: LocalSources): Promise<StatusVerdict> {
+  const entry = credential.credentialStatus;
+  if (!entry) return 'none';
+  const list = local.listOf(entry.statusListCredential);
+  if (!list) return 'not checked: remote';
+  const json = await local.readList(list.issuerId, list.listNumber);
+  if (!json) return 'revoked'; // no such list here: nothing vouches for the credential
+  const { credentialSubject } = JSON.parse(json) as { credentialSubject: { encodedList: string } };
+  return (await statusBit(credentialSubject.encodedList, Number(entry.statusListIndex))) ? 'revoked' : 'active';
+}
 
 /** The recipient claim against the credential's identifiers (salted hashes, like OB 2.0). */
 async function recipientOf(credential: AchievementCredential, claim: RecipientClaim | undefined): Promise<boolean | null> {
@@ -79,7 +119,7 @@ async function recipientOf(credential: AchievementCredential, claim: RecipientCl
 export async function verifyCredential(
   supplied: unknown,
   recipient: RecipientClaim | undefined,
-  lists: LocalStatusLists,
+  local: LocalSources,
   now: Date,
 ): Promise<VerificationReport> {
   const verifiedAt = now.toISOString();
@@ -98,21 +138,13 @@ export async function verifyCredential(
   const credential = shape.data;
   const issuer = issuerIdOf(credential);
 
-  const proof = issuer.startsWith('did:key:') ? await verifyDocument(supplied as never) : undefined;
-  const proofVerdict = !proof ? 'not checked: remote' : proof.verified && `did:key:${proof.keyId}` === issuer ? 'verified' : 'failed';
-
-  let statusVerdict: 'active' | 'revoked' | 'none' | 'not checked: remote' = 'none';
-  const entry = credential.credentialStatus;
-  if (entry) {
-    const local = lists.listOf(entry.statusListCredential);
-    const listJson = local && (await lists.read(local.issuerId, local.listNumber));
-    // A list of this deployment comes from its own tiers (it built and signed it), whichever key signed it.
-    const list = listJson ? (JSON.parse(listJson) as { credentialSubject: { encodedList: string } }) : undefined;
-    if (!local) statusVerdict = 'not checked: remote';
-    else if (!list)
-      statusVerdict = 'revoked'; // no such list here: nothing vouches for the credential
-    else statusVerdict = (await statusBit(list.credentialSubject.encodedList, Number(entry.statusListIndex))) ? 'revoked' : 'active';
-  }
+  const resolveKey = keysOfIssuer(issuer, local);
+  // Both may need a statement when cold: they run side by side.
+  const [proof, statusVerdict] = await Promise.all([
+    resolveKey ? verifyDocument(supplied as never, resolveKey) : Promise.resolve<ProofCheck | undefined>(undefined),
+    statusOf(credential, local),
+  ]);
+  const proofVerdict = !proof ? 'not checked: remote' : proof.verified ? 'verified' : 'failed';
 
   const validFrom = new Date(credential.validFrom);
   const validUntil = credential.validUntil ? new Date(credential.validUntil) : null;
@@ -124,8 +156,8 @@ export async function verifyCredential(
       proofVerdict === 'verified',
       `Its eddsa-rdfc-2022 proof verifies with the issuer's key (${issuer}).`,
       proofVerdict === 'failed'
-        ? `Its proof does not verify: ${proof?.reason ?? `signed by another key than the issuer's`}.`
-        : `Its issuer (${issuer}) is not a did:key: the proof was not checked (remote).`,
+        ? `Its proof does not verify: ${proof?.reason}.`
+        : `Its issuer (${issuer}) is neither a did:key nor a DID of this deployment: the proof was not checked (remote).`,
     ),
     check(
       'not_revoked',

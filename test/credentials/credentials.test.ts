@@ -2,6 +2,7 @@
 
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusListKey } from '../../src/cache/keys.ts';
 import { verifyDocument } from '../../src/credentials/data-integrity.ts';
 import { statusBit } from '../../src/credentials/status-list.ts';
 import { depsFor } from '../../src/deps.ts';
@@ -171,7 +172,7 @@ describe('POST /verify with an OB 3.0 credential', () => {
     const credential = await credentialOf(w, await issue(w));
     const { statusListCredential } = credential.credentialStatus;
     const [issuerId, list] = new URL(statusListCredential).pathname.split('/').slice(2);
-    await depsFor(env).redisClient!.del(`v3:sl:${issuerId}:${list}`);
+    await depsFor(env).redisClient!.del(statusListKey(issuerId!, Number(list), 'key'));
     await resetStats();
     expect((await verify(worker(), { credential })).valid).toBe(true);
     expect((await neonStats()).statements).toBe(1);

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIAL_KEY_SECRET } from '../../dev/bindings.ts';
 import { fromBase64 } from '../../src/base64.ts';
+import { recordKey } from '../../src/cache/keys.ts';
 import { base58btc } from '../../src/credentials/multibase.ts';
 import { depsFor } from '../../src/deps.ts';
 import { createIssuerWithBadge } from '../fixtures.ts';
@@ -84,7 +85,7 @@ describe('privacy', () => {
     const keys = [
       ...created.assertions.map((id) => `v3:a:${id}`),
       `v3:b:${badge.id}`,
-      `v3:i:${issuer.id}`,
+      recordKey('issuer', issuer.id),
       ...(await deps.redisClient!.keys('v1:ratelimit:*')),
     ];
     expect(await deps.redisClient!.exists(`v3:a:${first}`)).toBe(1); // the records really are cached
@@ -163,8 +164,8 @@ describe('privacy', () => {
       }
       const keys = [
         ...(await deps.redisClient!.keys(`v3:cred:*`)),
-        `v3:i:${fixture.issuerId}`,
-        ...(await deps.redisClient!.keys(`v3:sl:${fixture.issuerId}:*`)),
+        recordKey('issuer', fixture.issuerId),
+        ...(await deps.redisClient!.keys(`v3:sl:*:${fixture.issuerId}:*`)),
       ];
       const redisValues = await deps.redisClient!.mget(...keys);
       const rows = await deps.db.execute<{ doc: string }>(sql`
