@@ -23,7 +23,7 @@ export async function ensureBenchDatabase(adminUrl: string, name = BENCH_DATABAS
 export async function seedAssertions(databaseUrl: string, from: number, to: number) {
   await withPgClient(databaseUrl, async (client) => {
     if (from === 1) {
-      await client.query('truncate assertions, badge_classes, issuers');
+      await client.query('truncate assertions, badge_classes, issuers cascade');
       await client.query(
         `insert into issuers (id, name, url, email) values ('bench-issuer', 'Bench Issuer', 'https://bench.example.org', 'b@bench.example.org')`,
       );

@@ -3,7 +3,9 @@
  * process's own CPU counters (/proc/<pid>/stat: user + system time), since a Worker cannot time
  * its own CPU (its clocks stop while it computes). Each figure is the process CPU of N
  * sequential requests of one kind divided by N, minus the same for `GET /health/live` (the cost
- * of a request that does nothing); the local stack runs in this process, not in workerd.
+ * of a request that does nothing); the local stack runs in this process, not in workerd. Once
+ * per DID method (did:web resolves the issuer's keys from the tiers; did:key from the proof), and
+ * the per-award issuance CPU, so that signing at issuance and on first read compare side by side.
  * Writes bench/results/ob3-cpu.json and .md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { localStackBindings } from '../dev/bindings.ts';
 import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
 import { serveBundle } from '../dev/workerd.ts';
+import { statusListKey } from '../src/cache/keys.ts';
 import { ensureBenchDatabase } from './dataset.ts';
 
 const { values: flags } = parseArgs({ options: { n: { type: 'string', default: '200' } } });
@@ -27,115 +30,158 @@ const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const databaseUrl = await ensureBenchDatabase(adminUrl, DATABASE);
 const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL });
 await applyMigrations(databaseUrl);
-await withPgClient(databaseUrl, (client) =>
-  client.query('truncate assertions, badge_classes, issuer_keys, status_lists, issuers, cache_outbox'),
-);
+await withPgClient(databaseUrl, (client) => client.query('truncate assertions, badge_classes, issuers, cache_outbox cascade'));
 await stack.redis.call(['FLUSHDB']);
 
-const served = await serveBundle(root, 'ob3cpu', (origin) =>
-  localStackBindings(stack.endpoints, { publicBaseUrl: origin, database: DATABASE }, { ADMIN_TOKEN, RATE_LIMIT_VERIFY_PER_MINUTE: '0' }),
-);
-const { base } = served;
-const { pid } = served;
-const ticksPerMs = 100 / 1000; // USER_HZ = 100 on Linux
-const cpuMs = () => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-};
+/** The measurements for one DID method, each on its own workerd process (so its own CPU counters). */
+async function measure(method: 'web' | 'key') {
+  const issuer = `ob3-${method}`;
+  const served = await serveBundle(root, `ob3cpu${method}`, (origin) =>
+    localStackBindings(
+      stack.endpoints,
+      { publicBaseUrl: origin, database: DATABASE },
+      { ADMIN_TOKEN, RATE_LIMIT_VERIFY_PER_MINUTE: '0', ISSUER_DID_METHOD: method },
+    ),
+  );
+  const { base, pid } = served;
+  const ticksPerMs = 100 / 1000; // USER_HZ = 100 on Linux
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+  };
+  const admin = async (route: string, body: unknown) => {
+    const res = await fetch(`${base}${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const get = async (route: string) => {
+    const res = await fetch(`${base}${route}`);
+    if (!res.ok) throw new Error(`${route}: ${res.status}`);
+    return res.text();
+  };
+  /** Process CPU per request of `run(i)`, over `count` sequential requests, after `warm` warm-up ones. */
+  async function perRequest(run: (i: number) => Promise<unknown>, count = N, warm = 10): Promise<number> {
+    for (let i = 0; i < warm; i++) await run(i);
+    const before = cpuMs();
+    for (let i = 0; i < count; i++) await run(i + warm);
+    return (cpuMs() - before) / count;
+  }
 
-const admin = async (route: string, body: unknown) => {
-  const res = await fetch(`${base}${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+  log(`did:${method}: seeding an issuer, a badge class and awards`);
+  await admin('/admin/issuers', { id: issuer, name: 'OB3 Bench', url: 'https://issuer.example.org', email: 'b@issuer.example.org' });
+  await admin('/admin/badges', {
+    id: `${issuer}-badge`,
+    issuerId: issuer,
+    name: 'Bench',
+    description: 'CPU',
+    criteria: { narrative: 'Run it.' },
+    imageUrl: 'https://issuer.example.org/b.png',
   });
-  if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Record<string, unknown>>;
-};
+  let recipient = 0;
+  const issueBatch = async (size: number) => {
+    const batch = await admin('/admin/assertions/batch', {
+      badgeId: `${issuer}-badge`,
+      recipients: Array.from({ length: size }, () => ({ identity: `r${recipient++}@example.org` })),
+    });
+    return (batch.assertions as Array<{ id: string }>).map((a) => a.id);
+  };
+  const results: Record<string, number> = {};
+  results.noop = await perRequest(() => get('/health/live'));
+  // Issuance alone, the work signing at issuance would add to: a batch of 1,000 awards per request.
+  const ids: string[] = [];
+  results.issueBatchOf1000 = await perRequest(async () => ids.push(...(await issueBatch(1000))), 3, 1);
 
-log('seeding an issuer, a badge class and awards');
-await admin('/admin/issuers', { id: 'ob3-issuer', name: 'OB3 Bench', url: 'https://issuer.example.org', email: 'b@issuer.example.org' });
-await admin('/admin/badges', {
-  id: 'ob3-badge',
-  issuerId: 'ob3-issuer',
-  name: 'Bench',
-  description: 'CPU',
-  criteria: { narrative: 'Run it.' },
-  imageUrl: 'https://issuer.example.org/b.png',
-});
-const ids: string[] = [];
-for (let from = 0; from < 2 * N + 10; from += 1000) {
-  const batch = await admin('/admin/assertions/batch', {
-    badgeId: 'ob3-badge',
-    recipients: Array.from({ length: Math.min(1000, 2 * N + 10 - from) }, (_, i) => ({ identity: `r${from + i}@example.org` })),
+  const credentials: string[] = [];
+  // First reads sign (the credential is not kept yet); the second pass reads the kept ones.
+  results.signCredential = await perRequest(async (i) => credentials.push(await get(`/credentials/${ids[i]}`)));
+  results.cachedCredential = await perRequest((i) => get(`/credentials/${ids[i]}`));
+  const listPath = new URL(
+    (JSON.parse(credentials[0]!) as { credentialStatus: { statusListCredential: string } }).credentialStatus.statusListCredential,
+  ).pathname;
+  results.cachedStatusList = await perRequest(() => get(listPath));
+  // A cold list read builds and signs it (Redis key dropped before each).
+  results.coldStatusList = await perRequest(async () => {
+    await stack.redis.call(['DEL', statusListKey(issuer, 0, method)]);
+    return get(listPath);
   });
-  ids.push(...(batch.assertions as Array<{ id: string }>).map((a) => a.id));
+  results.verifyCredential = await perRequest(async (i) => {
+    const res = await fetch(`${base}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"credential":${credentials[i % credentials.length]}}`,
+    });
+    const report = (await res.json()) as { valid: boolean };
+    if (!report.valid) throw new Error('a bench credential did not verify');
+  });
+  await served.stop();
+  const net = (ms: number) => Math.max(0, ms - results.noop!);
+  return {
+    noopRequestMs: results.noop!,
+    issueOneAwardMs: net(results.issueBatchOf1000!) / 1000,
+    signOneCredentialMs: net(results.signCredential!) - net(results.cachedCredential!),
+    serveCachedCredentialMs: net(results.cachedCredential!),
+    verifyOneCredentialMs: net(results.verifyCredential!),
+    resignStatusListMs: net(results.coldStatusList!) - net(results.cachedStatusList!),
+    serveCachedStatusListMs: net(results.cachedStatusList!),
+    /** What a kept credential costs Redis (MEMORY USAGE of its key). */
+    keptCredentialBytes: Number(
+      await stack.redis.call(['MEMORY', 'USAGE', ((await stack.redis.call(['KEYS', `v3:cred:${method}:${ids[0]}:*`])) as string[])[0]!]),
+    ),
+    raw: results,
+  };
 }
-const get = async (route: string) => {
-  const res = await fetch(`${base}${route}`);
-  if (!res.ok) throw new Error(`${route}: ${res.status}`);
-  return res.text();
-};
 
-/** Process CPU per request of `run(i)`, over N sequential requests, after 10 warm-up ones. */
-async function perRequest(run: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 10; i++) await run(i);
-  const before = cpuMs();
-  for (let i = 0; i < N; i++) await run(i + 10);
-  return (cpuMs() - before) / N;
-}
-
-const credentials: string[] = [];
-const results: Record<string, number> = {};
-results.noop = await perRequest(() => get('/health/live'));
-// First reads sign (the credential is not kept yet); the second pass reads the kept ones.
-results.signCredential = await perRequest(async (i) => credentials.push(await get(`/credentials/${ids[i]}`)));
-results.cachedCredential = await perRequest((i) => get(`/credentials/${ids[i]}`));
-const listPath = new URL(
-  (JSON.parse(credentials[0]!) as { credentialStatus: { statusListCredential: string } }).credentialStatus.statusListCredential,
-).pathname;
-results.cachedStatusList = await perRequest(() => get(listPath));
-// A cold list read builds and signs it (Redis key dropped before each).
-results.coldStatusList = await perRequest(async () => {
-  await stack.redis.call(['DEL', `v3:sl:ob3-issuer:0`]);
-  return get(listPath);
-});
-results.verifyCredential = await perRequest(async (i) => {
-  const res = await fetch(`${base}/verify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: `{"credential":${credentials[i % credentials.length]}}`,
-  });
-  const report = (await res.json()) as { valid: boolean };
-  if (!report.valid) throw new Error('a bench credential did not verify');
-});
-await served.stop();
+const byMethod = { web: await measure('web'), key: await measure('key') };
 await stack.close();
 
-const net = (ms: number) => Math.max(0, ms - results.noop!);
-const summary = {
-  requests: N,
-  noopRequestMs: results.noop,
-  signOneCredentialMs: net(results.signCredential!) - net(results.cachedCredential!),
-  serveCachedCredentialMs: net(results.cachedCredential!),
-  verifyOneCredentialMs: net(results.verifyCredential!),
-  resignStatusListMs: net(results.coldStatusList!) - net(results.cachedStatusList!),
-  serveCachedStatusListMs: net(results.cachedStatusList!),
-  raw: results,
-};
+const web = byMethod.web;
+/** Per 1,000 awards, of which `readShare` are ever read: the two places a signature can go, from the figures above. */
+const perThousand = (readShare: number) => ({
+  atIssuance: {
+    issuingRequestCpuMs: 1000 * (web.issueOneAwardMs + web.signOneCredentialMs),
+    signatures: 1000,
+    redisBytes: 1000 * web.keptCredentialBytes,
+  },
+  onFirstRead: {
+    issuingRequestCpuMs: 1000 * web.issueOneAwardMs,
+    signatures: 1000 * readShare,
+    redisBytes: 1000 * readShare * web.keptCredentialBytes,
+  },
+});
+const READ_SHARE = 0.2;
+const summary = { requests: N, byMethod, signingPerThousandAwards: { readShare: READ_SHARE, ...perThousand(READ_SHARE) } };
 writeFileSync(path.join(root, 'bench/results/ob3-cpu.json'), `${JSON.stringify(summary, null, 2)}\n`);
 const f = (ms: number) => `${ms.toFixed(2)} ms`;
+const row = (label: string, pick: (m: typeof web) => number) => `| ${label} | ${f(pick(byMethod.web))} | ${f(pick(byMethod.key))} |`;
+const { atIssuance, onFirstRead } = summary.signingPerThousandAwards;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const md = `# OB 3.0 CPU on workerd
 
-\`npm run bench:ob3\`: workerd process CPU (user + system, /proc) per request over ${N} sequential requests, minus a \`GET /health/live\` request (${f(results.noop!)}). Includes JSON, HTTP and driver work in workerd.
+\`npm run bench:ob3\`: workerd process CPU (user + system, /proc) per request over ${N} sequential requests, minus a \`GET /health/live\` request (${f(web.noopRequestMs)} under did:web). Includes JSON, HTTP and driver work in workerd. One workerd process per DID method, on one local stack.
 
-| work | CPU per item |
-| --- | ---: |
-| sign one credential (first read minus a kept read) | ${f(summary.signOneCredentialMs)} |
-| serve a kept credential (no signing) | ${f(summary.serveCachedCredentialMs)} |
-| verify one credential of this deployment (\`POST /verify\`, list kept) | ${f(summary.verifyOneCredentialMs)} |
-| re-sign a status list (cold read minus a kept read) | ${f(summary.resignStatusListMs)} |
-| serve a kept status list (no signing) | ${f(summary.serveCachedStatusListMs)} |
+| work | did:web (production) | did:key |
+| --- | ---: | ---: |
+${row('sign one credential (first read minus a kept read)', (m) => m.signOneCredentialMs)}
+${row('serve a kept credential (no signing)', (m) => m.serveCachedCredentialMs)}
+${row('verify one credential of this deployment (`POST /verify`, list kept)', (m) => m.verifyOneCredentialMs)}
+${row('re-sign a status list (cold read minus a kept read)', (m) => m.resignStatusListMs)}
+${row('serve a kept status list (no signing)', (m) => m.serveCachedStatusListMs)}
+${row('issue one award (a batch of 1,000 per request, divided)', (m) => m.issueOneAwardMs)}
+
+## Where the signature goes: per 1,000 awards, ${READ_SHARE * 100} % of them ever read
+
+From the did:web figures above; a kept credential is ${web.keptCredentialBytes} bytes in Redis (MEMORY USAGE).
+
+| | sign at issuance | sign on first read (built) |
+| --- | ---: | ---: |
+| CPU of the issuing request | ${seconds(atIssuance.issuingRequestCpuMs)} | ${seconds(onFirstRead.issuingRequestCpuMs)} |
+| signatures made | ${atIssuance.signatures} | ${onFirstRead.signatures} |
+| Redis bytes for signed credentials | ${atIssuance.redisBytes} | ${onFirstRead.redisBytes} |
+| CPU added to a credential's first read | 0 | ${f(web.signOneCredentialMs)} |
 `;
 writeFileSync(path.join(root, 'bench/results/ob3-cpu.md'), md);
 console.log(md);

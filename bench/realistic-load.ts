@@ -1,9 +1,11 @@
 /**
  * @module The realistic traffic mix, in its own process: Zipf-distributed reads of verifications,
- * documents and pages spread over every isolate, a concurrent writer (issuance, revocations,
- * definition edits), and a checker that polls every revoked id through every isolate. Reads a
- * JSON spec from argv, prints a JSON result on its last line.
+ * documents and pages spread over every isolate, with a share of OB 3.0 reads (issuers' status
+ * lists, credentials), a concurrent writer (issuance, revocations, definition edits), and a
+ * checker that polls every revoked id (and, with OB 3.0 reads on, its status list bit) through
+ * every isolate. Reads a JSON spec from argv, prints a JSON result on its last line.
  */
+import { gunzipSync } from 'node:zlib';
 
 export type RealisticSpec = {
   /** One base URL per isolate. */
@@ -17,6 +19,8 @@ export type RealisticSpec = {
   concurrency: number;
   warmupSeconds: number;
   seconds: number;
+  /** Share of reads that are OB 3.0: three quarters status lists (every verifier of a credential reads one), a quarter credentials. */
+  ob3Share: number;
   /** Whether POST /admin/assertions/batch exists (the pre-v2 main has none: batches are sent as singles). */
   batchIssuance: boolean;
   /** The local stack, whose counters are reset when measuring starts and read when it ends. */
@@ -28,10 +32,14 @@ const MIX = { issueSingle: 0.005, issueBatch: 0.005, revoke: 0.001, editBadge: 0
 const BATCH_SIZE = 20;
 /** Reads of assertions issued during the run (their first verifications), besides the Zipf reads. */
 const RECENT_READ_SHARE = 0.03;
-const READ_ROUTES = [
-  { share: 0.6, kind: 'verify' as const },
-  { share: 0.25, kind: 'document' as const },
-  { share: 0.15, kind: 'page' as const },
+type ReadKind = 'verify' | 'document' | 'page' | 'status' | 'credential';
+/** OB 2.0 reads, then OB 3.0 ones: `spec.ob3Share` of all reads. */
+const readRoutes = (ob3Share: number): Array<readonly [ReadKind, number]> => [
+  ['verify', 0.6 * (1 - ob3Share)],
+  ['document', 0.25 * (1 - ob3Share)],
+  ['page', 0.15 * (1 - ob3Share)],
+  ['status', 0.75 * ob3Share],
+  ['credential', 0.25 * ob3Share],
 ];
 /** How long the checker keeps polling a revoked id through every isolate. */
 const CHECK_FOR_MS = 4_000;
@@ -52,6 +60,8 @@ export type RealisticResult = {
   /** `cf-cache-status` of the reads when an edge cache is in front ('none' without one). */
   edgeStatus: Record<string, number>;
   staleness: { revocations: number; checks: number; staleAnswers: number; worstMs: number; worstAfterL1BoundMs: number };
+  /** The revoked awards' bits in their status lists, read through every isolate after each revoke answered. */
+  statusListStaleness: { revocations: number; checks: number; staleAnswers: number; worstMs: number };
   seconds: number;
 };
 
@@ -99,6 +109,7 @@ const result: RealisticResult = {
   xCache: {},
   edgeStatus: {},
   staleness: { revocations: 0, checks: 0, staleAnswers: 0, worstMs: 0, worstAfterL1BoundMs: 0 },
+  statusListStaleness: { revocations: 0, checks: 0, staleAnswers: 0, worstMs: 0 },
   seconds: spec.seconds,
 };
 /** When each revoke answered (ms since epoch). */
@@ -129,21 +140,33 @@ function noteStaleness(id: string, started: number, valid: boolean) {
   if (started - at > L1_BOUND_MS) result.staleness.worstAfterL1BoundMs = Math.max(result.staleness.worstAfterL1BoundMs, started - at);
 }
 
-const routeFor = (kind: 'verify' | 'document' | 'page', id: string): { path: string; headers: Record<string, string> } =>
-  kind === 'verify'
-    ? { path: `/assertions/${id}/verify`, headers: {} }
-    : { path: `/assertions/${id}`, headers: { accept: kind === 'page' ? 'text/html' : 'application/ld+json' } };
+function routeFor(kind: ReadKind, id: string): { path: string; headers: Record<string, string> } {
+  switch (kind) {
+    case 'verify':
+      return { path: `/assertions/${id}/verify`, headers: {} };
+    case 'status':
+      // Each issuer's awards fit in its list 0 here (at most 131,072 per issuer).
+      return { path: `/status/${pick(spec.issuers)}/0`, headers: {} };
+    case 'credential':
+      return { path: `/credentials/${id}`, headers: {} };
+    default:
+      return { path: `/assertions/${id}`, headers: { accept: kind === 'page' ? 'text/html' : 'application/ld+json' } };
+  }
+}
+
+const READ_ROUTES = readRoutes(spec.ob3Share);
 
 async function read() {
   const id = recent.length && Math.random() < RECENT_READ_SHARE ? pick(recent) : ranked[nextRank()]!;
-  const kind = pickByShare(READ_ROUTES.map((route) => [route.kind, route.share] as const)) ?? 'verify';
+  const kind = pickByShare(READ_ROUTES) ?? 'verify';
   const { path, headers } = routeFor(kind, id);
   const started = Date.now();
   const t0 = performance.now();
   const response = await fetch(`${isolate()}${path}`, { headers });
-  const valid = await saysValid(kind, response);
+  // OB 3.0 reads do not say whether one award is valid: their freshness is the status-list checker's.
+  if (kind === 'status' || kind === 'credential') await response.arrayBuffer();
+  else noteStaleness(id, started, await saysValid(kind, response));
   const elapsed = performance.now() - t0;
-  noteStaleness(id, started, valid);
   if (!measuring) return;
   result.reads++;
   result.readsByKind[kind] = (result.readsByKind[kind] ?? 0) + 1;
@@ -206,6 +229,37 @@ async function check(id: string, answeredAt: number) {
   }
 }
 
+/** Whether bit `index` of a BitstringStatusListCredential is set (gzip, base64url multibase; bit 0 is the MSB of byte 0). */
+function bitIsSet(list: { credentialSubject: { encodedList: string } }, index: number): boolean {
+  const bits = gunzipSync(Buffer.from(list.credentialSubject.encodedList.slice(1), 'base64url'));
+  return ((bits[index >> 3] ?? 0) & (0x80 >> (index & 7))) !== 0;
+}
+
+/** Polls the status list bit of revoked `id` through every isolate until CHECK_FOR_MS after its revoke answered. */
+async function checkStatusList(id: string, answeredAt: number) {
+  const credential = (await (await fetch(`${spec.isolates[0]}/credentials/${id}`)).json()) as {
+    credentialStatus?: { statusListCredential: string; statusListIndex: string };
+  };
+  if (!credential.credentialStatus) return;
+  const path = new URL(credential.credentialStatus.statusListCredential).pathname;
+  const index = Number(credential.credentialStatus.statusListIndex);
+  const staleness = result.statusListStaleness;
+  staleness.revocations++;
+  while (Date.now() - answeredAt < CHECK_FOR_MS && !stopped) {
+    await Promise.all(
+      spec.isolates.map(async (base) => {
+        const started = Date.now();
+        const revoked = bitIsSet(await (await fetch(`${base}${path}`)).json(), index);
+        staleness.checks++;
+        if (revoked) return;
+        staleness.staleAnswers++;
+        staleness.worstMs = Math.max(staleness.worstMs, started - answeredAt);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, CHECK_EVERY_MS));
+  }
+}
+
 const checks: Promise<void>[] = [];
 
 async function revoke() {
@@ -219,6 +273,7 @@ async function revoke() {
   if (measuring) {
     result.staleness.revocations++;
     checks.push(check(id, at));
+    if (spec.ob3Share > 0) checks.push(checkStatusList(id, at));
   }
 }
 

@@ -36,6 +36,8 @@ const { values: flags } = parseArgs({
     'db-rtt': { type: 'string', default: '20' },
     'redis-rtt': { type: 'string', default: '2' },
     edge: { type: 'boolean', default: false },
+    // Share of reads that are OB 3.0 (status lists and credentials); 0 is the OB 2.0-only mix of earlier runs.
+    'ob3-share': { type: 'string', default: '0.2' },
   },
 });
 
@@ -62,7 +64,7 @@ const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_U
 if (stack.postgres.kind !== 'postgres' || stack.redis.kind !== 'redis')
   throw new Error('the realistic bench needs the local Postgres and Redis servers');
 await applyMigrations(databaseUrl);
-await withPgClient(databaseUrl, (client) => client.query('truncate assertions, badge_classes, issuers, cache_outbox'));
+await withPgClient(databaseUrl, (client) => client.query('truncate assertions, badge_classes, issuers, cache_outbox cascade'));
 // Every run starts from an empty Redis (this clears the local Redis's current database).
 await stack.redis.call(['FLUSHDB']);
 
@@ -163,6 +165,7 @@ const spec: RealisticSpec = {
   concurrency: Number(flags.concurrency),
   warmupSeconds: Number(flags.warmup),
   seconds: Number(flags.seconds),
+  ob3Share: Number(flags['ob3-share']),
   batchIssuance,
   stack: { neonUrl: stack.neon.url, upstashUrl: stack.upstash.url },
 };
@@ -220,6 +223,7 @@ const report = {
     seconds: spec.seconds,
     assertions: ASSERTIONS,
     zipfS: spec.zipfS,
+    ob3Share: spec.ob3Share,
     dbRttMs: Number(flags['db-rtt']),
     redisRttMs: Number(flags['redis-rtt']),
   },
@@ -267,13 +271,22 @@ function markdown(): string {
     '',
     ...runs.map(
       (r) =>
-        `- **${r.label}** (${r.tree}): measured ${r.measuredAt} on ${r.machine}; ${r.settings.isolates} isolates, ${r.settings.concurrency} clients, ${r.settings.warmupSeconds} s warm-up + ${r.settings.seconds} s, ${r.settings.assertions} assertions (Zipf s = ${r.settings.zipfS}), DB RTT ${r.settings.dbRttMs} ms, Redis RTT ${r.settings.redisRttMs} ms; seeded with ${r.seededWith}; writes ${JSON.stringify(r.load.writes)}.`,
+        `- **${r.label}** (${r.tree}): measured ${r.measuredAt} on ${r.machine}; ${r.settings.isolates} isolates, ${r.settings.concurrency} clients, ${r.settings.warmupSeconds} s warm-up + ${r.settings.seconds} s, ${r.settings.assertions} assertions (Zipf s = ${r.settings.zipfS}), OB 3.0 share of reads ${r.settings.ob3Share ?? 0}, DB RTT ${r.settings.dbRttMs} ms, Redis RTT ${r.settings.redisRttMs} ms; seeded with ${r.seededWith}; writes ${JSON.stringify(r.load.writes)}.`,
     ),
     '',
     '| run | reads | Worker runs / 1,000 reads | statements / 1,000 reads (request path) | statements / 1,000 reads (all, writes included) | Redis requests / read (request path) | Redis requests / read (all) | p50 ms | p99 ms | Redis bytes per assertion record | worst staleness after a revoke (stale / checked) | beyond the 2 s L1 bound | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
+    ...runs
+      .filter((r) => r.settings.ob3Share)
+      .flatMap((r) => {
+        const s = r.load.statusListStaleness;
+        return [
+          `OB 3.0 reads (run ${r.label}): reads by kind ${JSON.stringify(r.load.readsByKind)}; a revoked award's status-list bit, read through every isolate after each revoke answered: ${s.staleAnswers} stale of ${s.checks} reads over ${s.revocations} revocations (worst ${s.worstMs} ms).`,
+          '',
+        ];
+      }),
     ...(edgeRun
       ? [
           `With the edge (run ${edgeRun.label}): cf-cache-status of the reads ${JSON.stringify(edgeRun.load.edgeStatus)}; the stand-in over the whole run ${JSON.stringify(edgeRun.edge)}; worst staleness after a revoke through the edge ${edgeRun.load.staleness.worstMs} ms (${edgeRun.load.staleness.staleAnswers} stale of ${edgeRun.load.staleness.checks}).`,

@@ -47,7 +47,7 @@ const stack = await startLocalStack({ databaseUrl, redisUrl: process.env.REDIS_U
 await applyMigrations(databaseUrl);
 log(`seeding ${REVOKED} revoked assertions of one issuer`);
 await withPgClient(databaseUrl, async (client) => {
-  await client.query('truncate assertions, badge_classes, issuers, cache_outbox');
+  await client.query('truncate assertions, badge_classes, issuers, cache_outbox cascade');
   for (const id of [ISSUER, SMALL_ISSUER]) {
     await client.query(
       `insert into issuers (id, name, url, email) values ($1, 'Revoking issuer', 'https://issuer.example.org', 'b@issuer.example.org')`,

@@ -49,11 +49,31 @@ export async function withSigningKey(scope: DataScope, issuer: IssuerRecord): Pr
   return updated as IssuerRecord & { signingKeyId: string };
 }
 
-/** The private key `keyId` of `issuerId`, opened for signing (one statement on the primary). */
+/**
+ * Private keys opened in this isolate, by key-encryption key, then issuer and key id. A key id names
+ * one key forever (it is the public key), so an opened key never goes stale; it is not extractable
+ * and never leaves isolate memory. Bounded: the oldest goes first.
+ */
+const openedKeys = new WeakMap<CryptoKey, Map<string, Promise<CryptoKey>>>();
+const OPENED_KEYS_MAX = 256;
+
+/** The private key `keyId` of `issuerId`, opened for signing: from this isolate's memory, else one statement on the primary. */
 export async function openKey(scope: DataScope, issuerId: string, keyId: string): Promise<CryptoKey> {
-  const stored = await readQuery(scope, (db) => loadIssuerKey(db, keyId), scope.deps.db);
-  if (!stored || stored.issuerId !== issuerId) throw new DomainError('not_found', 'not_found', 'No signing key with this id.');
-  return openStoredKey(scope, issuerId, keyId, stored.privateKeyCiphertext);
+  const kek = await keyEncryptionKey(scope);
+  let opened = openedKeys.get(kek);
+  if (!opened) openedKeys.set(kek, (opened = new Map()));
+  const name = `${issuerId}\n${keyId}`;
+  const kept = opened.get(name);
+  if (kept) return kept;
+  const opening = (async () => {
+    const stored = await readQuery(scope, (db) => loadIssuerKey(db, keyId), scope.deps.db);
+    if (!stored || stored.issuerId !== issuerId) throw new DomainError('not_found', 'not_found', 'No signing key with this id.');
+    return openSigningKey(issuerId, keyId, stored.privateKeyCiphertext, kek);
+  })();
+  if (opened.size >= OPENED_KEYS_MAX) opened.delete(opened.keys().next().value!);
+  opened.set(name, opening);
+  opening.catch(() => opened.delete(name));
+  return opening;
 }
 
 /** A stored key already loaded (with other data, in one statement), opened for signing. */

@@ -61,6 +61,17 @@ describe('GET /credentials/{id}', () => {
     expect((await neonStats()).statements).toBe(0);
   });
 
+  it("opens the issuer's key once per isolate: a later first read there signs with no statement, a fresh isolate's with one", async () => {
+    const w = worker();
+    const [first, second, third] = [await issue(w), await issue(w), await issue(w)];
+    await credentialOf(w, first);
+    await resetStats();
+    await credentialOf(w, second);
+    expect((await neonStats()).statements).toBe(0);
+    await credentialOf(worker(), third);
+    expect((await neonStats()).statements).toBe(1);
+  });
+
   it('answers 404 for an unknown award and 400 for a malformed id', async () => {
     expect((await worker().get('/credentials/no-such-award')).status).toBe(404);
     expect((await worker().get('/credentials/bad%20id')).status).toBe(400);
