@@ -60,8 +60,8 @@ const OPENED_KEYS_MAX = 256;
 /** The private key `keyId` of `issuerId`, opened for signing: from this isolate's memory, else one statement on the primary. */
 export async function openKey(scope: DataScope, issuerId: string, keyId: string): Promise<CryptoKey> {
   const kek = await keyEncryptionKey(scope);
-  let opened = openedKeys.get(kek);
-  if (!opened) openedKeys.set(kek, (opened = new Map()));
+  const opened = openedKeys.get(kek) ?? new Map<string, Promise<CryptoKey>>();
+  openedKeys.set(kek, opened);
   const name = `${issuerId}\n${keyId}`;
   const kept = opened.get(name);
   if (kept) return kept;
