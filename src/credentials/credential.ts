@@ -11,8 +11,13 @@ import { OB_EXTENSIONS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT } from './contexts.
 export const OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA =
   'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json';
 
-/** OB 2.0 recipient types as OB 3.0 identity types. */
-const IDENTITY_TYPES: Record<string, string> = { email: 'emailAddress', url: 'url', telephone: 'phoneNumber', id: 'identifier' };
+/** OB 2.0 recipient types as OB 3.0 identity types (IdentifierTypeEnum has no URL or phone: those are extensions). */
+export const IDENTITY_TYPES: Record<string, string> = {
+  email: 'emailAddress',
+  url: 'ext:url',
+  telephone: 'ext:telephone',
+  id: 'identifier',
+};
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -1,54 +1,18 @@
 /**
  * @module Verification of an OB 3.0 credential, in the order of the spec (1EdTech OB 3.0 §9.1):
- * shape (the fields the AchievementCredential schema requires), the one proof (did:key offline,
+ * conformance (conformance.ts: the AchievementCredential JSON Schema), the one proof (did:key offline,
  * a did:web of this deployment from its own tiers), status (a Bitstring Status List of this
  * deployment, from its own tiers), the validity window, then the recipient. What lives on another
  * origin is reported "not checked: remote", never fetched.
  */
 import { z } from 'zod';
-import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../credentials/contexts.ts';
+import { IDENTITY_TYPES } from '../credentials/credential.ts';
 import { didKeyResolver, type KeyResolver, type ProofCheck, verifyDocument } from '../credentials/data-integrity.ts';
 import { didKey } from '../credentials/issuer-dids.ts';
 import { statusBit } from '../credentials/status-list.ts';
 import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
+import { type AchievementCredential, conformanceOf } from './conformance.ts';
 import type { Check, VerificationReport } from './report.ts';
-
-/** The fields OB 3.0 requires of an AchievementCredential (and this verifier reads). */
-const achievementCredential = z.looseObject({
-  '@context': z
-    .array(z.string())
-    .refine((c) => c[0] === VC_V2_CONTEXT && c.some((url) => url.startsWith('https://purl.imsglobal.org/spec/ob/v3p0/context')), {
-      message: `must start with ${VC_V2_CONTEXT} and include an OB 3.0 context such as ${OB_V3_CONTEXT}`,
-    }),
-  id: z.string().min(1),
-  type: z
-    .array(z.string())
-    .refine((t) => t.includes('VerifiableCredential') && (t.includes('OpenBadgeCredential') || t.includes('AchievementCredential'))),
-  issuer: z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]),
-  validFrom: z.iso.datetime({ offset: true }),
-  validUntil: z.iso.datetime({ offset: true }).optional(),
-  credentialSubject: z.looseObject({
-    identifier: z
-      .array(z.looseObject({ identityHash: z.string(), identityType: z.string(), hashed: z.boolean(), salt: z.string().optional() }))
-      .optional(),
-    achievement: z.looseObject({
-      id: z.string(),
-      type: z.array(z.string()),
-      name: z.string(),
-      description: z.string(),
-      criteria: z.looseObject({}),
-    }),
-  }),
-  credentialStatus: z
-    .looseObject({
-      type: z.literal('BitstringStatusListEntry'),
-      statusPurpose: z.string(),
-      statusListIndex: z.string(),
-      statusListCredential: z.string(),
-    })
-    .optional(),
-});
-export type AchievementCredential = z.infer<typeof achievementCredential>;
 
 /** What this deployment knows of itself, from its own tiers (never the network): its status lists and its issuers' keys. */
 export type LocalSources = {
@@ -86,12 +50,22 @@ function keysOfIssuer(issuer: string, local: LocalSources): KeyResolver | undefi
   };
 }
 
-type StatusVerdict = 'active' | 'revoked' | 'none' | 'not checked: remote';
+type StatusVerdict = 'active' | 'revoked' | 'none' | 'not checked: remote' | 'not checked: unsupported';
+
+/** The one status entry this verifier checks (W3C Bitstring Status List); other types are reported unchecked. */
+const bitstringStatusListEntry = z.looseObject({
+  type: z.literal('BitstringStatusListEntry'),
+  statusPurpose: z.literal('revocation'),
+  statusListIndex: z.string().regex(/^(0|[1-9][0-9]*)$/),
+  statusListCredential: z.string(),
+});
 
 /** The credential's status, from a list of this deployment (it built and signed it, whichever key signed it). */
 async function statusOf(credential: AchievementCredential, local: LocalSources): Promise<StatusVerdict> {
-  const entry = credential.credentialStatus;
-  if (!entry) return 'none';
+  if (!credential.credentialStatus) return 'none';
+  const parsed = bitstringStatusListEntry.safeParse(credential.credentialStatus);
+  if (!parsed.success) return 'not checked: unsupported';
+  const entry = parsed.data;
   const list = local.listOf(entry.statusListCredential);
   if (!list) return 'not checked: remote';
   const json = await local.readList(list.issuerId, list.listNumber);
@@ -100,13 +74,15 @@ async function statusOf(credential: AchievementCredential, local: LocalSources):
   return (await statusBit(credentialSubject.encodedList, Number(entry.statusListIndex))) ? 'revoked' : 'active';
 }
 
+/** OB 3.0 identity types back to the OB 2.0 recipient types a claim names. */
+const RECIPIENT_TYPES = Object.fromEntries(Object.entries(IDENTITY_TYPES).map(([ob2, ob3]) => [ob3, ob2]));
+
 /** The recipient claim against the credential's identifiers (salted hashes, like OB 2.0). */
 async function recipientOf(credential: AchievementCredential, claim: RecipientClaim | undefined): Promise<boolean | null> {
   if (!claim) return null;
-  const identityTypes: Record<string, string> = { emailAddress: 'email', url: 'url', phoneNumber: 'telephone', identifier: 'id' };
   for (const identifier of credential.credentialSubject.identifier ?? []) {
     const stored = {
-      recipientType: identityTypes[identifier.identityType] ?? identifier.identityType,
+      recipientType: RECIPIENT_TYPES[identifier.identityType] ?? identifier.identityType,
       recipientHashed: identifier.hashed,
       recipientIdentity: identifier.identityHash,
       recipientSalt: identifier.salt ?? null,
@@ -123,19 +99,18 @@ export async function verifyCredential(
   now: Date,
 ): Promise<VerificationReport> {
   const verifiedAt = now.toISOString();
-  const shape = achievementCredential.safeParse(supplied);
-  if (!shape.success) {
-    const issue = shape.error.issues[0];
+  const conformance = conformanceOf(supplied);
+  if ('problem' in conformance) {
     return {
       valid: false,
       status: 'invalid',
-      checks: [check('conformance', false, '', `Not an OB 3.0 credential: ${issue?.path.join('.') || 'document'}: ${issue?.message}.`)],
+      checks: [check('conformance', false, '', `Not an OB 3.0 credential: ${conformance.problem}.`)],
       recipient: { matched: null },
       verifiedAt,
       ob3: { conformance: 'failed', proof: 'not checked: remote', status: 'none' },
     };
   }
-  const credential = shape.data;
+  const { credential } = conformance;
   const issuer = issuerIdOf(credential);
 
   const resolveKey = keysOfIssuer(issuer, local);
@@ -165,7 +140,9 @@ export async function verifyCredential(
       statusVerdict === 'none' ? 'It names no status list.' : 'Its status list says it is not revoked.',
       statusVerdict === 'revoked'
         ? 'Its status list says it is revoked (or the list is not the issuer’s).'
-        : 'Its status list is on another origin: not checked (remote).',
+        : statusVerdict === 'not checked: unsupported'
+          ? 'Its status entry is not a revocation BitstringStatusListEntry: not checked.'
+          : 'Its status list is on another origin: not checked (remote).',
     ),
     check('valid_from', validFrom.getTime() <= now.getTime(), 'It is valid from a date that has passed.', 'It is not valid yet.'),
     check('not_expired', !validUntil || validUntil.getTime() > now.getTime(), 'It has not expired.', 'It has expired.'),
@@ -180,7 +157,7 @@ export async function verifyCredential(
           ? 'not_yet_valid'
           : validUntil && validUntil.getTime() <= now.getTime()
             ? 'expired'
-            : proofVerdict === 'verified' && statusVerdict !== 'not checked: remote'
+            : proofVerdict === 'verified' && (statusVerdict === 'active' || statusVerdict === 'none')
               ? 'valid'
               : 'invalid';
   return {

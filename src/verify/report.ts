@@ -32,7 +32,7 @@ export const verificationReport = z.object({
     .object({
       conformance: z.enum(['passed', 'failed']).describe('the credential has the shape OB 3.0 requires (not that it is true)'),
       proof: z.enum(['verified', 'failed', 'not checked: remote']),
-      status: z.enum(['active', 'revoked', 'none', 'not checked: remote']),
+      status: z.enum(['active', 'revoked', 'none', 'not checked: remote', 'not checked: unsupported']),
     })
     .optional()
     .describe('for an OB 3.0 credential: separate verdicts, so that well-formed is never mistaken for verified'),

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localStackBindings } from '../../dev/bindings.ts';
 import { resetDemoData } from '../../dev/seed.ts';
 import { serveBundle } from '../../dev/workerd.ts';
+import { conformanceOf } from '../../src/verify/conformance.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const stack = inject('stack');
@@ -99,11 +100,37 @@ describe.each(['key', 'web'] as const)('an OB 3.0 credential of this deployment,
     );
   });
 
-  it('is valid against the 1EdTech AchievementCredential JSON Schema', () => {
-    const ajv = new Ajv2019({ strict: false, allErrors: true });
-    addFormats.default(ajv);
-    const validate = ajv.compile(JSON.parse(sharedFile('ob-v3p0-achievementcredential.schema.json')));
+  it('is valid against the 1EdTech AchievementCredential JSON Schema, for every kind of recipient', async () => {
+    const validate = achievementCredentialSchema();
     expect(validate(credential), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    for (const recipient of [
+      { type: 'url', identity: 'https://people.example.org/dana' },
+      { type: 'telephone', identity: '+15555550100' },
+      { type: 'id', identity: 'urn:example:dana' },
+    ]) {
+      const issued = await admin('/admin/assertions', { badgeId: 'demo-badge', recipient });
+      const other = await (await fetch(`${base}/credentials/${((await issued.json()) as { id: string }).id}`)).json();
+      expect(validate(other), `${recipient.type}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      const report = (await (
+        await fetch(`${base}/verify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ credential: other, recipient }),
+        })
+      ).json()) as { valid: boolean; recipient: { matched: boolean } };
+      expect([recipient.type, report.valid, report.recipient.matched]).toEqual([recipient.type, true, true]);
+    }
+  });
+
+  it('gets the same conformance verdict from POST /verify as from the 1EdTech schema, on every mutation of it', () => {
+    const validate = achievementCredentialSchema();
+    const disagreements: string[] = [];
+    for (const [what, mutated] of mutationsOf(credential)) {
+      const bySchema = validate(mutated);
+      const byUs = !('problem' in conformanceOf(mutated));
+      if (bySchema !== byUs) disagreements.push(`${what}: schema ${bySchema ? 'accepts' : 'refuses'}, we ${byUs ? 'accept' : 'refuse'}`);
+    }
+    expect(disagreements).toEqual([]);
   });
 
   it('verifies with an independent implementation, offline', async () => {
@@ -145,6 +172,39 @@ describe.each(['key', 'web'] as const)('an OB 3.0 credential of this deployment,
     expect(await bitOf(after, Number(statusListIndex))).toBe(true);
   });
 });
+
+/** The 1EdTech AchievementCredential JSON Schema, compiled (Ajv, draft 2019-09). */
+function achievementCredentialSchema() {
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  return ajv.compile(JSON.parse(sharedFile('ob-v3p0-achievementcredential.schema.json')));
+}
+
+/** Every single-step mutation of `document`: each property removed, given a wrong type or emptied, each array unwrapped. */
+function* mutationsOf(document: unknown, path: Array<string | number> = []): Generator<[string, unknown]> {
+  if (path.length > 5) return;
+  const entries: Array<[string | number, unknown]> = Array.isArray(document)
+    ? document.map((item, i) => [i, item])
+    : document && typeof document === 'object'
+      ? Object.entries(document)
+      : [];
+  for (const [key, value] of entries) {
+    const where = [...path, key].join('.');
+    const replaced = (replacement: unknown) => {
+      const copy = structuredClone(document) as Record<string | number, unknown>;
+      if (replacement === undefined) {
+        if (Array.isArray(copy)) copy.splice(key as number, 1);
+        else delete copy[key];
+      } else copy[key] = replacement;
+      return copy;
+    };
+    yield [`${where} removed`, replaced(undefined)];
+    yield [`${where} = 42`, replaced(42)];
+    if (typeof value === 'string') yield [`${where} = ""`, replaced('')];
+    if (Array.isArray(value) && value.length) yield [`${where} unwrapped`, replaced(value[0])];
+    for (const [what, inner] of mutationsOf(value, [...path, key])) yield [what, replaced(inner)];
+  }
+}
 
 /** The bit at `index` of a list credential, decoded as the W3C Recommendation says (independently of the app's code). */
 async function bitOf(list: { credentialSubject: { encodedList: string } }, index: number): Promise<boolean> {
