@@ -17,6 +17,7 @@ import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
 import { serveBundle } from '../dev/workerd.ts';
 import { statusListKey } from '../src/cache/keys.ts';
+import { issuerDids } from '../src/credentials/issuer-dids.ts';
 import { ensureBenchDatabase } from './dataset.ts';
 
 const { values: flags } = parseArgs({ options: { n: { type: 'string', default: '200' } } });
@@ -105,7 +106,7 @@ async function measure(method: 'web' | 'key') {
   results.cachedStatusList = await perRequest(() => get(listPath));
   // A cold list read builds and signs it (Redis key dropped before each).
   results.coldStatusList = await perRequest(async () => {
-    await stack.redis.call(['DEL', statusListKey(issuer, 0, method)]);
+    await stack.redis.call(['DEL', statusListKey(issuer, 0, issuerDids(method, base).keyspace)]);
     return get(listPath);
   });
   results.verifyCredential = await perRequest(async (i) => {
@@ -129,7 +130,11 @@ async function measure(method: 'web' | 'key') {
     serveCachedStatusListMs: net(results.cachedStatusList!),
     /** What a kept credential costs Redis (MEMORY USAGE of its key). */
     keptCredentialBytes: Number(
-      await stack.redis.call(['MEMORY', 'USAGE', ((await stack.redis.call(['KEYS', `v3:cred:${method}:${ids[0]}:*`])) as string[])[0]!]),
+      await stack.redis.call([
+        'MEMORY',
+        'USAGE',
+        ((await stack.redis.call(['KEYS', `v3:cred:${issuerDids(method, base).keyspace}:${ids[0]}:*`])) as string[])[0]!,
+      ]),
     ),
     raw: results,
   };

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { recordKey, statusListKey } from '../src/cache/keys.ts';
+import { credentialKey, recordKey, statusListKey } from '../src/cache/keys.ts';
 import { DEFAULT_DATABASE_URL, withPgClient } from './backends.ts';
 
 export const DEMO_RECIPIENT = 'alice@example.org';
@@ -14,20 +14,26 @@ const DEMO_RECORD_KEYS = [
   recordKey('assertion', 'demo-valid'),
   recordKey('assertion', 'demo-expired'),
   recordKey('assertion', 'demo-revoked'),
-  statusListKey('demo-issuer', 0, 'key'),
-  statusListKey('demo-issuer', 0, 'web'),
 ];
+/** Their signed documents, in every keyspace (DID method and host): status lists and credentials. */
+const DEMO_DOCUMENT_PATTERNS = [statusListKey('demo-issuer', 0, '*'), credentialKey('demo-*', [], '*')];
 
-/** Drops the demo records from Redis (`call` runs one command), so the re-seeded rows are read again. */
+/** Drops the demo records from Redis (`call` runs one command, answers its result), so the re-seeded rows are read again. */
 export async function forgetCachedDemoRecords(call: (command: string[]) => Promise<unknown>): Promise<void> {
-  await call(['DEL', ...DEMO_RECORD_KEYS]);
+  const documents = await Promise.all(DEMO_DOCUMENT_PATTERNS.map(async (pattern) => (await call(['KEYS', `${pattern}*`])) as unknown[]));
+  await call(['DEL', ...DEMO_RECORD_KEYS, ...documents.flat().map(String)]);
 }
 /** Seeds the demo rows and drops their cached copies through the local Upstash endpoint: the demo as `npm run dev` starts it. */
 export async function resetDemoData(stack: { postgresUrl: string; upstashUrl: string; upstashToken: string }): Promise<void> {
   await seedDemoData(stack.postgresUrl);
-  await forgetCachedDemoRecords((command) =>
-    fetch(stack.upstashUrl, { method: 'POST', headers: { authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command) }),
-  );
+  await forgetCachedDemoRecords(async (command) => {
+    const response = await fetch(stack.upstashUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.upstashToken}` },
+      body: JSON.stringify(command),
+    });
+    return ((await response.json()) as { result: unknown }).result;
+  });
 }
 
 const SALT = 'demo-salt-7f3a';

@@ -2,7 +2,6 @@
  * @module Cache keys of the records, shared by L1 and Redis. The prefix names the stored format:
  * a new format gets a new prefix, so it never reads values written in an older one.
  */
-import type { DidMethod } from '../credentials/issuer-dids.ts';
 import type { RecordKind } from '../db/schema.ts';
 
 export const recordKeyPrefix: Record<RecordKind, string> = {
@@ -17,11 +16,11 @@ export const recordKey = (kind: RecordKind, id: string) => `${recordKeyPrefix[ki
 export const imageKey = (badgeClassId: string, version: number) => `v3:img:${badgeClassId}:${version}`;
 
 /**
- * A signed OB 3.0 credential under the versions of the records it was built from and the DID method
- * that names its issuer: a change to any of them is a new key.
+ * A signed OB 3.0 credential under the versions of the records it was built from and the keyspace
+ * of what it names (DID method and host, `IssuerDids.keyspace`): a change to any of them is a new key.
  */
-export const credentialKey = (assertionId: string, versions: readonly number[], didMethod: DidMethod) =>
-  `v3:cred:${didMethod}:${assertionId}:${versions.join('.')}`;
+export const credentialKey = (assertionId: string, versions: readonly number[], keyspace: string) =>
+  `v3:cred:${keyspace}:${assertionId}:${versions.join('.')}`;
 
-/** A signed status list credential, `version|json` (written with the records' compare-and-set), per DID method. */
-export const statusListKey = (issuerId: string, listNumber: number, didMethod: DidMethod) => `v3:sl:${didMethod}:${issuerId}:${listNumber}`;
+/** A signed status list credential, `version|json` (written with the records' compare-and-set), per keyspace. */
+export const statusListKey = (issuerId: string, listNumber: number, keyspace: string) => `v3:sl:${keyspace}:${issuerId}:${listNumber}`;

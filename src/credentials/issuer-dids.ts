@@ -25,6 +25,8 @@ export function issuerDids(method: DidMethod, base: string) {
   const issuer = (issuerId: string, keyId: string) => (method === 'web' ? web(issuerId) : didKey(keyId));
   return {
     method,
+    /** What kept documents are filed under: they name issuers by this method and carry this host's URLs. */
+    keyspace: `${method}@${new URL(base).host}`,
     /** The issuer's DID as documents signed with `keyId` name it. */
     issuer,
     /** The issuer's did:web, served whichever method signs now (documents signed under it stay verifiable). */
@@ -37,6 +39,16 @@ export function issuerDids(method: DidMethod, base: string) {
       return isPublicId(id) ? id : undefined;
     },
   };
+}
+
+/**
+ * Every public key of an issuer, oldest first: its key list, and its current key in case a writer
+ * older than that list (a deploy in progress) set the key without listing it.
+ */
+export function publicKeysOf(issuer: { publicKeyIds: readonly string[]; signingKeyId: string | null }): string[] {
+  const keys = [...issuer.publicKeyIds];
+  if (issuer.signingKeyId && !keys.includes(issuer.signingKeyId)) keys.push(issuer.signingKeyId);
+  return keys;
 }
 
 /** DID Core's media type of a DID document in JSON-LD. */

@@ -24,7 +24,7 @@ export async function readCredential(scope: DataScope, id: string): Promise<Sign
   const bundle = { ...found, issuer: await withSigningKey(scope, found.issuer) };
   const { assertion, badge, issuer } = bundle;
   const { dids, urls } = scope.deps;
-  const key = credentialKey(id, [assertion.version, badge.version, issuer.version], dids.method);
+  const key = credentialKey(id, [assertion.version, badge.version, issuer.version], dids.keyspace);
   const kept = await readValueFromRedis(scope, key);
   if (kept?.startsWith(SIGNED)) {
     scope.cache.served.add('redis');

@@ -2,6 +2,8 @@
  * @module Data access for documents and verification: records through the cache tiers,
  * images through Redis, revocation pages straight from the primary, every statement metered.
  */
+
+import { publicKeysOf } from '../credentials/issuer-dids.ts';
 import type { AssertionBundle, BadgeClassRecord, IssuerRecord, RevocationPage } from '../db/queries.ts';
 import { loadIssuers, loadRevocationPage } from '../db/queries.ts';
 import { readQuery } from './query.ts';
@@ -18,15 +20,15 @@ export async function getAssertionBundle(scope: DataScope, id: string): Promise<
 export const getIssuer = (scope: DataScope, id: string): Promise<IssuerRecord | undefined> => readDefinition(scope, 'issuer', id);
 
 /**
- * Whether `keyId` is one of the issuer's keys (its DID document); undefined when there is no such
- * issuer. A key the cached copy does not know may come from a rotation made elsewhere moments ago,
- * or one a lagging replica has not seen: only the primary refuses a key.
+ * Every public key of the issuer (its DID document); undefined when there is no such issuer.
+ * `fromPrimary` for a key the tiers' copy may be too old to know (a rotation elsewhere moments ago,
+ * a lagging replica).
  */
-export async function issuerHasKey(scope: DataScope, issuerId: string, keyId: string): Promise<boolean | undefined> {
-  const known = await getIssuer(scope, issuerId);
-  if (known?.publicKeyIds.includes(keyId)) return true;
-  const [current] = await readQuery(scope, (db) => loadIssuers(db, [issuerId]), scope.deps.db);
-  return current?.publicKeyIds.includes(keyId);
+export async function getIssuerKeys(scope: DataScope, issuerId: string, fromPrimary = false): Promise<string[] | undefined> {
+  const issuer = fromPrimary
+    ? (await readQuery(scope, (db) => loadIssuers(db, [issuerId]), scope.deps.db))[0]
+    : await getIssuer(scope, issuerId);
+  return issuer && publicKeysOf(issuer);
 }
 
 export const getBadgeClass = (scope: DataScope, id: string): Promise<BadgeClassRecord | undefined> => readDefinition(scope, 'badge', id);

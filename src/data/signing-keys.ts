@@ -68,7 +68,7 @@ export async function openKey(scope: DataScope, issuerId: string, keyId: string)
   const opening = (async () => {
     const stored = await readQuery(scope, (db) => loadIssuerKey(db, keyId), scope.deps.db);
     if (!stored || stored.issuerId !== issuerId) throw new DomainError('not_found', 'not_found', 'No signing key with this id.');
-    return openSigningKey(issuerId, keyId, stored.privateKeyCiphertext, kek);
+    return unsealed(issuerId, keyId, stored.privateKeyCiphertext, kek);
   })();
   if (opened.size >= OPENED_KEYS_MAX) opened.delete(opened.keys().next().value!);
   opened.set(name, opening);
@@ -78,5 +78,14 @@ export async function openKey(scope: DataScope, issuerId: string, keyId: string)
 
 /** A stored key already loaded (with other data, in one statement), opened for signing. */
 export async function openStoredKey(scope: DataScope, issuerId: string, keyId: string, ciphertext: Uint8Array): Promise<CryptoKey> {
-  return openSigningKey(issuerId, keyId, ciphertext, await keyEncryptionKey(scope));
+  return unsealed(issuerId, keyId, ciphertext, await keyEncryptionKey(scope));
+}
+
+/** The private key, or `unavailable` when this deployment's key-encryption key cannot open it (the secret was changed). */
+async function unsealed(issuerId: string, keyId: string, ciphertext: Uint8Array, kek: CryptoKey): Promise<CryptoKey> {
+  try {
+    return await openSigningKey(issuerId, keyId, ciphertext, kek);
+  } catch {
+    throw new DomainError('unavailable', 'signing_key_unusable', 'A stored signing key cannot be opened with CREDENTIAL_KEY_SECRET.');
+  }
 }

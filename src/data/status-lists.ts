@@ -1,13 +1,14 @@
 /**
  * @module Bitstring Status Lists in data access. A list is signed once per change: a revoke's
- * write (or the outbox drain after it) rebuilds and signs its list and writes it through to Redis
+ * write (or the outbox drain after it) rebuilds and signs its list (under both DID methods) and writes it through to Redis
  * with the records' compare-and-set (`version|json`, the list's version from the revoke's own
  * statement); a read answers from Redis, or builds it with one statement on the primary.
  */
 import { statusListKey } from '../cache/keys.ts';
 import { signDocument } from '../credentials/data-integrity.ts';
+import { type IssuerDids, issuerDids } from '../credentials/issuer-dids.ts';
 import { statusListCredential } from '../credentials/status-list.ts';
-import type { AssertionRecord } from '../db/queries.ts';
+import type { AssertionRecord, StatusListSource } from '../db/queries.ts';
 import { loadStatusListSource } from '../db/queries.ts';
 import { STATUS_LIST_SIZE } from '../db/schema.ts';
 import { readQuery } from './query.ts';
@@ -17,8 +18,10 @@ import { readValueFromRedis, writeNewerToRedis } from './tiers.ts';
 
 export type StatusList = { version: number; json: string };
 
-/** The list `listNumber` of an issuer, built from the primary and signed; undefined when the issuer does not exist. */
-async function buildStatusList(scope: DataScope, issuerId: string, listNumber: number): Promise<StatusList | undefined> {
+type Source = StatusListSource & { signingKeyId: string; privateKeyCiphertext: Uint8Array };
+
+/** What list `listNumber` of an issuer is built from (one statement on the primary); undefined when the issuer does not exist. */
+async function loadSource(scope: DataScope, issuerId: string, listNumber: number): Promise<Source | undefined> {
   const load = () => readQuery(scope, (db) => loadStatusListSource(db, issuerId, listNumber), scope.deps.db);
   let source = await load();
   if (!source) return undefined;
@@ -27,39 +30,46 @@ async function buildStatusList(scope: DataScope, issuerId: string, listNumber: n
     await setNewSigningKey(scope, issuerId, true);
     source = await load();
   }
-  if (!source?.signingKeyId || !source.privateKeyCiphertext) return undefined;
-  const { dids, urls } = scope.deps;
+  return source?.signingKeyId && source.privateKeyCiphertext ? (source as Source) : undefined;
+}
+
+/** The list built from `source`, signed and naming its issuer as `dids` does. */
+async function signList(scope: DataScope, issuerId: string, listNumber: number, source: Source, dids: IssuerDids): Promise<StatusList> {
   const keyId = source.signingKeyId;
-  const unsigned = await statusListCredential(
-    urls.statusList(issuerId, listNumber),
-    dids.issuer(issuerId, keyId),
-    source.revoked,
-    new Date(),
-  );
+  const url = scope.deps.urls.statusList(issuerId, listNumber);
+  const unsigned = await statusListCredential(url, dids.issuer(issuerId, keyId), source.revoked, new Date());
   const key = await openStoredKey(scope, issuerId, keyId, source.privateKeyCiphertext);
   const signed = await signDocument(unsigned, dids.verificationMethod(issuerId, keyId), key, new Date());
   return { version: source.version, json: JSON.stringify(signed) };
 }
 
-/** One compare-and-set write of a built list (`version|json`); false when Redis failed. */
-async function keep(scope: DataScope, issuerId: string, listNumber: number, list: StatusList): Promise<boolean> {
+/** One compare-and-set write of a built list (`version|json`) in `keyspace`; false when Redis failed. */
+async function keep(scope: DataScope, issuerId: string, listNumber: number, list: StatusList, keyspace: string): Promise<boolean> {
   const value = `${list.version}|${list.json}`;
-  return (await writeNewerToRedis(scope, [{ key: statusListKey(issuerId, listNumber, scope.deps.dids.method), value }])) !== 'failed';
+  return (await writeNewerToRedis(scope, [{ key: statusListKey(issuerId, listNumber, keyspace), value }])) !== 'failed';
 }
 
 /** The signed list, from Redis when it has it, else built (and kept); undefined when the issuer has none. */
 export async function readStatusList(scope: DataScope, issuerId: string, listNumber: number): Promise<StatusList | undefined> {
-  const stored = await readValueFromRedis(scope, statusListKey(issuerId, listNumber, scope.deps.dids.method));
+  const stored = await readValueFromRedis(scope, statusListKey(issuerId, listNumber, scope.deps.dids.keyspace));
   const bar = stored?.indexOf('|') ?? -1;
   if (stored && bar > 0) {
     scope.cache.served.add('redis');
     return { version: Number(stored.slice(0, bar)), json: stored.slice(bar + 1) };
   }
-  const built = await buildStatusList(scope, issuerId, listNumber);
+  const source = await loadSource(scope, issuerId, listNumber);
   scope.cache.served.add('db');
-  if (built && stored !== undefined) scope.waitUntil(keep(scope, issuerId, listNumber, built));
+  if (!source) return undefined;
+  const built = await signList(scope, issuerId, listNumber, source, scope.deps.dids);
+  if (stored !== undefined) scope.waitUntil(keep(scope, issuerId, listNumber, built, scope.deps.dids.keyspace));
   return built;
 }
+
+/** How each DID method names issuers, this deployment's first. */
+const everyMethod = ({ deps }: DataScope): IssuerDids[] => [
+  deps.dids,
+  issuerDids(deps.dids.method === 'web' ? 'key' : 'web', deps.config.publicBaseUrl),
+];
 
 /** The lists that `changed` awards sit on, when a revoke changed them. */
 export function changedStatusLists(changed: readonly AssertionRecord[]): Array<{ issuerId: string; listNumber: number }> {
@@ -72,14 +82,21 @@ export function changedStatusLists(changed: readonly AssertionRecord[]): Array<{
   return [...lists.values()];
 }
 
-/** Rebuilds, signs and writes through every list `changed` revoked awards on; false when one could not be kept. */
+/**
+ * Rebuilds, signs and writes through every list `changed` revoked awards on, under both DID
+ * methods: isolates of a deploy that switches methods read the other one, and a list they kept
+ * must not stay behind. False when one could not be kept.
+ */
 export async function refreshStatusLists(scope: DataScope, changed: readonly AssertionRecord[]): Promise<boolean> {
   if (!scope.deps.config.credentialKeySecret) return true; // no lists are served, so none is kept
   let kept = true;
   for (const { issuerId, listNumber } of changedStatusLists(changed)) {
     try {
-      const built = await buildStatusList(scope, issuerId, listNumber);
-      if (built) kept = (await keep(scope, issuerId, listNumber, built)) && kept;
+      const source = await loadSource(scope, issuerId, listNumber);
+      for (const dids of source ? everyMethod(scope) : []) {
+        const built = await signList(scope, issuerId, listNumber, source!, dids);
+        kept = (await keep(scope, issuerId, listNumber, built, dids.keyspace)) && kept;
+      }
     } catch (error) {
       // The revoke has committed: its list is rebuilt by the outbox drain, never failed back to the issuer.
       console.warn(`status list ${issuerId}/${listNumber} not refreshed: ${(error as Error).message}`);

@@ -5,6 +5,8 @@ export type PublicUrls = ReturnType<typeof publicUrls>;
 
 /** A status list number as it appears in URLs: digits, no leading zero (one spelling per list). */
 export const LIST_NUMBER = /^(0|[1-9][0-9]{0,4})$/;
+/** The last list an issuer can have: its positions (list × 131,072 + index) stay within a Postgres integer. */
+export const MAX_LIST_NUMBER = 16_383;
 
 export function publicUrls(base: string) {
   return {
@@ -22,7 +24,8 @@ export function publicUrls(base: string) {
     statusListOf(url: string): { issuerId: string; listNumber: number } | undefined {
       const prefix = `${base}/status/`;
       const [issuerId, list, ...rest] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
-      return isPublicId(issuerId) && LIST_NUMBER.test(list ?? '') && !rest.length ? { issuerId, listNumber: Number(list) } : undefined;
+      const listNumber = LIST_NUMBER.test(list ?? '') ? Number(list) : Number.NaN;
+      return isPublicId(issuerId) && listNumber <= MAX_LIST_NUMBER && !rest.length ? { issuerId, listNumber } : undefined;
     },
     /** The assertion id inside one of our assertion URLs, or undefined for any other URL. */
     assertionIdOf(url: string): string | undefined {

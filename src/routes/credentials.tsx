@@ -2,11 +2,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { cacheTags, versionEtag } from '../cache/policy.ts';
 import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../credentials/credential.ts';
-import { DID_DOCUMENT_TYPE, didDocument } from '../credentials/issuer-dids.ts';
+import { DID_DOCUMENT_TYPE, didDocument, publicKeysOf } from '../credentials/issuer-dids.ts';
 import { readCredential } from '../data/credentials.ts';
 import { getIssuer } from '../data/documents.ts';
 import { readStatusList } from '../data/status-lists.ts';
-import { LIST_NUMBER } from '../openbadges/urls.ts';
+import { LIST_NUMBER, MAX_LIST_NUMBER } from '../openbadges/urls.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { htmlResponse } from '../pages/render.ts';
 import { notFound } from '../problem.ts';
@@ -75,7 +75,7 @@ const statusListRoute = createRoute({
         .string()
         .regex(LIST_NUMBER)
         .transform(Number)
-        .refine((n) => n <= 16_383)
+        .refine((n) => n <= MAX_LIST_NUMBER)
         .openapi({ param: { name: 'list', in: 'path', required: true }, type: 'integer', example: 0 }),
     }),
   },
@@ -113,7 +113,10 @@ export const credentials = newRouter()
           : jsonLdTextResponse(signed.json, type);
       const { assertion, badge, issuer } = bundle;
       response.headers.set('cache-tag', cacheTags.bundle(bundle));
-      response.headers.set('etag', versionEtag('credential', id, assertion.version, badge.version, issuer.version, type));
+      response.headers.set(
+        'etag',
+        versionEtag('credential', id, assertion.version, badge.version, issuer.version, c.var.deps.dids.method, type),
+      );
       return { response, changesAt: assertion.expires };
     });
   })
@@ -127,7 +130,7 @@ export const credentials = newRouter()
         if (!found) throw notFound('status list');
         const response = jsonLdTextResponse(found.json, 'application/ld+json');
         response.headers.set('cache-tag', `${tag},${cacheTags.issuer(id)}`);
-        response.headers.set('etag', versionEtag('status', id, list, found.version));
+        response.headers.set('etag', versionEtag('status', id, list, found.version, c.var.deps.dids.method));
         return response;
       }),
     );
@@ -141,7 +144,7 @@ export const credentials = newRouter()
       await withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.issuer(id), async () => {
         const issuer = await getIssuer(c.var.scope, id);
         if (!issuer) throw notFound('issuer');
-        return new Response(JSON.stringify(didDocument(c.var.deps.dids.web(id), issuer.publicKeyIds)), {
+        return new Response(JSON.stringify(didDocument(c.var.deps.dids.web(id), publicKeysOf(issuer))), {
           headers: { 'content-type': DID_DOCUMENT_TYPE, 'cache-tag': cacheTags.issuer(id), etag: versionEtag('did', id, issuer.version) },
         });
       }),

@@ -7,8 +7,7 @@
  */
 import { z } from 'zod';
 import { IDENTITY_TYPES } from '../credentials/credential.ts';
-import { didKeyResolver, type KeyResolver, type ProofCheck, verifyDocument } from '../credentials/data-integrity.ts';
-import { didKey } from '../credentials/issuer-dids.ts';
+import { verifyDocument } from '../credentials/data-integrity.ts';
 import { statusBit } from '../credentials/status-list.ts';
 import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
 import { type AchievementCredential, conformanceOf } from './conformance.ts';
@@ -22,33 +21,16 @@ export type LocalSources = {
   readList(issuerId: string, listNumber: number): Promise<string | undefined>;
   /** The issuer id of one of this deployment's did:web DIDs; undefined for any other DID. */
   issuerOfWeb(did: string): string | undefined;
-  /** Whether `keyId` is in the issuer's DID document; undefined when there is no such issuer. */
-  issuerHasKey(issuerId: string, keyId: string): Promise<boolean | undefined>;
+  /**
+   * Every public key the issuer ever had (its DID document), as the tiers have it, or from the
+   * primary when `fromPrimary`; undefined when there is no such issuer.
+   */
+  issuerKeys(issuerId: string, fromPrimary?: boolean): Promise<readonly string[] | undefined>;
 };
 
 const check = (name: string, passed: boolean, pass: string, fail: string): Check => ({ name, passed, message: passed ? pass : fail });
 const issuerIdOf = (credential: AchievementCredential) =>
   typeof credential.issuer === 'string' ? credential.issuer : credential.issuer.id;
-
-const NOT_THE_ISSUERS = "signed by another key than the issuer's";
-
-/** Which keys may sign for `issuer`: a did:key its own, a did:web of this deployment those of its DID document; undefined for a remote DID. */
-function keysOfIssuer(issuer: string, local: LocalSources): KeyResolver | undefined {
-  if (issuer.startsWith('did:key:'))
-    return async (method) => {
-      const resolved = await didKeyResolver(method);
-      return typeof resolved === 'string' || didKey(resolved.keyId) === issuer ? resolved : NOT_THE_ISSUERS;
-    };
-  const issuerId = local.issuerOfWeb(issuer);
-  if (!issuerId) return undefined;
-  return async (method) => {
-    const [did, keyId] = method.split('#');
-    if (did !== issuer || !keyId) return NOT_THE_ISSUERS;
-    const known = await local.issuerHasKey(issuerId, keyId);
-    if (known === undefined) return 'its issuer is not known to this deployment';
-    return known ? { keyId } : "its key is not in the issuer's DID document";
-  };
-}
 
 type StatusVerdict = 'active' | 'revoked' | 'none' | 'not checked: remote' | 'not checked: unsupported';
 
@@ -60,18 +42,14 @@ const bitstringStatusListEntry = z.looseObject({
   statusListCredential: z.string(),
 });
 
-/** The credential's status, from a list of this deployment (it built and signed it, whichever key signed it). */
-async function statusOf(credential: AchievementCredential, local: LocalSources): Promise<StatusVerdict> {
-  if (!credential.credentialStatus) return 'none';
-  const parsed = bitstringStatusListEntry.safeParse(credential.credentialStatus);
-  if (!parsed.success) return 'not checked: unsupported';
-  const entry = parsed.data;
-  const list = local.listOf(entry.statusListCredential);
-  if (!list) return 'not checked: remote';
+type StatusEntry = z.infer<typeof bitstringStatusListEntry>;
+
+/** The entry's bit in a list of this deployment (it built and signed the list); undefined when there is no such list. */
+async function statusBitOf(entry: StatusEntry, list: { issuerId: string; listNumber: number }, local: LocalSources) {
   const json = await local.readList(list.issuerId, list.listNumber);
-  if (!json) return 'revoked'; // no such list here: nothing vouches for the credential
+  if (!json) return undefined;
   const { credentialSubject } = JSON.parse(json) as { credentialSubject: { encodedList: string } };
-  return (await statusBit(credentialSubject.encodedList, Number(entry.statusListIndex))) ? 'revoked' : 'active';
+  return statusBit(credentialSubject.encodedList, Number(entry.statusListIndex));
 }
 
 /** OB 3.0 identity types back to the OB 2.0 recipient types a claim names. */
@@ -113,13 +91,39 @@ export async function verifyCredential(
   const { credential } = conformance;
   const issuer = issuerIdOf(credential);
 
-  const resolveKey = keysOfIssuer(issuer, local);
-  // Both may need a statement when cold: they run side by side.
-  const [proof, statusVerdict] = await Promise.all([
-    resolveKey ? verifyDocument(supplied as never, resolveKey) : Promise.resolve<ProofCheck | undefined>(undefined),
-    statusOf(credential, local),
+  const webIssuerId = local.issuerOfWeb(issuer);
+  const checkable = issuer.startsWith('did:key:') || webIssuerId !== undefined;
+  const entry = credential.credentialStatus && bitstringStatusListEntry.safeParse(credential.credentialStatus).data;
+  const list = entry && local.listOf(entry.statusListCredential);
+  // Whose keys decide: a did:web issuer's (the proof), else the list's issuer's (did the did:key signer issue on it?).
+  const ownerId = webIssuerId ?? list?.issuerId;
+  // The proof, the list and the keys may each need a statement when cold: they run side by side.
+  const [proof, revokedBit, ownerKeys] = await Promise.all([
+    checkable ? verifyDocument(supplied as never, issuer) : undefined,
+    entry && list ? statusBitOf(entry, list, local) : undefined,
+    ownerId ? local.issuerKeys(ownerId) : undefined,
   ]);
-  const proofVerdict = !proof ? 'not checked: remote' : proof.verified ? 'verified' : 'failed';
+  /** Whether the owner had `keyId`. A key the tiers do not know may be newer than their copy: the primary decides (only for a proof that holds). */
+  const ownerHad = async (keyId: string) =>
+    Boolean(ownerId && (ownerKeys?.includes(keyId) || (await local.issuerKeys(ownerId, true))?.includes(keyId)));
+
+  let proofVerdict: 'verified' | 'failed' | 'not checked: remote' = !proof ? 'not checked: remote' : proof.verified ? 'verified' : 'failed';
+  let proofProblem = proof && !proof.verified ? proof.reason : undefined;
+  if (proof?.verified && webIssuerId && !(await ownerHad(proof.keyId))) {
+    proofVerdict = 'failed';
+    proofProblem = "its key is not in the issuer's DID document";
+  }
+  const signedByListIssuer = proof?.verified && list ? (webIssuerId ? webIssuerId === list.issuerId : await ownerHad(proof.keyId)) : true;
+  const statusVerdict: StatusVerdict = !credential.credentialStatus
+    ? 'none'
+    : !entry
+      ? 'not checked: unsupported'
+      : !list
+        ? 'not checked: remote'
+        : // No such list here, or a list of another issuer: nothing vouches for the credential.
+          revokedBit !== false || !signedByListIssuer
+          ? 'revoked'
+          : 'active';
 
   const validFrom = new Date(credential.validFrom);
   const validUntil = credential.validUntil ? new Date(credential.validUntil) : null;
@@ -131,7 +135,7 @@ export async function verifyCredential(
       proofVerdict === 'verified',
       `Its eddsa-rdfc-2022 proof verifies with the issuer's key (${issuer}).`,
       proofVerdict === 'failed'
-        ? `Its proof does not verify: ${proof?.reason}.`
+        ? `Its proof does not verify: ${proofProblem}.`
         : `Its issuer (${issuer}) is neither a did:key nor a DID of this deployment: the proof was not checked (remote).`,
     ),
     check(

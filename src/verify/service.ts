@@ -1,5 +1,5 @@
 /** @module Verification of one or many assertions: one data-access call, then the checks. */
-import { getAssertionBundle, getAssertionBundles, issuerHasKey } from '../data/documents.ts';
+import { getAssertionBundle, getAssertionBundles, getIssuerKeys } from '../data/documents.ts';
 import type { DataScope } from '../data/scope.ts';
 import { readStatusList } from '../data/status-lists.ts';
 import type { AssertionBundle } from '../db/queries.ts';
@@ -45,7 +45,7 @@ export function verifyHeldCredential(
     listOf: (url) => urls.statusListOf(url),
     readList: async (issuerId, listNumber) => (await readStatusList(scope, issuerId, listNumber))?.json,
     issuerOfWeb: (did) => dids.issuerOfWeb(did),
-    issuerHasKey: (issuerId, keyId) => issuerHasKey(scope, issuerId, keyId),
+    issuerKeys: (issuerId, fromPrimary) => getIssuerKeys(scope, issuerId, fromPrimary),
   };
   return verifyCredential(credential, recipient, local, new Date());
 }

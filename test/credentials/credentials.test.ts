@@ -3,7 +3,8 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusListKey } from '../../src/cache/keys.ts';
-import { verifyDocument } from '../../src/credentials/data-integrity.ts';
+import { signDocument, verifyDocument } from '../../src/credentials/data-integrity.ts';
+import { publicKeyMultibase } from '../../src/credentials/keys.ts';
 import { statusBit } from '../../src/credentials/status-list.ts';
 import { depsFor } from '../../src/deps.ts';
 import { extractBaked } from '../../src/openbadges/baking/index.ts';
@@ -178,12 +179,38 @@ describe('POST /verify with an OB 3.0 credential', () => {
     });
   });
 
+  it("does not let a stranger's did:key credential borrow an issuer's status list, and leaves unknown status types unchecked", async () => {
+    const w = worker();
+    const credential = await credentialOf(w, await issue(w));
+    const { proof: _, ...unsigned } = credential;
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const stranger = publicKeyMultibase(new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer));
+    const sign = (document: object) =>
+      signDocument(
+        { ...unsigned, ...document, issuer: { ...credential.issuer, id: `did:key:${stranger}` } } as never,
+        `did:key:${stranger}#${stranger}`,
+        pair.privateKey,
+        new Date(),
+      );
+    // Its own proof holds, but the list it names is another issuer's: nothing vouches for it.
+    expect(await verify(w, { credential: await sign({}) })).toMatchObject({
+      valid: false,
+      status: 'revoked',
+      ob3: { proof: 'verified', status: 'revoked' },
+    });
+    const otherStatus = { credentialStatus: { id: 'urn:x', type: '1EdTechRevocationList' } };
+    expect(await verify(w, { credential: await sign(otherStatus) })).toMatchObject({
+      valid: false,
+      ob3: { conformance: 'passed', proof: 'verified', status: 'not checked: unsupported' },
+    });
+  });
+
   it('costs one statement cold (the status list), and none once the list is kept', async () => {
     const w = worker();
     const credential = await credentialOf(w, await issue(w));
     const { statusListCredential } = credential.credentialStatus;
     const [issuerId, list] = new URL(statusListCredential).pathname.split('/').slice(2);
-    await depsFor(env).redisClient!.del(statusListKey(issuerId!, Number(list), 'key'));
+    await depsFor(env).redisClient!.del(statusListKey(issuerId!, Number(list), depsFor(env).dids.keyspace));
     await resetStats();
     expect((await verify(worker(), { credential })).valid).toBe(true);
     expect((await neonStats()).statements).toBe(1);

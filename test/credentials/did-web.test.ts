@@ -9,10 +9,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { recordKey, statusListKey } from '../../src/cache/keys.ts';
 import { signDocument } from '../../src/credentials/data-integrity.ts';
+import { issuerDids } from '../../src/credentials/issuer-dids.ts';
 import { publicKeyMultibase } from '../../src/credentials/keys.ts';
 import { depsFor } from '../../src/deps.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
-import { createIssuerWithBadge } from '../fixtures.ts';
+import { BASE, createIssuerWithBadge } from '../fixtures.ts';
 import { control, neonStats, resetStats } from '../stack.ts';
 import { worker } from '../worker.ts';
 
@@ -29,6 +30,7 @@ type DidDocument = {
 };
 
 const WEB = { ISSUER_DID_METHOD: 'web' } as const;
+const WEB_KEYSPACE = issuerDids('web', BASE).keyspace;
 const isolate = (overrides: Partial<Cloudflare.Env> = {}) => worker({ ...WEB, ...overrides });
 
 let fixture: Awaited<ReturnType<typeof createIssuerWithBadge>>;
@@ -151,11 +153,11 @@ describe('issuers as did:web', () => {
     const credential = await credentialOf(w, await issue(w));
     const [issuerId, list] = new URL(credential.credentialStatus.statusListCredential).pathname.split('/').slice(2);
     const redis = depsFor(env).redisClient!;
-    await redis.del(statusListKey(issuerId!, Number(list), 'web'), recordKey('issuer', issuerId!));
+    await redis.del(statusListKey(issuerId!, Number(list), WEB_KEYSPACE), recordKey('issuer', issuerId!));
     await resetStats();
     expect((await verify(isolate(), credential)).valid).toBe(true);
     expect((await neonStats()).statements).toBe(2); // the issuer and the list, side by side
-    await redis.del(statusListKey(issuerId!, Number(list), 'web'));
+    await redis.del(statusListKey(issuerId!, Number(list), WEB_KEYSPACE));
     await resetStats();
     expect((await verify(isolate(), credential)).valid).toBe(true);
     expect((await neonStats()).statements).toBe(1);
