@@ -1,6 +1,7 @@
 /** @module Configuration: the bindings read and validated once, into one typed object. */
 import { z } from 'zod';
 import { fromBase64 } from './base64.ts';
+import type { DidMethod } from './credentials/issuer-dids.ts';
 import type { Bindings } from './env.ts';
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
@@ -87,7 +88,7 @@ export type Config = {
   /** The key-encryption key of the issuers' signing keys; without it OB 3.0 credentials are off (503). */
   credentialKeySecret: Uint8Array | undefined;
   /** did:web: one stable issuer id across key rotations, resolved at `/issuers/{id}/did.json`; did:key: a new id per key. */
-  issuerDidMethod: 'web' | 'key';
+  issuerDidMethod: DidMethod;
   cache: {
     /** Which tiers are on (CACHE_TIERS); Redis also needs its URL and token. */
     tiers: { l1: boolean; redis: boolean };

@@ -54,7 +54,7 @@ export type ProofCheck = { verified: true; keyId: string } | { verified: false; 
 const MULTIBASE_KEY = /^z[1-9A-HJ-NP-Za-km-z]+$/;
 
 /** The DID and key a verification method names: `{did}#{z…}`, one `#`; undefined for anything else. */
-export function keyOfMethod(verificationMethod: string): { did: string; keyId: string } | undefined {
+function keyOfMethod(verificationMethod: string): { did: string; keyId: string } | undefined {
   const hash = verificationMethod.indexOf('#');
   if (hash < 1 || hash !== verificationMethod.lastIndexOf('#')) return undefined;
   const keyId = verificationMethod.slice(hash + 1);

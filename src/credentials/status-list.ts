@@ -32,8 +32,8 @@ export async function statusBit(encodedList: string, position: number): Promise<
   return ((bits[position >> 3] ?? 0) & (0x80 >> (position & 7))) !== 0;
 }
 
-/** The unsigned list credential of `listUrl`, issued by the DID `issuerDid`. */
-export async function statusListCredential(listUrl: string, issuerDid: string, revoked: Iterable<number>, validFrom: Date) {
+/** The unsigned list credential of `listUrl`, issued by the DID `issuerDid`; `encodedList` from `encodeStatusBits`. */
+export function statusListCredential(listUrl: string, issuerDid: string, encodedList: string, validFrom: Date) {
   return {
     '@context': [VC_V2_CONTEXT],
     id: listUrl,
@@ -44,7 +44,7 @@ export async function statusListCredential(listUrl: string, issuerDid: string, r
       id: `${listUrl}#list`,
       type: 'BitstringStatusList',
       statusPurpose: 'revocation',
-      encodedList: await encodeStatusBits(revoked),
+      encodedList,
     },
   };
 }

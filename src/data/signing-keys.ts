@@ -57,28 +57,33 @@ export async function withSigningKey(scope: DataScope, issuer: IssuerRecord): Pr
 const openedKeys = new WeakMap<CryptoKey, Map<string, Promise<CryptoKey>>>();
 const OPENED_KEYS_MAX = 256;
 
-/** The private key `keyId` of `issuerId`, opened for signing: from this isolate's memory, else one statement on the primary. */
-export async function openKey(scope: DataScope, issuerId: string, keyId: string): Promise<CryptoKey> {
+/** Key `keyId` of `issuerId` from this isolate's memory, else unsealed from `ciphertext()` and kept. */
+async function opened(scope: DataScope, issuerId: string, keyId: string, ciphertext: () => Promise<Uint8Array>): Promise<CryptoKey> {
   const kek = await keyEncryptionKey(scope);
-  const opened = openedKeys.get(kek) ?? new Map<string, Promise<CryptoKey>>();
-  openedKeys.set(kek, opened);
+  const keys = openedKeys.get(kek) ?? new Map<string, Promise<CryptoKey>>();
+  openedKeys.set(kek, keys);
   const name = `${issuerId}\n${keyId}`;
-  const kept = opened.get(name);
+  const kept = keys.get(name);
   if (kept) return kept;
-  const opening = (async () => {
-    const stored = await readQuery(scope, (db) => loadIssuerKey(db, keyId), scope.deps.db);
-    if (!stored || stored.issuerId !== issuerId) throw new DomainError('not_found', 'not_found', 'No signing key with this id.');
-    return unsealed(issuerId, keyId, stored.privateKeyCiphertext, kek);
-  })();
-  if (opened.size >= OPENED_KEYS_MAX) opened.delete(opened.keys().next().value!);
-  opened.set(name, opening);
-  opening.catch(() => opened.delete(name));
+  const opening = ciphertext().then((sealed) => unsealed(issuerId, keyId, sealed, kek));
+  if (keys.size >= OPENED_KEYS_MAX) keys.delete(keys.keys().next().value!);
+  keys.set(name, opening);
+  opening.catch(() => keys.delete(name));
   return opening;
 }
 
-/** A stored key already loaded (with other data, in one statement), opened for signing. */
-export async function openStoredKey(scope: DataScope, issuerId: string, keyId: string, ciphertext: Uint8Array): Promise<CryptoKey> {
-  return unsealed(issuerId, keyId, ciphertext, await keyEncryptionKey(scope));
+/** The private key `keyId` of `issuerId`, opened for signing: from this isolate's memory, else one statement on the primary. */
+export function openKey(scope: DataScope, issuerId: string, keyId: string): Promise<CryptoKey> {
+  return opened(scope, issuerId, keyId, async () => {
+    const stored = await readQuery(scope, (db) => loadIssuerKey(db, keyId), scope.deps.db);
+    if (!stored || stored.issuerId !== issuerId) throw new DomainError('not_found', 'not_found', 'No signing key with this id.');
+    return stored.privateKeyCiphertext;
+  });
+}
+
+/** A stored key already loaded (with other data, in one statement), opened for signing: from this isolate's memory when it was opened before. */
+export function openStoredKey(scope: DataScope, issuerId: string, keyId: string, ciphertext: Uint8Array): Promise<CryptoKey> {
+  return opened(scope, issuerId, keyId, async () => ciphertext);
 }
 
 /** The private key, or `unavailable` when this deployment's key-encryption key cannot open it (the secret was changed). */

@@ -7,7 +7,7 @@
 import { statusListKey } from '../cache/keys.ts';
 import { signDocument } from '../credentials/data-integrity.ts';
 import { type IssuerDids, issuerDids } from '../credentials/issuer-dids.ts';
-import { statusListCredential } from '../credentials/status-list.ts';
+import { encodeStatusBits, statusListCredential } from '../credentials/status-list.ts';
 import type { AssertionRecord, StatusListSource } from '../db/queries.ts';
 import { loadStatusListSource } from '../db/queries.ts';
 import { STATUS_LIST_SIZE } from '../db/schema.ts';
@@ -17,6 +17,8 @@ import { openStoredKey, setNewSigningKey } from './signing-keys.ts';
 import { readValueFromRedis, writeNewerToRedis } from './tiers.ts';
 
 export type StatusList = { version: number; json: string };
+/** A list as signed for one keyspace (the DID method that names its issuer, and the host). */
+type SignedList = { keyspace: string; list: StatusList };
 
 type Source = StatusListSource & { signingKeyId: string; privateKeyCiphertext: Uint8Array };
 
@@ -33,20 +35,36 @@ async function loadSource(scope: DataScope, issuerId: string, listNumber: number
   return source?.signingKeyId && source.privateKeyCiphertext ? (source as Source) : undefined;
 }
 
-/** The list built from `source`, signed and naming its issuer as `dids` does. */
-async function signList(scope: DataScope, issuerId: string, listNumber: number, source: Source, dids: IssuerDids): Promise<StatusList> {
+/** The list built from `source`, signed once per naming of its issuer in `namings` (the bits are encoded and the key opened once). */
+async function signLists(
+  scope: DataScope,
+  issuerId: string,
+  listNumber: number,
+  source: Source,
+  namings: readonly IssuerDids[],
+): Promise<SignedList[]> {
   const keyId = source.signingKeyId;
   const url = scope.deps.urls.statusList(issuerId, listNumber);
-  const unsigned = await statusListCredential(url, dids.issuer(issuerId, keyId), source.revoked, new Date());
-  const key = await openStoredKey(scope, issuerId, keyId, source.privateKeyCiphertext);
-  const signed = await signDocument(unsigned, dids.verificationMethod(issuerId, keyId), key, new Date());
-  return { version: source.version, json: JSON.stringify(signed) };
+  const [encodedList, key] = await Promise.all([
+    encodeStatusBits(source.revoked),
+    openStoredKey(scope, issuerId, keyId, source.privateKeyCiphertext),
+  ]);
+  return Promise.all(
+    namings.map(async (dids) => {
+      const unsigned = statusListCredential(url, dids.issuer(issuerId, keyId), encodedList, new Date());
+      const signed = await signDocument(unsigned, dids.verificationMethod(issuerId, keyId), key, new Date());
+      return { keyspace: dids.keyspace, list: { version: source.version, json: JSON.stringify(signed) } };
+    }),
+  );
 }
 
-/** One compare-and-set write of a built list (`version|json`) in `keyspace`; false when Redis failed. */
-async function keep(scope: DataScope, issuerId: string, listNumber: number, list: StatusList, keyspace: string): Promise<boolean> {
-  const value = `${list.version}|${list.json}`;
-  return (await writeNewerToRedis(scope, [{ key: statusListKey(issuerId, listNumber, keyspace), value }])) !== 'failed';
+/** One compare-and-set write (`version|json`) of the signed lists, each in its keyspace, in one Redis call; false when Redis failed. */
+async function keep(scope: DataScope, issuerId: string, listNumber: number, signed: readonly SignedList[]): Promise<boolean> {
+  const entries = signed.map(({ keyspace, list }) => ({
+    key: statusListKey(issuerId, listNumber, keyspace),
+    value: `${list.version}|${list.json}`,
+  }));
+  return (await writeNewerToRedis(scope, entries)) !== 'failed';
 }
 
 /** The signed list, from Redis when it has it, else built (and kept); undefined when the issuer has none. */
@@ -60,9 +78,9 @@ export async function readStatusList(scope: DataScope, issuerId: string, listNum
   const source = await loadSource(scope, issuerId, listNumber);
   scope.cache.served.add('db');
   if (!source) return undefined;
-  const built = await signList(scope, issuerId, listNumber, source, scope.deps.dids);
-  if (stored !== undefined) scope.waitUntil(keep(scope, issuerId, listNumber, built, scope.deps.dids.keyspace));
-  return built;
+  const signed = await signLists(scope, issuerId, listNumber, source, [scope.deps.dids]);
+  if (stored !== undefined) scope.waitUntil(keep(scope, issuerId, listNumber, signed));
+  return signed[0]!.list;
 }
 
 /** How each DID method names issuers, this deployment's first. */
@@ -93,10 +111,8 @@ export async function refreshStatusLists(scope: DataScope, changed: readonly Ass
   for (const { issuerId, listNumber } of changedStatusLists(changed)) {
     try {
       const source = await loadSource(scope, issuerId, listNumber);
-      for (const dids of source ? everyMethod(scope) : []) {
-        const built = await signList(scope, issuerId, listNumber, source!, dids);
-        kept = (await keep(scope, issuerId, listNumber, built, dids.keyspace)) && kept;
-      }
+      if (!source) continue;
+      kept = (await keep(scope, issuerId, listNumber, await signLists(scope, issuerId, listNumber, source, everyMethod(scope)))) && kept;
     } catch (error) {
       // The revoke has committed: its list is rebuilt by the outbox drain, never failed back to the issuer.
       console.warn(`status list ${issuerId}/${listNumber} not refreshed: ${(error as Error).message}`);
