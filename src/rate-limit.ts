@@ -1,9 +1,10 @@
 /**
- * @module Rate limits per client IP with @upstash/ratelimit on the same Redis: POST /verify* (fails
- * open: a verifier is never refused because Redis is down); failed admin authentication (falls
- * back to a per-isolate count while Redis is down: guessing stays metered, and an issuer can
- * still revoke during a Redis outage); revocation lists, the one public read that no cache tier
- * keeps (counted per isolate while Redis is down or off, so it stays bounded).
+ * @module Rate limits per client (an IPv4 address, or an IPv6 /64: see `rateLimitKey`) with
+ * @upstash/ratelimit on the same Redis: POST /verify* (fails open: a verifier is never refused
+ * because Redis is down); failed admin authentication (falls back to a per-isolate count while
+ * Redis is down: guessing stays metered, and an issuer can still revoke during a Redis outage);
+ * revocation lists, the one public read that no cache tier keeps (counted per isolate while
+ * Redis is down or off, so it stays bounded).
  */
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Context } from 'hono';
@@ -78,8 +79,67 @@ export function createRateLimiters(redis: ReturnType<typeof createRedis> | undef
   };
 }
 
-/** The client's address as Cloudflare reports it; one shared bucket when it is absent (local runs). */
-export const clientIp = (c: Context) => c.req.header('cf-connecting-ip') ?? 'unknown';
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const HEX_GROUP = /^[0-9a-f]{1,4}$/;
+/** Longest key kept for a value that is no address (Cloudflare always sends one; a local caller may not). */
+const MAX_RAW_KEY = 64;
+
+function ipv4(text: string): string | undefined {
+  const octets = IPV4.exec(text)?.slice(1).map(Number);
+  return octets?.every((octet) => octet <= 255) ? octets.join('.') : undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a dotted IPv4 tail as two groups), or undefined. */
+function ipv6Groups(text: string): number[] | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (part: string, last: boolean): number[] | undefined => {
+    if (!part) return [];
+    const pieces = part.split(':');
+    const groups: number[] = [];
+    for (const [i, piece] of pieces.entries()) {
+      const dotted = last && i === pieces.length - 1 ? ipv4(piece) : undefined;
+      if (dotted) {
+        const [a, b, c, d] = dotted.split('.').map(Number) as [number, number, number, number];
+        groups.push((a << 8) | b, (c << 8) | d);
+      } else if (HEX_GROUP.test(piece)) groups.push(Number.parseInt(piece, 16));
+      else return undefined;
+    }
+    return groups;
+  };
+  const head = parse(halves[0]!, halves.length === 1);
+  const tail = halves.length === 2 ? parse(halves[1]!, true) : [];
+  if (!head || !tail) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}
+
+/**
+ * The bucket a client address is counted in: an IPv4 address as itself; an IPv6 address by its
+ * /64 (one subscriber's network, 2^64 addresses that would each get a budget of their own),
+ * whatever its spelling (`::` compression, case, leading zeros, a zone id); an IPv4-mapped
+ * `::ffff:a.b.c.d` as the IPv4 address. Anything else (never sent by Cloudflare) as its own text, capped.
+ */
+export function rateLimitKey(address: string): string {
+  const text = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  const v4 = ipv4(text);
+  if (v4) return v4;
+  const groups = text.includes(':') ? ipv6Groups(text.replace(/%.*$/, '')) : undefined;
+  if (!groups) return text.slice(0, MAX_RAW_KEY);
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff)
+    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The rate-limit bucket of the client's address as Cloudflare reports it; one shared bucket when it is absent (local runs). */
+export const clientIp = (c: Context) => rateLimitKey(c.req.header('cf-connecting-ip') ?? 'unknown');
 
 const tooMany = (reset: number) =>
   new Problem(429, 'rate_limited', 'Too many requests from this address; try again later.', {

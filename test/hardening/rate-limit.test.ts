@@ -100,3 +100,84 @@ describe('revocation lists, which no cache tier keeps', () => {
     expect(statuses).toEqual([404, 404, 429]);
   });
 });
+
+describe('client buckets: IPv6 by its /64, IPv4 by address', () => {
+  const random = (below: number) => Math.floor(Math.random() * below);
+  /** A fresh /64 of the documentation prefix, written four ways, and the /64 next to it. */
+  function network() {
+    const [a, b] = [random(0x10000), random(0xffff)];
+    const hex = (n: number) => n.toString(16);
+    const full = (n: number) => hex(n).padStart(4, '0').toUpperCase();
+    return {
+      spellings: [
+        `2001:db8:${hex(a)}:${hex(b)}::1`,
+        `2001:0DB8:${full(a)}:${full(b)}:0000:0000:0000:0002`,
+        `2001:db8:${hex(a)}:${hex(b)}:ffff:ffff:ffff:ffff`,
+        `2001:db8:${hex(a)}:${hex(b)}::3%eth0`,
+      ],
+      neighbour: `2001:db8:${hex(a)}:${hex(b + 1)}::1`,
+    };
+  }
+  const token = ADMIN.authorization.slice('Bearer '.length);
+  const attempt = (w: ReturnType<typeof worker>, ip: string, bearer: string) =>
+    w
+      .fetch('/admin/issuers', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'cf-connecting-ip': ip, 'content-type': 'application/json' },
+        body: '{}',
+      })
+      .then((r) => r.response.status);
+  const list = (w: ReturnType<typeof worker>, ip: string) =>
+    w.fetch('/issuers/no-such-issuer/revocations', { headers: { 'cf-connecting-ip': ip } }).then((r) => r.response.status);
+
+  it('addresses of one /64, however written, share one verify budget; the next /64 has its own', async () => {
+    const w = worker({ RATE_LIMIT_VERIFY_PER_MINUTE: '3' });
+    const { spellings, neighbour } = network();
+    const statuses = [];
+    for (const ip of spellings) statuses.push((await verify(w, ip)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await verify(w, neighbour)).status).toBe(200);
+  });
+
+  it('addresses of one /64 share one admin-failure budget: two guesses lock the whole /64 out, not the next', async () => {
+    const w = worker({ RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: '2' });
+    const { spellings, neighbour } = network();
+    expect(await attempt(w, spellings[0]!, 'guess-number-one')).toBe(401);
+    expect(await attempt(w, spellings[1]!, 'guess-number-two')).toBe(401);
+    expect(await attempt(w, spellings[2]!, token)).toBe(429);
+    expect(await attempt(w, spellings[3]!, token)).toBe(429);
+    expect(await attempt(w, neighbour, token)).toBe(400); // authenticated, empty body
+  });
+
+  it('addresses of one /64 share one revocation-list budget, in Redis and in the isolate while Redis is down', async () => {
+    const w = worker({ RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '2' });
+    const shared = network();
+    expect([await list(w, shared.spellings[0]!), await list(w, shared.spellings[1]!), await list(w, shared.spellings[2]!)]).toEqual([
+      404, 404, 429,
+    ]);
+    expect(await list(w, shared.neighbour)).toBe(404);
+
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const down = worker({ RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '2', REDIS_TIMEOUT_MS: '100' });
+    await control('upstash', { fault: 'error' });
+    const isolated = network();
+    expect([
+      await list(down, isolated.spellings[1]!),
+      await list(down, isolated.spellings[3]!),
+      await list(down, isolated.spellings[0]!),
+    ]).toEqual([404, 404, 429]);
+    expect(await list(down, isolated.neighbour)).toBe(404);
+  });
+
+  it('an IPv4-mapped IPv6 address is its IPv4 address; IPv4 addresses stay one budget each; malformed ones are answered', async () => {
+    const w = worker({ RATE_LIMIT_VERIFY_PER_MINUTE: '2' });
+    const [b, c, d] = [18 + random(2), random(256), random(254)];
+    const v4 = `198.${b}.${c}.${d}`;
+    const statuses = [];
+    for (const ip of [v4, `::ffff:${v4}`, `::FFFF:${v4}`]) statuses.push((await verify(w, ip)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await verify(w, `198.${b}.${c}.${d + 1}`)).status).toBe(200);
+    for (const malformed of ['1::2::3', '2001:db8::g', '::ffff:300.1.1.1', '%', ':::', 'not an address', '', 'x'.repeat(2000)])
+      expect([200, 429]).toContain((await verify(w, malformed)).status);
+  });
+});
