@@ -16,6 +16,9 @@ const bundled = new Map<string, unknown>([
   [OB_EXTENSIONS_CONTEXT, obContexts.get(OB_EXTENSIONS_CONTEXT)],
 ]);
 
+/** Whether `url` names a bundled context: the only contexts a verified document may use (no inline or unknown ones). */
+export const isBundledContext = (url: unknown): boolean => typeof url === 'string' && bundled.has(url);
+
 /** A jsonld.js document loader over the bundled contexts only. */
 export async function documentLoader(url: string) {
   const document = bundled.get(url);

@@ -3,7 +3,9 @@
  * the proof options and the document are canonicalized (RDFC-1.0), hashed with SHA-256, and the
  * two hashes (proof first) are signed with Ed25519.
  */
+import { overBudget, unknownContext } from './canonicalization-guard.ts';
 import { canonize } from './canonize.ts';
+import { isBundledContext } from './contexts.ts';
 import { didKey } from './issuer-dids.ts';
 import { sign, verifySignature } from './keys.ts';
 import { base58btc, fromBase58btc } from './multibase.ts';
@@ -21,14 +23,17 @@ type Signed = { '@context': unknown; proof?: Proof | Proof[] };
 
 const sha256 = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 
-/** The bytes a proof signs: hash(canonical proof options) ‖ hash(canonical document without proof). */
-async function signedBytes(document: Signed, options: Omit<Proof, 'proofValue'>): Promise<Uint8Array> {
+/**
+ * The bytes a proof signs: hash(canonical proof options) ‖ hash(canonical document without proof),
+ * and that canonical document (the graph the proof covers).
+ */
+async function signedBytes(document: Signed, options: Omit<Proof, 'proofValue'>): Promise<{ bytes: Uint8Array; nquads: string }> {
   const { proof: _, ...unsigned } = document;
-  const [proofHash, documentHash] = await Promise.all([
+  const [proofHash, nquads] = await Promise.all([
     canonize({ '@context': document['@context'], ...options }).then(sha256),
-    canonize(unsigned).then(sha256),
+    canonize(unsigned),
   ]);
-  return new Uint8Array([...proofHash, ...documentHash]);
+  return { bytes: new Uint8Array([...proofHash, ...(await sha256(nquads))]), nquads };
 }
 
 /** `document` with one proof by the key `verificationMethod` names (`did…#z6Mk…`), made at `created`. */
@@ -45,11 +50,12 @@ export async function signDocument<T extends Signed>(
     verificationMethod,
     proofPurpose: 'assertionMethod' as const,
   };
-  const signature = await sign(privateKey, await signedBytes(document, options));
+  const signature = await sign(privateKey, (await signedBytes(document, options)).bytes);
   return { ...document, proof: [{ ...options, proofValue: base58btc(signature) }] };
 }
 
-export type ProofCheck = { verified: true; keyId: string } | { verified: false; keyId?: string; reason: string };
+/** A proof that holds comes with the canonical N-Quads it signs: the facts a verdict may rely on. */
+export type ProofCheck = { verified: true; keyId: string; nquads: string } | { verified: false; keyId?: string; reason: string };
 
 const MULTIBASE_KEY = /^z[1-9A-HJ-NP-Za-km-z]+$/;
 
@@ -79,10 +85,16 @@ export async function verifyDocument(document: Signed, signerDid?: string): Prom
     return { verified: false, keyId, reason: "signed by another key than the issuer's" };
   if (did.startsWith('did:key:') && did !== didKey(keyId)) return { verified: false, keyId, reason: 'a did:key names its own key only' };
   const signature = typeof proofValue === 'string' ? fromBase58btc(proofValue) : undefined;
-  if (!signature) return { verified: false, keyId, reason: 'the proof value is not base58btc' };
+  if (signature?.length !== 64) return { verified: false, keyId, reason: 'the proof value is not a base58btc Ed25519 signature' };
+  // Canonicalization is the costly part, and a made-up proof reaches it: bound the work first.
+  const tooMuch = overBudget(document);
+  if (tooMuch) return { verified: false, keyId, reason: `the document is too large to canonicalize (${tooMuch})` };
+  const context = unknownContext(document, isBundledContext);
+  if (context) return { verified: false, keyId, reason: `the document uses ${context}` };
   try {
-    const verified = await verifySignature(keyId, await signedBytes(document, options), signature);
-    return verified ? { verified, keyId } : { verified, keyId, reason: 'the signature does not match the document' };
+    const { bytes, nquads } = await signedBytes(document, options);
+    const verified = await verifySignature(keyId, bytes, signature);
+    return verified ? { verified, keyId, nquads } : { verified, keyId, reason: 'the signature does not match the document' };
   } catch (error) {
     return { verified: false, keyId, reason: `the document cannot be canonicalized: ${(error as Error).message}` };
   }

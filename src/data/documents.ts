@@ -5,7 +5,7 @@
 
 import { publicKeysOf } from '../credentials/issuer-dids.ts';
 import type { AssertionBundle, BadgeClassRecord, IssuerRecord, RevocationPage } from '../db/queries.ts';
-import { loadIssuers, loadRevocationPage } from '../db/queries.ts';
+import { loadAssertionBundles, loadBadgeClasses, loadIssuers, loadRevocationPage } from '../db/queries.ts';
 import { readQuery } from './query.ts';
 import { readAssertionBundles, readDefinition } from './records.ts';
 import type { DataScope } from './scope.ts';
@@ -13,11 +13,17 @@ import type { DataScope } from './scope.ts';
 /** Bundles by id; ids not found are absent. However many ids: one Redis call and one statement at most. */
 export const getAssertionBundles = readAssertionBundles;
 
-export async function getAssertionBundle(scope: DataScope, id: string): Promise<AssertionBundle | undefined> {
+/**
+ * Through the tiers, or with `fromPrimary` from the primary alone: for a record whose absence
+ * would refuse something (a tier's or a lagging replica's copy may predate its write).
+ */
+export async function getAssertionBundle(scope: DataScope, id: string, fromPrimary = false): Promise<AssertionBundle | undefined> {
+  if (fromPrimary) return (await readQuery(scope, (db) => loadAssertionBundles(db, [id]), scope.deps.db))[0];
   return (await readAssertionBundles(scope, [id])).get(id);
 }
 
-export const getIssuer = (scope: DataScope, id: string): Promise<IssuerRecord | undefined> => readDefinition(scope, 'issuer', id);
+export const getIssuer = async (scope: DataScope, id: string, fromPrimary = false): Promise<IssuerRecord | undefined> =>
+  fromPrimary ? (await readQuery(scope, (db) => loadIssuers(db, [id]), scope.deps.db))[0] : readDefinition(scope, 'issuer', id);
 
 /**
  * Every public key of the issuer (its DID document); undefined when there is no such issuer.
@@ -25,13 +31,12 @@ export const getIssuer = (scope: DataScope, id: string): Promise<IssuerRecord | 
  * a lagging replica).
  */
 export async function getIssuerKeys(scope: DataScope, issuerId: string, fromPrimary = false): Promise<string[] | undefined> {
-  const issuer = fromPrimary
-    ? (await readQuery(scope, (db) => loadIssuers(db, [issuerId]), scope.deps.db))[0]
-    : await getIssuer(scope, issuerId);
+  const issuer = await getIssuer(scope, issuerId, fromPrimary);
   return issuer && publicKeysOf(issuer);
 }
 
-export const getBadgeClass = (scope: DataScope, id: string): Promise<BadgeClassRecord | undefined> => readDefinition(scope, 'badge', id);
+export const getBadgeClass = async (scope: DataScope, id: string, fromPrimary = false): Promise<BadgeClassRecord | undefined> =>
+  fromPrimary ? (await readQuery(scope, (db) => loadBadgeClasses(db, [id]), scope.deps.db))[0] : readDefinition(scope, 'badge', id);
 
 /** Image bytes under the badge's version, through Redis (never in L1: images are large). */
 export { readBadgeImage as getBadgeImage } from './images.ts';

@@ -8,7 +8,19 @@ export const LIST_NUMBER = /^(0|[1-9][0-9]{0,4})$/;
 /** The last list an issuer can have: its positions (list × 131,072 + index) stay within a Postgres integer. */
 export const MAX_LIST_NUMBER = 16_383;
 
+/** The record a path family names: awards under both their OB 2.0 and OB 3.0 paths; a status list under its issuer. */
+const RECORD_FAMILIES = {
+  assertions: 'assertion',
+  credentials: 'assertion',
+  badges: 'badge',
+  issuers: 'issuer',
+  status: 'issuer',
+} as const;
+
+export type RecordRef = { kind: (typeof RECORD_FAMILIES)[keyof typeof RECORD_FAMILIES]; id: string };
+
 export function publicUrls(base: string) {
+  const origin = new URL(base).origin;
   return {
     issuer: (id: string) => `${base}/issuers/${id}`,
     revocationList: (issuerId: string) => `${base}/issuers/${issuerId}/revocations`,
@@ -26,6 +38,17 @@ export function publicUrls(base: string) {
       const [issuerId, list, ...rest] = url.startsWith(prefix) ? url.slice(prefix.length).split('/') : [];
       const listNumber = LIST_NUMBER.test(list ?? '') ? Number(list) : Number.NaN;
       return isPublicId(issuerId) && listNumber <= MAX_LIST_NUMBER && !rest.length ? { issuerId, listNumber } : undefined;
+    },
+    /**
+     * The record a URL on this deployment's origin names (in any spelling a URL parser accepts);
+     * null for a URL of this origin that names none; undefined for any other URL.
+     */
+    recordOf(url: string): RecordRef | null | undefined {
+      const parsed = URL.parse(url);
+      if (parsed?.origin !== origin) return undefined;
+      const [family, id] = parsed.pathname.slice(new URL(base).pathname.replace(/\/$/, '').length + 1).split('/');
+      const kind = RECORD_FAMILIES[family as keyof typeof RECORD_FAMILIES];
+      return kind && isPublicId(id) ? { kind, id } : null;
     },
     /** The assertion id inside one of our assertion URLs, or undefined for any other URL. */
     assertionIdOf(url: string): string | undefined {

@@ -8,10 +8,12 @@
 import { z } from 'zod';
 import { IDENTITY_TYPES } from '../credentials/credential.ts';
 import { verifyDocument } from '../credentials/data-integrity.ts';
+import { parseNQuads } from '../credentials/nquads.ts';
 import { statusBit } from '../credentials/status-list.ts';
 import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
 import { type AchievementCredential, conformanceOf } from './conformance.ts';
 import type { Check, VerificationReport } from './report.ts';
+import { disagreement, factsOfGraph, factsOfJson } from './signed-facts.ts';
 
 /** What this deployment knows of itself, from its own tiers (never the network): its status lists and its issuers' keys. */
 export type LocalSources = {
@@ -26,6 +28,11 @@ export type LocalSources = {
    * primary when `fromPrimary`; undefined when there is no such issuer.
    */
   issuerKeys(issuerId: string, fromPrimary?: boolean): Promise<readonly string[] | undefined>;
+  /**
+   * The issuer of the record a URL of this deployment names (an award, a badge class, an issuer);
+   * null for a URL of this deployment that names no record; undefined for any other URL.
+   */
+  ownerOf(url: string): Promise<string | null | undefined>;
 };
 
 const check = (name: string, passed: boolean, pass: string, fail: string): Check => ({ name, passed, message: passed ? pass : fail });
@@ -50,6 +57,16 @@ async function statusBitOf(entry: StatusEntry, list: { issuerId: string; listNum
   if (!json) return undefined;
   const { credentialSubject } = JSON.parse(json) as { credentialSubject: { encodedList: string } };
   return statusBit(credentialSubject.encodedList, Number(entry.statusListIndex));
+}
+
+/** What the proof's graph says against what the JSON says: a reason when they differ (or the graph cannot be read). */
+function graphProblem(credential: AchievementCredential, nquads: string): string | undefined {
+  try {
+    const differs = disagreement(factsOfJson(credential), factsOfGraph(parseNQuads(nquads)));
+    return differs && `what the document shows differs from what its proof signs (${differs})`;
+  } catch (error) {
+    return `its signed graph cannot be read: ${(error as Error).message}`;
+  }
 }
 
 /** OB 3.0 identity types back to the OB 2.0 recipient types a claim names. */
@@ -103,15 +120,20 @@ export async function verifyCredential(
     entry && list ? statusBitOf(entry, list, local) : undefined,
     ownerId ? local.issuerKeys(ownerId) : undefined,
   ]);
-  /** Whether the owner had `keyId`. A key the tiers do not know may be newer than their copy: the primary decides (only for a proof that holds). */
-  const ownerHad = async (keyId: string) =>
-    Boolean(ownerId && (ownerKeys?.includes(keyId) || (await local.issuerKeys(ownerId, true))?.includes(keyId)));
+  /** Whether `issuerId` had `keyId`. A key the tiers do not know may be newer than their copy: the primary decides (only for a proof that holds). */
+  const issuerHad = async (issuerId: string, keyId: string) =>
+    Boolean(
+      (issuerId === ownerId ? ownerKeys : await local.issuerKeys(issuerId))?.includes(keyId) ||
+        (await local.issuerKeys(issuerId, true))?.includes(keyId),
+    );
+  const ownerHad = (keyId: string) => (ownerId ? issuerHad(ownerId, keyId) : Promise.resolve(false));
 
   let proofVerdict: 'verified' | 'failed' | 'not checked: remote' = !proof ? 'not checked: remote' : proof.verified ? 'verified' : 'failed';
   let proofProblem = proof && !proof.verified ? proof.reason : undefined;
-  if (proof?.verified && webIssuerId && !(await ownerHad(proof.keyId))) {
-    proofVerdict = 'failed';
-    proofProblem = "its key is not in the issuer's DID document";
+  if (proof?.verified) {
+    proofProblem = graphProblem(credential, proof.nquads);
+    if (!proofProblem && webIssuerId && !(await ownerHad(proof.keyId))) proofProblem = "its key is not in the issuer's DID document";
+    if (proofProblem) proofVerdict = 'failed';
   }
   const signedByListIssuer = proof?.verified && list ? (webIssuerId ? webIssuerId === list.issuerId : await ownerHad(proof.keyId)) : true;
   const statusVerdict: StatusVerdict = !credential.credentialStatus
@@ -124,6 +146,28 @@ export async function verifyCredential(
           revokedBit !== false || !signedByListIssuer
           ? 'revoked'
           : 'active';
+
+  // A credential that names this deployment's records (as its id, issuer or achievement) is ours only if their issuer signed it.
+  // Looked up after the proof, so a forged proof costs no lookup, and the issuer just read is in L1.
+  const claimants = new Set(
+    proof?.verified
+      ? await Promise.all(
+          [credential.id, ...(issuer.startsWith('did:') ? [] : [issuer]), credential.credentialSubject.achievement.id].map(local.ownerOf),
+        )
+      : [],
+  );
+  claimants.delete(undefined);
+  if (webIssuerId) claimants.add(webIssuerId);
+  const [claimant] = claimants;
+  const impersonation = !claimants.size
+    ? undefined
+    : claimants.has(null)
+      ? 'It names a record of this deployment that does not exist.'
+      : claimants.size > 1
+        ? 'It names records of different issuers of this deployment.'
+        : !proof?.verified || !(webIssuerId ? webIssuerId === claimant : await issuerHad(claimant!, proof.keyId))
+          ? "It names records of this deployment, but their issuer's key did not sign it."
+          : undefined;
 
   const validFrom = new Date(credential.validFrom);
   const validUntil = credential.validUntil ? new Date(credential.validUntil) : null;
@@ -148,6 +192,18 @@ export async function verifyCredential(
           ? 'Its status entry is not a revocation BitstringStatusListEntry: not checked.'
           : 'Its status list is on another origin: not checked (remote).',
     ),
+    ...(!proof?.verified
+      ? []
+      : [
+          check(
+            'issuer_of_claims',
+            !impersonation,
+            claimants.size
+              ? "The records of this deployment it names are signed by their issuer's key."
+              : 'It names no record of this deployment.',
+            impersonation ?? '',
+          ),
+        ]),
     check('valid_from', validFrom.getTime() <= now.getTime(), 'It is valid from a date that has passed.', 'It is not valid yet.'),
     check('not_expired', !validUntil || validUntil.getTime() > now.getTime(), 'It has not expired.', 'It has expired.'),
     ...(matched === null ? [] : [check('recipient', matched, 'It was issued to this recipient.', 'It was not issued to this recipient.')]),
@@ -157,13 +213,15 @@ export async function verifyCredential(
       ? 'invalid'
       : statusVerdict === 'revoked'
         ? 'revoked'
-        : validFrom.getTime() > now.getTime()
-          ? 'not_yet_valid'
-          : validUntil && validUntil.getTime() <= now.getTime()
-            ? 'expired'
-            : proofVerdict === 'verified' && (statusVerdict === 'active' || statusVerdict === 'none')
-              ? 'valid'
-              : 'invalid';
+        : impersonation
+          ? 'invalid'
+          : validFrom.getTime() > now.getTime()
+            ? 'not_yet_valid'
+            : validUntil && validUntil.getTime() <= now.getTime()
+              ? 'expired'
+              : proofVerdict === 'verified' && (statusVerdict === 'active' || statusVerdict === 'none')
+                ? 'valid'
+                : 'invalid';
   return {
     valid: status === 'valid',
     status,

@@ -1,9 +1,10 @@
 /** @module Verification of one or many assertions: one data-access call, then the checks. */
-import { getAssertionBundle, getAssertionBundles, getIssuerKeys } from '../data/documents.ts';
+import { getAssertionBundle, getAssertionBundles, getBadgeClass, getIssuer, getIssuerKeys } from '../data/documents.ts';
 import type { DataScope } from '../data/scope.ts';
 import { readStatusList } from '../data/status-lists.ts';
 import type { AssertionBundle } from '../db/queries.ts';
 import type { RecipientClaim } from '../openbadges/recipient.ts';
+import type { RecordRef } from '../openbadges/urls.ts';
 import { type LocalSources, verifyCredential } from './credential.ts';
 import type { VerificationReport } from './report.ts';
 import { notFoundReport, type VerificationRequest, verifyBundle } from './verify.ts';
@@ -34,6 +35,13 @@ export async function verifyHosted(
   return { bundle, report: await verifyBundle(bundle, { id }, scope.deps.urls, new Date()) };
 }
 
+/** The issuer of an award, badge class or issuer record; undefined when the tiers (or the primary, `fromPrimary`) have no such record. */
+async function issuerOfRecord(scope: DataScope, { kind, id }: RecordRef, fromPrimary = false): Promise<string | undefined> {
+  if (kind === 'assertion') return (await getAssertionBundle(scope, id, fromPrimary))?.issuer.id;
+  if (kind === 'badge') return (await getBadgeClass(scope, id, fromPrimary))?.issuerId;
+  return (await getIssuer(scope, id, fromPrimary))?.id;
+}
+
 /** An OB 3.0 credential a verifier holds; status lists and DID documents of this deployment come from its own tiers, never the network. */
 export function verifyHeldCredential(
   scope: DataScope,
@@ -46,6 +54,10 @@ export function verifyHeldCredential(
     readList: async (issuerId, listNumber) => (await readStatusList(scope, issuerId, listNumber))?.json,
     issuerOfWeb: (did) => dids.issuerOfWeb(did),
     issuerKeys: (issuerId, fromPrimary) => getIssuerKeys(scope, issuerId, fromPrimary),
+    ownerOf: async (url) => {
+      const record = urls.recordOf(url);
+      return record && ((await issuerOfRecord(scope, record)) ?? (await issuerOfRecord(scope, record, true)) ?? null);
+    },
   };
   return verifyCredential(credential, recipient, local, new Date());
 }

@@ -1,0 +1,126 @@
+/**
+ * @module The facts a verdict relies on, read twice: from the JSON the verifier parsed, and from
+ * the canonical graph the proof signs. A context (inline, or a term mapped to a full IRI) can
+ * rename a JSON key without changing the graph, so a revoked credential could hide its status,
+ * or an expired one its end date, under a proof that still holds. The two readings must agree.
+ */
+import type { Quad, Term } from '../credentials/nquads.ts';
+import type { AchievementCredential } from './conformance.ts';
+
+const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+const CRED = 'https://www.w3.org/2018/credentials#';
+const STATUS = 'https://www.w3.org/ns/credentials/status#';
+const OB = 'https://purl.imsglobal.org/spec/vc/ob/vocab.html#';
+
+type StatusFact = { bitstring: boolean; purpose?: string | undefined; index?: string | undefined; list?: string | undefined };
+type SubjectFact = { achievements: string[]; identifiers: string[] };
+
+/** What the verdict reads: who issued it, when it is valid, its status entries, whom and what it is about. */
+export type CredentialFacts = {
+  id: string;
+  issuer: string[];
+  validFrom: string[];
+  validUntil: string[];
+  status: StatusFact[];
+  subjects: SubjectFact[];
+};
+
+const identifierFact = (type: unknown, hash: unknown, salt: unknown, hashed: unknown) =>
+  JSON.stringify([type ?? null, hash ?? null, salt ?? null, hashed === undefined ? null : String(hashed)]);
+
+/** The facts as the JSON says them. */
+export function factsOfJson(credential: AchievementCredential): CredentialFacts {
+  const entry = credential.credentialStatus as Record<string, unknown> | undefined;
+  const bitstring = entry?.type === 'BitstringStatusListEntry';
+  const subject = credential.credentialSubject;
+  return {
+    id: credential.id,
+    issuer: [typeof credential.issuer === 'string' ? credential.issuer : credential.issuer.id],
+    validFrom: [credential.validFrom],
+    validUntil: credential.validUntil === undefined ? [] : [credential.validUntil],
+    status: entry
+      ? [
+          bitstring
+            ? {
+                bitstring,
+                purpose: String(entry.statusPurpose),
+                index: String(entry.statusListIndex),
+                list: String(entry.statusListCredential),
+              }
+            : { bitstring },
+        ]
+      : [],
+    subjects: [
+      {
+        achievements: [subject.achievement.id],
+        identifiers: (subject.identifier ?? []).map((i) => identifierFact(i.identityType, i.identityHash, i.salt, i.hashed)),
+      },
+    ],
+  };
+}
+
+const key = (term: Term) => `${term.kind}:${term.value}`;
+
+/** The facts as the signed graph says them; a problem when it does not hold exactly one credential. */
+export function factsOfGraph(quads: readonly Quad[]): CredentialFacts | { problem: string } {
+  const bySubject = new Map<string, Quad[]>();
+  for (const quad of quads) {
+    if (quad.graph) continue; // Named graphs (an embedded proof, a presentation) are not the credential's own statements.
+    const list = bySubject.get(key(quad.subject)) ?? [];
+    list.push(quad);
+    bySubject.set(key(quad.subject), list);
+  }
+  const objects = (node: Term, predicate: string) =>
+    (bySubject.get(key(node)) ?? []).filter((q) => q.predicate === predicate).map((q) => q.object);
+  const values = (node: Term, predicate: string) => objects(node, predicate).map((t) => t.value);
+  const one = (node: Term, predicate: string) => values(node, predicate)[0];
+
+  const credentials = quads.filter((q) => !q.graph && q.predicate === RDF_TYPE && q.object.value === `${CRED}VerifiableCredential`);
+  if (credentials.length !== 1) return { problem: `the signed graph holds ${credentials.length} credentials` };
+  const credential = credentials[0]!.subject;
+  return {
+    id: credential.kind === 'iri' ? credential.value : '',
+    issuer: values(credential, `${CRED}issuer`),
+    validFrom: values(credential, `${CRED}validFrom`),
+    validUntil: values(credential, `${CRED}validUntil`),
+    status: objects(credential, `${CRED}credentialStatus`).map((entry) => {
+      const bitstring = values(entry, RDF_TYPE).includes(`${STATUS}BitstringStatusListEntry`);
+      return bitstring
+        ? {
+            bitstring,
+            purpose: one(entry, `${STATUS}statusPurpose`),
+            index: one(entry, `${STATUS}statusListIndex`),
+            list: one(entry, `${STATUS}statusListCredential`),
+          }
+        : { bitstring };
+    }),
+    subjects: objects(credential, `${CRED}credentialSubject`).map((subject) => ({
+      achievements: values(subject, `${OB}achievement`),
+      identifiers: objects(subject, `${OB}identifier`).map((identifier) =>
+        identifierFact(
+          one(identifier, `${OB}identityType`),
+          one(identifier, `${OB}identityHash`),
+          one(identifier, `${OB}salt`),
+          one(identifier, `${OB}hashed`),
+        ),
+      ),
+    })),
+  };
+}
+
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).sort().join(',')}]`
+    : value && typeof value === 'object'
+      ? `{${Object.entries(value)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+          .join(',')}}`
+      : JSON.stringify(value);
+
+/** The first fact (by name) on which the JSON and the signed graph disagree; undefined when they agree. */
+export function disagreement(json: CredentialFacts, graph: CredentialFacts | { problem: string }): string | undefined {
+  if ('problem' in graph) return graph.problem;
+  return (Object.keys(json) as Array<keyof CredentialFacts>).find((name) => canonical(json[name]) !== canonical(graph[name]));
+}
