@@ -24,3 +24,11 @@ export const credentialKey = (assertionId: string, versions: readonly number[], 
 
 /** A signed status list credential, `version|json` (written with the records' compare-and-set), per keyspace. */
 export const statusListKey = (issuerId: string, listNumber: number, keyspace: string) => `v3:sl:${keyspace}:${issuerId}:${listNumber}`;
+
+/**
+ * Whether an issuer has allocated status list `listNumber` (the same under every DID method), in
+ * the records' `version|…` format for their compare-and-set: `0|` (none yet, kept briefly, as for a
+ * missing record) is replaced by `1|allocated`, written when an award first takes a position on the
+ * list, and never the other way round.
+ */
+export const statusListAllocationKey = (issuerId: string, listNumber: number) => `v1:sla:${issuerId}:${listNumber}`;

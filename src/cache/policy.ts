@@ -8,7 +8,11 @@ import type { Config } from '../config.ts';
 /** How long a response is fresh, then how long it may still be served while it is revalidated. */
 export type Freshness = { freshSeconds: number; staleSeconds: number };
 
-export type ResourceKind = 'definition' | 'image' | 'assertion' | 'not_found' | 'private';
+/**
+ * `not_found` is kept by browsers only; `purged_not_found` also by the edge: a 404 whose tag the
+ * write that creates the resource purges (a status list, whose allocating award purges `status:…`).
+ */
+export type ResourceKind = 'definition' | 'image' | 'assertion' | 'not_found' | 'purged_not_found' | 'private';
 
 /** Definitions are purged on change in this data centre; elsewhere they are rechecked this often. */
 const DEFINITION_FRESH_SECONDS = 300;
@@ -25,6 +29,7 @@ export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
       return { freshSeconds: fresh, staleSeconds: ttl.assertionSeconds - fresh };
     }
     case 'not_found':
+    case 'purged_not_found':
       return { freshSeconds: NOT_FOUND_SECONDS, staleSeconds: 0 };
     case 'private':
       return { freshSeconds: 0, staleSeconds: 0 };
@@ -45,6 +50,12 @@ export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?:
       'cdn-cache-control': 'no-store',
       'cloudflare-cdn-cache-control': 'no-store',
     };
+  // The edge may keep this one as briefly (and says how long past an origin error, since Workers Cache otherwise has no bound):
+  // its creation purges its tag, so it is never seen past that.
+  if (kind === 'purged_not_found') {
+    const edge = `max-age=${NOT_FOUND_SECONDS}, stale-if-error=${NOT_FOUND_SECONDS}`;
+    return { 'cache-control': `public, max-age=${NOT_FOUND_SECONDS}`, 'cdn-cache-control': edge, 'cloudflare-cdn-cache-control': edge };
+  }
   const base = freshness(kind, ttl);
   const left = changesAt && changesAt.getTime() > now ? Math.floor((changesAt.getTime() - now) / 1000) : Number.POSITIVE_INFINITY;
   const freshSeconds = Math.min(base.freshSeconds, left);

@@ -176,14 +176,24 @@ export async function loadIssuerKey(db: Database, keyId: string) {
   return row;
 }
 
-/** What one status list is built from, in one statement: its version, the issuer's key (encrypted) and the revoked positions on it. */
-export type StatusListSource = { version: number; signingKeyId: string | null; privateKeyCiphertext: Uint8Array | null; revoked: number[] };
+/**
+ * What one status list is built from, in one statement: whether the issuer has allocated it (an
+ * award took a position on it), its version, the issuer's key (encrypted) and the revoked positions on it.
+ */
+export type StatusListSource = {
+  allocated: boolean;
+  version: number;
+  signingKeyId: string | null;
+  privateKeyCiphertext: Uint8Array | null;
+  revoked: number[];
+};
 
 /** Undefined when the issuer does not exist; version 0 for a list no revoke has touched. */
 export async function loadStatusListSource(db: Database, issuerId: string, listNumber: number): Promise<StatusListSource | undefined> {
   const from = listNumber * STATUS_LIST_SIZE;
   const [row] = await db
     .select({
+      allocated: sql<boolean>`${issuers.nextStatusIndex} > ${from}`.mapWith((value) => value === true || value === 't'),
       version: sql<number>`coalesce(${statusLists.version}, 0)`.mapWith(Number),
       signingKeyId: issuers.signingKeyId,
       privateKeyCiphertext: issuerKeys.privateKeyCiphertext,

@@ -21,13 +21,15 @@ export type Rendered<R extends Response> = {
 
 /**
  * `render()`'s response with the headers of `kind`; a thrown 404 becomes a short-lived cacheable
- * 404 tagged with `notFoundTag`, so creating that record can purge it.
+ * 404 tagged with `notFoundTag`, so creating that record can purge it (kept by browsers only,
+ * unless `notFoundKind` is `purged_not_found`: the creating write purges that tag, so the edge may keep it too).
  */
 export async function withCachePolicy<R extends Response>(
-  kind: Exclude<ResourceKind, 'not_found' | 'private'>,
+  kind: Exclude<ResourceKind, 'not_found' | 'purged_not_found' | 'private'>,
   ttl: Config['ttl'],
   notFoundTag: string,
   render: () => Promise<R | Rendered<R>>,
+  notFoundKind: 'not_found' | 'purged_not_found' = 'not_found',
 ): Promise<R> {
   try {
     const rendered = await render();
@@ -37,7 +39,7 @@ export async function withCachePolicy<R extends Response>(
     const error = thrown instanceof DomainError ? problemOf(thrown) : thrown;
     if (!(error instanceof Problem) || error.status !== 404) throw error;
     const notFound = withHeaders(problemResponse(404, error.code, error.detail), {
-      ...cacheHeaders('not_found', ttl),
+      ...cacheHeaders(notFoundKind, ttl),
       'cache-tag': notFoundTag,
     });
     // The route declares this 404 (problem+json); its type is the route's to state, not this helper's.

@@ -124,15 +124,23 @@ export const credentials = newRouter()
     const { id, list } = c.req.valid('param');
     const tag = cacheTags.statusList(id, list);
     // Served as signed and kept (text): the contract test checks it against the schema.
+    // A missing list (no such issuer, or a list number not allocated yet) may be kept at the edge
+    // too: the award that allocates the list purges `status:{issuer}:{list}`, and so does a revoke.
     return checkedByContractTest(
-      await withCachePolicy('assertion', c.var.deps.config.ttl, tag, async () => {
-        const found = await readStatusList(c.var.scope, id, list);
-        if (!found) throw notFound('status list');
-        const response = jsonLdTextResponse(found.json, 'application/ld+json');
-        response.headers.set('cache-tag', `${tag},${cacheTags.issuer(id)}`);
-        response.headers.set('etag', versionEtag('status', id, list, found.version, c.var.deps.dids.method));
-        return response;
-      }),
+      await withCachePolicy(
+        'assertion',
+        c.var.deps.config.ttl,
+        tag,
+        async () => {
+          const found = await readStatusList(c.var.scope, id, list);
+          if (!found) throw notFound('status list');
+          const response = jsonLdTextResponse(found.json, 'application/ld+json');
+          response.headers.set('cache-tag', `${tag},${cacheTags.issuer(id)}`);
+          response.headers.set('etag', versionEtag('status', id, list, found.version, c.var.deps.dids.method));
+          return response;
+        },
+        'purged_not_found',
+      ),
     );
   })
   .openapi(didDocumentRoute, async (c) => {
