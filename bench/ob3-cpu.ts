@@ -17,6 +17,7 @@ import { applyMigrations } from '../dev/migrate.ts';
 import { startLocalStack } from '../dev/stack.ts';
 import { serveBundle } from '../dev/workerd.ts';
 import { statusListKey } from '../src/cache/keys.ts';
+import { overBudget } from '../src/credentials/canonicalization-guard.ts';
 import { issuerDids } from '../src/credentials/issuer-dids.ts';
 import { ensureBenchDatabase } from './dataset.ts';
 
@@ -118,6 +119,19 @@ async function measure(method: 'web' | 'key') {
     const report = (await res.json()) as { valid: boolean };
     if (!report.valid) throw new Error('a bench credential did not verify');
   });
+  // Hostile bodies: the largest a verifier still canonicalizes (made-up proof: the real one, on a changed document), and ones it refuses.
+  const hostile = hostileBodies(JSON.parse(credentials[0]!) as Credential);
+  const hostileMs: Record<string, number> = {};
+  for (const [name, body] of Object.entries(hostile)) {
+    hostileMs[name] = await perRequest(
+      async () => {
+        const res = await fetch(`${base}/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (res.status === 200 && ((await res.json()) as { valid: boolean }).valid) throw new Error(`${name} verified`);
+      },
+      Math.max(5, Math.round(N / 10)),
+      2,
+    );
+  }
   await served.stop();
   const net = (ms: number) => Math.max(0, ms - results.noop!);
   return {
@@ -136,7 +150,54 @@ async function measure(method: 'web' | 'key') {
         ((await stack.redis.call(['KEYS', `v3:cred:${issuerDids(method, base).keyspace}:${ids[0]}:*`])) as string[])[0]!,
       ]),
     ),
+    /** CPU of one hostile `POST /verify`, net of a no-op request, by body. */
+    hostileVerifyMs: Object.fromEntries(Object.entries(hostileMs).map(([name, ms]) => [name, net(ms)])),
     raw: results,
+  };
+}
+
+type Credential = { credentialSubject: { achievement: Record<string, unknown>; identifier: unknown[] } } & Record<string, unknown>;
+
+/** The credential with more achievement tags (one quad each) or more copies of its identifier (identical blank nodes). */
+const withTags = (c: Credential, n: number) => ({
+  ...c,
+  credentialSubject: {
+    ...c.credentialSubject,
+    achievement: { ...c.credentialSubject.achievement, tag: Array.from({ length: n }, (_, i) => `t${i}`) },
+  },
+});
+const withIdentifiers = (c: Credential, n: number) => ({
+  ...c,
+  credentialSubject: { ...c.credentialSubject, identifier: Array.from({ length: n }, () => c.credentialSubject.identifier[0]) },
+});
+/** The largest n for which `make(n)` is still within the canonicalization budget. */
+const largestWithin = (make: (n: number) => unknown) => {
+  let n = 1;
+  while (!overBudget(make(n + 1))) n++;
+  return n;
+};
+
+/** POST /verify bodies that cost the most: the largest accepted for canonicalization, and far larger ones that are refused. */
+function hostileBodies(credential: Credential): Record<string, string> {
+  const body = (c: unknown) => JSON.stringify({ credential: c });
+  return {
+    [`accepted: ${largestWithin((n) => withTags(credential, n))} added strings`]: body(
+      withTags(
+        credential,
+        largestWithin((n) => withTags(credential, n)),
+      ),
+    ),
+    [`accepted: ${largestWithin((n) => withIdentifiers(credential, n))} identical blank nodes`]: body(
+      withIdentifiers(
+        credential,
+        largestWithin((n) => withIdentifiers(credential, n)),
+      ),
+    ),
+    'accepted: a 1.5 MB string': body({ ...credential, description: 'x'.repeat(1_500_000) }),
+    'refused: 10,000 added strings (80 KB)': body(withTags(credential, 10_000)),
+    'refused: 60,000 added strings (530 KB)': body(withTags(credential, 60_000)),
+    'refused: 5,000 identical blank nodes': body(withIdentifiers(credential, 5_000)),
+    'refused: 2 MiB of short values (the upload limit)': `{"credential":{"tag":[${Array.from({ length: 1_000_000 }, () => '0').join(',')}]}}`,
   };
 }
 
@@ -176,6 +237,16 @@ ${row('verify one credential of this deployment (`POST /verify`, list kept)', (m
 ${row('re-sign a status list (cold read minus a kept read)', (m) => m.resignStatusListMs)}
 ${row('serve a kept status list (no signing)', (m) => m.serveCachedStatusListMs)}
 ${row('issue one award (a batch of 1,000 per request, divided)', (m) => m.issueOneAwardMs)}
+
+## Hostile \`POST /verify\` bodies (CPU per request, net of a no-op request)
+
+Canonicalization is bounded before it starts (\`src/credentials/canonicalization-guard.ts\`): the "accepted" bodies are the largest the verifier still canonicalizes (their proof then fails), the "refused" ones are answered without canonicalization. Target: at most 50 ms each.
+
+| body | did:web | did:key |
+| --- | ---: | ---: |
+${Object.keys(web.hostileVerifyMs)
+  .map((name) => `| ${name} | ${f(web.hostileVerifyMs[name]!)} | ${f(byMethod.key.hostileVerifyMs[name]!)} |`)
+  .join('\n')}
 
 ## Where the signature goes: per 1,000 awards, ${READ_SHARE * 100} % of them ever read
 

@@ -1,10 +1,13 @@
 /** @module Verification routes: GET one by id, POST anything a verifier holds, POST a batch. */
 import { createRoute, z } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../app-env.ts';
 import { bundleEtag, cacheTags, PRIVATE_CACHE_CONTROL } from '../cache/policy.ts';
 import { isPublicId } from '../ids.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import { notFound, Problem } from '../problem.ts';
 import { verifyRateLimit } from '../rate-limit.ts';
+import { checkJsonComplexity } from '../verify/json-limit.ts';
 import { assertionIdFrom, requestFromDocument, type Verifiable, verifiableFromBakedImage } from '../verify/reference.ts';
 import { verificationReport } from '../verify/report.ts';
 import { verifyAssertions, verifyHeldCredential, verifyHosted } from '../verify/service.ts';
@@ -24,6 +27,12 @@ const VERIFY_TYPES = [
   'image/svg+xml',
   'application/octet-stream',
 ];
+
+/** A JSON body is counted before the validator parses it: parsing is the costly part of a hostile one. */
+const boundedJson = createMiddleware<AppEnv>(async (c, next) => {
+  if (/json/i.test(c.req.header('content-type') ?? '')) checkJsonComplexity(await c.req.text(), 'body');
+  await next();
+});
 
 const report = verificationReport.openapi('VerificationReport', {
   example: {
@@ -102,7 +111,7 @@ const verifyAnything = createRoute({
   path: '/verify',
   tags: ['Verification'],
   summary: 'Verify an id, an assertion URL, an assertion document or a baked image, optionally against a recipient',
-  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType(...VERIFY_TYPES)] as const,
+  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType(...VERIFY_TYPES), boundedJson] as const,
   request: {
     body: {
       content: {
@@ -129,7 +138,7 @@ const verifyBatch = createRoute({
   path: '/verify/batch',
   tags: ['Verification'],
   summary: `Verify up to ${MAX_BATCH} assertions in one statement`,
-  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType('application/json')] as const,
+  middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType('application/json'), boundedJson] as const,
   request: { body: { required: true, content: { 'application/json': { schema: batchBody } } } },
   responses: {
     200: {

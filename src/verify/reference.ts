@@ -8,6 +8,7 @@ import { isPublicId } from '../ids.ts';
 import { extractBaked } from '../openbadges/baking/index.ts';
 import type { RecipientClaim } from '../openbadges/recipient.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
+import { checkJsonComplexity } from './json-limit.ts';
 import type { VerificationRequest } from './verify.ts';
 
 /** An id, or the id inside one of our assertion URLs. */
@@ -36,6 +37,7 @@ export type Verifiable =
   | { kind: 'credential'; credential: unknown; recipient: RecipientClaim | undefined };
 
 function parseBakedJson(payload: string, what: string): unknown {
+  checkJsonComplexity(payload, `baked ${what}`);
   try {
     return JSON.parse(payload);
   } catch {
