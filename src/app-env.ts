@@ -1,6 +1,7 @@
 /** @module The Hono environment shared by every route: bindings in, request-scoped helpers on the context. */
 import type { TimingVariables } from 'hono/timing';
 import type { DataScope } from './data/scope.ts';
+import type { IdempotencyClaim } from './db/writes.ts';
 import type { Deps } from './deps.ts';
 import type { Bindings } from './env.ts';
 import type { PublicUrls } from './openbadges/urls.ts';
@@ -12,5 +13,7 @@ export type AppEnv = {
     /** What data access needs from this request (and the meter that counts its queries). */
     scope: DataScope;
     urls: PublicUrls;
+    /** An admin write's `Idempotency-Key`, with who sent it and a hash of the request. */
+    idempotency?: IdempotencyClaim | undefined;
   };
 };

@@ -109,6 +109,28 @@ export function drainIfRedisRecovered(scope: DataScope): void {
   if (scope.deps.tiers.redis?.takeRecovery()) inBackground(scope, 'outbox drain', drainOutbox(background(scope), 0));
 }
 
+/** After a lost reply, the database is asked again this long after the failure (then the Cron Trigger takes over). */
+const LOST_REPLY_DRAINS_AFTER_MS = [1_000, 3_000, 7_000];
+
+/**
+ * A write whose reply was lost may have committed, leaving outbox rows that its own apply never
+ * ran for: drain every pending row (however young) as soon as the database answers again, a few
+ * times within the request's background time; rows still left wait for the Cron Trigger.
+ */
+export function drainAfterLostReply(scope: DataScope): void {
+  const later = background(scope);
+  const attempt = async (): Promise<void> => {
+    let waited = 0;
+    for (const at of LOST_REPLY_DRAINS_AFTER_MS) {
+      await sleep(at - waited);
+      waited = at;
+      const drained = await drainOutbox(later, 0).catch(() => undefined);
+      if (drained?.done) return;
+    }
+  };
+  inBackground(scope, 'outbox drain after a lost reply', attempt());
+}
+
 /** The current records behind `pending`, from the primary: at most three statements. */
 async function loadCurrent(scope: DataScope, pending: readonly OutboxEntry[]): Promise<Found[]> {
   const ids = (kind: OutboxEntry['kind']) => pending.filter((e) => e.kind === kind).map((e) => e.id);

@@ -31,6 +31,8 @@ export type DataScope = {
    * refill a just-purged entry with old data for the edge's whole lifetime.
    */
   readsL1?: MemoryCache | undefined;
+  /** Set by a write answered from an earlier write under the same `Idempotency-Key` (nothing was written). */
+  replayed?: boolean;
 };
 
 export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });

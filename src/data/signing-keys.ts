@@ -29,10 +29,15 @@ function keyEncryptionKey(scope: DataScope): Promise<CryptoKey> {
 }
 
 /** A new current key for the issuer; with `onlyIfNone`, kept only if the issuer had none (else the record as it is). */
-export async function setNewSigningKey(scope: DataScope, issuerId: string, onlyIfNone: boolean): Promise<WriteResult<IssuerRecord>> {
+export async function setNewSigningKey(
+  scope: DataScope,
+  issuerId: string,
+  onlyIfNone: boolean,
+  claim?: writes.IdempotencyClaim,
+): Promise<WriteResult<IssuerRecord>> {
   const key = await newSigningKey(issuerId, await keyEncryptionKey(scope));
   try {
-    return await writeIssuerRecord(scope, (db) => writes.setSigningKey(db, issuerId, key, onlyIfNone));
+    return await writeIssuerRecord(scope, (db) => writes.setSigningKey(db, issuerId, key, onlyIfNone, claim), claim);
   } catch (error) {
     if (!onlyIfNone || !(error instanceof DomainError) || error.kind !== 'not_found') throw error;
     // Another request gave the issuer its first key meanwhile: that one is current.

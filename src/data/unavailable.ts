@@ -14,6 +14,30 @@ export function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the database never answered (a timeout, a connection lost mid-request): the statement
+ * may have committed. An error answer (a SQLSTATE, an HTTP error status) means it did not.
+ */
+export function replyLost(error: unknown): boolean {
+  for (
+    let e = error as { name?: unknown; message?: unknown; cause?: unknown; sourceError?: unknown } | undefined;
+    e;
+    e = (e.cause ?? e.sourceError) as typeof e
+  ) {
+    if (e.name === 'AbortError' || e.name === 'TimeoutError') return true;
+    if (typeof e.message === 'string' && e.message.startsWith('Error connecting to database')) return true;
+  }
+  return false;
+}
+
+/** The constraint a database error names (Postgres reports it with a violation), looking through wrappers. */
+export function constraintOf(error: unknown): string | undefined {
+  for (let e = error as { constraint?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.constraint === 'string') return e.constraint;
+  }
+  return undefined;
+}
+
 /** Rethrows a database failure as `unavailable` when it is an outage (network, timeout, server down), unchanged otherwise. */
 export function asOutage(error: unknown): never {
   const code = sqlState(error);

@@ -1,24 +1,45 @@
 /**
- * @module The write path: one statement on the primary (its own transaction, outbox rows
- * included), then the new records written through to the caches. Answers after the commit and
- * the Redis write, and says whether Redis took it.
+ * @module The write path: one statement on the primary (its own transaction, outbox rows and
+ * idempotency key included), then the new records written through to the caches. Answers after
+ * the commit and the Redis write, and says whether Redis took it. A retry under the same
+ * `Idempotency-Key` writes nothing and answers with what the first write made; a write whose
+ * reply was lost says so (`write_outcome_unknown`), never that nothing was written.
  */
 
 import type { RecordOf } from '../cache/codec.ts';
 import type { Database } from '../db/client.ts';
 import { metered } from '../db/meter.ts';
-import type { AssertionRecord, IssuerRecord } from '../db/queries.ts';
+import { type AssertionRecord, type IssuerRecord, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
 import type { NewBadgeClass, NewIssuer, RecordKind } from '../db/schema.ts';
 import * as writes from '../db/writes.ts';
 import { DomainError } from '../errors.ts';
-import { applyWrite, type CacheUpdate } from './outbox.ts';
+import { applyWrite, type CacheUpdate, drainAfterLostReply } from './outbox.ts';
+import { readQuery } from './query.ts';
 import type { DataScope } from './scope.ts';
 import type { Found } from './tiers.ts';
-import { asOutage, sqlState } from './unavailable.ts';
+import { asOutage, constraintOf, DATABASE_RETRY_AFTER_SECONDS, replyLost, sqlState } from './unavailable.ts';
 
-/** Constraint violations are the caller's mistake; outages are `unavailable`. */
-function asWriteError(error: unknown): never {
+/** A second write under a key already used: the statement was undone, and the first write answers. */
+class AlreadyWritten extends Error {}
+
+/**
+ * Constraint violations are the caller's mistake; outages are `unavailable`. A database that
+ * never answered (a timeout, a lost connection) may have committed: the outcome is unknown, and
+ * what the write may have left in the outbox is applied as soon as the database answers.
+ */
+function asWriteError(scope: DataScope, error: unknown): never {
   const code = sqlState(error);
+  if (code === '23505' && constraintOf(error) === writes.IDEMPOTENCY_CONSTRAINT) throw new AlreadyWritten();
+  if (code === undefined && replyLost(error)) {
+    console.warn(`database write unconfirmed: ${(error as Error).message}`);
+    drainAfterLostReply(scope);
+    throw new DomainError(
+      'unavailable',
+      'write_outcome_unknown',
+      'The database did not confirm the write: it may have been committed. Retry with the same Idempotency-Key to get its outcome; without one, read the record before writing again.',
+      DATABASE_RETRY_AFTER_SECONDS,
+    );
+  }
   if (code === '23505') throw new DomainError('already_exists', 'already_exists', 'A record with this id already exists.');
   if (code === '23503')
     throw new DomainError('unknown_reference', 'unknown_reference', 'The record refers to an issuer or badge class that does not exist.');
@@ -29,12 +50,81 @@ function asWriteError(error: unknown): never {
 }
 
 function write<T>(scope: DataScope, run: (db: DataScope['deps']['db']) => Promise<T>): Promise<T> {
-  return metered(scope.meter, 1, () => run(scope.deps.db)).catch(asWriteError);
+  return metered(scope.meter, 1, () => run(scope.deps.db)).catch((error: unknown) => asWriteError(scope, error));
 }
 
-const found = <T>(rows: T[], what: string): T => {
-  if (!rows[0]) throw new DomainError('not_found', 'not_found', `No ${what} with this id.`);
-  return rows[0];
+/** The current records of `kind` with these ids, from the primary, in that order. */
+async function currentRecords<K extends RecordKind>(scope: DataScope, kind: K, ids: string[]): Promise<Array<RecordOf[K]>> {
+  const rows = await readQuery(
+    scope,
+    async (db): Promise<Array<{ id: string }>> =>
+      kind === 'assertion'
+        ? (await loadAssertionBundles(db, ids)).map((bundle) => bundle.assertion)
+        : kind === 'badge'
+          ? loadBadgeClasses(db, ids)
+          : loadIssuers(db, ids),
+    scope.deps.db,
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as RecordOf[K]] : []));
+}
+
+/**
+ * What the first write under `claim` made, as it answered then (ids, versions, key), after
+ * writing the records' current versions through again: a retry after a lost reply also brings
+ * the caches up to date. A key used for another request is a 422.
+ */
+async function firstWrite<K extends RecordKind>(scope: DataScope, kind: K, claim: writes.IdempotencyClaim) {
+  const first = await readQuery(scope, (db) => writes.loadIdempotentWrite(db, claim.principal, claim.key), scope.deps.db);
+  if (!first)
+    throw new DomainError('already_exists', 'idempotency_key_in_use', 'A write under this Idempotency-Key has just been forgotten; retry.');
+  if (first.requestHash !== claim.requestHash || first.recordKind !== kind)
+    throw new DomainError('invalid_value', 'idempotency_key_reused', 'This Idempotency-Key was used for another request.');
+  const current = await currentRecords(
+    scope,
+    kind,
+    first.records.map((r) => r.id),
+  );
+  const cache = await applyWrite(
+    scope,
+    current.map((record) => ({ kind, record }) as Found),
+  );
+  const byId = new Map(current.map((record) => [record.id, record]));
+  const records = first.records.flatMap((made) => {
+    const record = byId.get(made.id);
+    return record ? [{ ...record, ...made }] : [];
+  });
+  scope.replayed = true;
+  return { records, cache };
+}
+
+/** The records one statement made and the cache update; under a key already used, the first write's. */
+async function writeOnce<K extends RecordKind>(
+  scope: DataScope,
+  kind: K,
+  claim: writes.IdempotencyClaim | undefined,
+  run: (db: Database) => Promise<Array<RecordOf[K]>>,
+  ifNone: () => never,
+): Promise<{ records: Array<RecordOf[K]>; cache: CacheUpdate }> {
+  let records: Array<RecordOf[K]>;
+  try {
+    records = await write(scope, run);
+  } catch (error) {
+    if (error instanceof AlreadyWritten && claim) return firstWrite(scope, kind, claim);
+    throw error;
+  }
+  if (!records.length) ifNone();
+  return {
+    records,
+    cache: await applyWrite(
+      scope,
+      records.map((record) => ({ kind, record }) as Found),
+    ),
+  };
+}
+
+const notFound = (what: string) => (): never => {
+  throw new DomainError('not_found', 'not_found', `No ${what} with this id.`);
 };
 
 export type WriteResult<T> = T & { cache: CacheUpdate };
@@ -44,44 +134,48 @@ async function writeRecord<K extends RecordKind>(
   scope: DataScope,
   kind: K,
   what: string,
+  claim: writes.IdempotencyClaim | undefined,
   run: (db: Database) => Promise<Array<RecordOf[K]>>,
 ): Promise<WriteResult<RecordOf[K]>> {
-  const record = found(await write(scope, run), what);
-  return { ...record, cache: await applyWrite(scope, [{ kind, record } as Found]) };
+  const { records, cache } = await writeOnce(scope, kind, claim, run, notFound(what));
+  if (!records[0]) return notFound(what)();
+  return { ...records[0], cache };
 }
 
 /** Any one-statement change of an issuer, written through (the signing-key writes use it). */
-export const writeIssuerRecord = (scope: DataScope, run: (db: Database) => Promise<IssuerRecord[]>) =>
-  writeRecord(scope, 'issuer', 'issuer', run);
+export const writeIssuerRecord = (scope: DataScope, run: (db: Database) => Promise<IssuerRecord[]>, claim?: writes.IdempotencyClaim) =>
+  writeRecord(scope, 'issuer', 'issuer', claim, run);
 
-export const createIssuer = (scope: DataScope, values: NewIssuer) =>
-  writeRecord(scope, 'issuer', 'issuer', (db) => writes.insertIssuer(db, values));
+export const createIssuer = (scope: DataScope, values: NewIssuer, claim?: writes.IdempotencyClaim) =>
+  writeRecord(scope, 'issuer', 'issuer', claim, (db) => writes.insertIssuer(db, values, claim));
 
-export const editIssuer = (scope: DataScope, id: string, patch: Partial<NewIssuer>) =>
-  writeRecord(scope, 'issuer', 'issuer', (db) => writes.updateIssuer(db, id, patch));
+export const editIssuer = (scope: DataScope, id: string, patch: Partial<NewIssuer>, claim?: writes.IdempotencyClaim) =>
+  writeRecord(scope, 'issuer', 'issuer', claim, (db) => writes.updateIssuer(db, id, patch, claim));
 
-export const createBadgeClass = (scope: DataScope, values: NewBadgeClass) =>
-  writeRecord(scope, 'badge', 'badge class', (db) => writes.insertBadgeClass(db, values));
+export const createBadgeClass = (scope: DataScope, values: NewBadgeClass, claim?: writes.IdempotencyClaim) =>
+  writeRecord(scope, 'badge', 'badge class', claim, (db) => writes.insertBadgeClass(db, values, claim));
 
-export const editBadgeClass = (scope: DataScope, id: string, patch: Partial<NewBadgeClass>) =>
-  writeRecord(scope, 'badge', 'badge class', (db) => writes.updateBadgeClass(db, id, patch));
+export const editBadgeClass = (scope: DataScope, id: string, patch: Partial<NewBadgeClass>, claim?: writes.IdempotencyClaim) =>
+  writeRecord(scope, 'badge', 'badge class', claim, (db) => writes.updateBadgeClass(db, id, patch, claim));
 
 /** Issues every award of one badge class in one statement and writes them all through in one Redis call. */
 export async function issueAssertions(
   scope: DataScope,
   badgeClassId: string,
   awards: readonly writes.NewAward[],
+  claim?: writes.IdempotencyClaim,
 ): Promise<{ issued: AssertionRecord[]; cache: CacheUpdate }> {
-  const issued = await write(scope, (db) => writes.insertAssertions(db, badgeClassId, awards));
-  if (!issued.length) throw new DomainError('unknown_reference', 'unknown_reference', 'No badge class with this id.');
-  return {
-    issued,
-    cache: await applyWrite(
-      scope,
-      issued.map((record) => ({ kind: 'assertion', record })),
-    ),
-  };
+  const { records, cache } = await writeOnce(
+    scope,
+    'assertion',
+    claim,
+    (db) => writes.insertAssertions(db, badgeClassId, awards, claim),
+    () => {
+      throw new DomainError('unknown_reference', 'unknown_reference', 'No badge class with this id.');
+    },
+  );
+  return { issued: records, cache };
 }
 
-export const revokeAssertion = (scope: DataScope, id: string, reason: string) =>
-  writeRecord(scope, 'assertion', 'assertion', (db) => writes.revokeAssertion(db, id, reason));
+export const revokeAssertion = (scope: DataScope, id: string, reason: string, claim?: writes.IdempotencyClaim) =>
+  writeRecord(scope, 'assertion', 'assertion', claim, (db) => writes.revokeAssertion(db, id, reason, claim));

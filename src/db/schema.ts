@@ -171,6 +171,30 @@ export const cacheOutbox = pgTable('cache_outbox', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * One admin write made under an `Idempotency-Key`, inserted by the write's own statement: a retry
+ * with the same key finds it (the insert conflicts, so the retry writes nothing) and is answered
+ * with the records the first write made. Kept 24 hours.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    /** Who wrote: `root` (the admin token); keys of different principals never collide. */
+    principal: text('principal').notNull(),
+    key: text('key').notNull(),
+    /** SHA-256 of method, path and body: the same key with another request is refused. */
+    requestHash: text('request_hash').notNull(),
+    recordKind: text('record_kind').$type<RecordKind>().notNull(),
+    /** What the write made, as its answer needs it: `[{id, version, signingKeyId?}]`. */
+    records: jsonb('records').$type<IdempotentRecord[]>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'idempotency_keys_pkey', columns: [t.principal, t.key] })],
+);
+
+/** A record as an idempotent write's answer names it. */
+export type IdempotentRecord = { id: string; version: number; signingKeyId?: string | null };
+
 export type Issuer = typeof issuers.$inferSelect;
 export type NewIssuer = typeof issuers.$inferInsert;
 export type BadgeClass = typeof badgeClasses.$inferSelect;

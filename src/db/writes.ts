@@ -18,6 +18,7 @@ import {
   assertions,
   badgeClasses,
   cacheOutbox,
+  idempotencyKeys,
   issuerKeys,
   issuers,
   type NewBadgeClass,
@@ -27,15 +28,34 @@ import {
   statusLists,
 } from './schema.ts';
 
+/** The `Idempotency-Key` an admin write is made under: who sent it, the key, and what the request was. */
+export type IdempotencyClaim = { principal: string; key: string; requestHash: string };
+
+/** The constraint a second write under the same key breaks: the whole statement, its change included, is undone. */
+export const IDEMPOTENCY_CONSTRAINT = 'idempotency_keys_pkey';
+
+/** Records the key with what `changed` made (nothing when nothing changed, so a retry of a 404 runs again). */
+const idempotencyRow = (kind: RecordKind, claim: IdempotencyClaim) =>
+  sql`idempotency as (insert into ${idempotencyKeys} (principal, key, request_hash, record_kind, records)
+    select ${claim.principal}, ${claim.key}, ${claim.requestHash}, ${kind},
+      jsonb_agg(jsonb_build_object('id', id, 'version', version${kind === 'issuer' ? sql`, 'signingKeyId', signing_key_id` : sql``}))
+    from changed having count(*) > 0)`;
+
 /**
  * A data-modifying statement returning `id, version, ...`, wrapped so the same statement records
- * its outbox rows. `before` and `after` are further CTEs (`name as (...)`) of the same statement:
- * data-modifying CTEs must sit at the top level, and `after` may read `changed`.
+ * its outbox rows (and its idempotency key, when given). `before` and `after` are further CTEs
+ * (`name as (...)`) of the same statement: data-modifying CTEs must sit at the top level, and
+ * `after` may read `changed`.
  */
-function recorded(kind: RecordKind, change: SQLWrapper, { before, after }: { before?: SQL; after?: SQL } = {}): SQL {
+function recorded(
+  kind: RecordKind,
+  change: SQLWrapper,
+  { before, after, claim }: { before?: SQL; after?: SQL; claim?: IdempotencyClaim | undefined } = {},
+): SQL {
+  const more = [after, claim && idempotencyRow(kind, claim)].filter((cte) => cte !== undefined);
   // getSQL(): a builder embedded as-is would be wrapped in parentheses, which a CTE body cannot be.
   return sql`with ${before ? sql`${before}, ` : sql``}changed as (${change.getSQL()}),
-    outbox as (insert into ${cacheOutbox} (record_kind, record_id, version) select ${kind}, id, version from changed)${after ? sql`, ${after}` : sql``}
+    outbox as (insert into ${cacheOutbox} (record_kind, record_id, version) select ${kind}, id, version from changed)${more.length ? sql`, ${sql.join(more, sql`, `)}` : sql``}
     select * from changed`;
 }
 
@@ -67,10 +87,10 @@ const bumped = <T extends { version: PgColumn; updatedAt: PgColumn }>(table: T) 
   version: sql`${table.version} + 1`,
 });
 
-export const insertIssuerStatement = (db: Database, values: NewIssuer) =>
-  recorded('issuer', db.insert(issuers).values(values).returning(issuerColumns));
+export const insertIssuerStatement = (db: Database, values: NewIssuer, claim?: IdempotencyClaim) =>
+  recorded('issuer', db.insert(issuers).values(values).returning(issuerColumns), { claim });
 
-export const updateIssuerStatement = (db: Database, id: string, patch: Partial<NewIssuer>) =>
+export const updateIssuerStatement = (db: Database, id: string, patch: Partial<NewIssuer>, claim?: IdempotencyClaim) =>
   recorded(
     'issuer',
     db
@@ -78,12 +98,13 @@ export const updateIssuerStatement = (db: Database, id: string, patch: Partial<N
       .set({ ...patch, ...bumped(issuers) })
       .where(sql`${issuers.id} = ${id}`)
       .returning(issuerColumns),
+    { claim },
   );
 
-export const insertBadgeClassStatement = (db: Database, values: NewBadgeClass) =>
-  recorded('badge', db.insert(badgeClasses).values(values).returning(badgeClassColumns));
+export const insertBadgeClassStatement = (db: Database, values: NewBadgeClass, claim?: IdempotencyClaim) =>
+  recorded('badge', db.insert(badgeClasses).values(values).returning(badgeClassColumns), { claim });
 
-export const updateBadgeClassStatement = (db: Database, id: string, patch: Partial<NewBadgeClass>) =>
+export const updateBadgeClassStatement = (db: Database, id: string, patch: Partial<NewBadgeClass>, claim?: IdempotencyClaim) =>
   recorded(
     'badge',
     db
@@ -91,6 +112,7 @@ export const updateBadgeClassStatement = (db: Database, id: string, patch: Parti
       .set({ ...patch, ...bumped(badgeClasses) })
       .where(sql`${badgeClasses.id} = ${id}`)
       .returning(badgeClassColumns),
+    { claim },
   );
 
 /** One recipient of an award; only the salted hash of the identity is ever here. */
@@ -111,7 +133,7 @@ export type NewAward = {
  * status lists in the same statement (the issuer's row lock orders concurrent issuance). No rows
  * when the badge class is unknown.
  */
-export function insertAssertionsStatement(badgeClassId: string, awards: readonly NewAward[]): SQL {
+export function insertAssertionsStatement(badgeClassId: string, awards: readonly NewAward[], claim?: IdempotencyClaim): SQL {
   const column = <K extends keyof NewAward>(
     key: K,
     encode: (value: NewAward[K]) => string | null = (v) => (v === null ? null : String(v)),
@@ -133,7 +155,7 @@ export function insertAssertionsStatement(badgeClassId: string, awards: readonly
           with ordinality as a(id, recipient_type, identity, salt, issued_on, expires, evidence, narrative, n)
       where b.id = ${badgeClassId}
       returning *`,
-    { before: positions },
+    { before: positions, claim },
   );
 }
 
@@ -141,7 +163,7 @@ export function insertAssertionsStatement(badgeClassId: string, awards: readonly
  * Revokes once: a second revoke keeps the first time, and updates the reason. The award's status
  * list gets a new version in the same statement: its bit is the revocation itself.
  */
-export const revokeAssertionStatement = (db: Database, id: string, reason: string) =>
+export const revokeAssertionStatement = (db: Database, id: string, reason: string, claim?: IdempotencyClaim) =>
   recorded(
     'assertion',
     db
@@ -153,6 +175,7 @@ export const revokeAssertionStatement = (db: Database, id: string, reason: strin
       after: sql`status as (
         insert into ${statusLists} (issuer_id, list_number) select issuer_id, status_index / ${STATUS_LIST_SIZE} from changed where status_index is not null
         on conflict (issuer_id, list_number) do update set version = ${statusLists}.version + 1)`,
+      claim,
     },
   );
 
@@ -165,6 +188,7 @@ export const setSigningKeyStatement = (
   issuerId: string,
   key: { id: string; privateKeyCiphertext: Uint8Array },
   onlyIfNone: boolean,
+  claim?: IdempotencyClaim,
 ) =>
   recorded(
     'issuer',
@@ -178,18 +202,40 @@ export const setSigningKeyStatement = (
         .insert(issuerKeys)
         .select(sql`select ${key.id}, id, ${sql.param(key.privateKeyCiphertext, issuerKeys.privateKeyCiphertext)}, now() from changed`)
         .getSQL()})`,
+      claim,
     },
   );
 
-export const insertIssuer = (db: Database, values: NewIssuer) => run(db, insertIssuerStatement(db, values), issuerRows);
-export const updateIssuer = (db: Database, id: string, patch: Partial<NewIssuer>) =>
-  run(db, updateIssuerStatement(db, id, patch), issuerRows);
-export const insertBadgeClass = (db: Database, values: NewBadgeClass) => run(db, insertBadgeClassStatement(db, values), badgeClassRows);
-export const updateBadgeClass = (db: Database, id: string, patch: Partial<NewBadgeClass>) =>
-  run(db, updateBadgeClassStatement(db, id, patch), badgeClassRows);
-export const insertAssertions = (db: Database, badgeClassId: string, awards: readonly NewAward[]) =>
-  run(db, insertAssertionsStatement(badgeClassId, awards), assertionRows);
-export const revokeAssertion = (db: Database, id: string, reason: string) =>
-  run(db, revokeAssertionStatement(db, id, reason), assertionRows);
-export const setSigningKey = (db: Database, issuerId: string, key: { id: string; privateKeyCiphertext: Uint8Array }, onlyIfNone: boolean) =>
-  run(db, setSigningKeyStatement(db, issuerId, key, onlyIfNone), issuerRows);
+export const insertIssuer = (db: Database, values: NewIssuer, claim?: IdempotencyClaim) =>
+  run(db, insertIssuerStatement(db, values, claim), issuerRows);
+export const updateIssuer = (db: Database, id: string, patch: Partial<NewIssuer>, claim?: IdempotencyClaim) =>
+  run(db, updateIssuerStatement(db, id, patch, claim), issuerRows);
+export const insertBadgeClass = (db: Database, values: NewBadgeClass, claim?: IdempotencyClaim) =>
+  run(db, insertBadgeClassStatement(db, values, claim), badgeClassRows);
+export const updateBadgeClass = (db: Database, id: string, patch: Partial<NewBadgeClass>, claim?: IdempotencyClaim) =>
+  run(db, updateBadgeClassStatement(db, id, patch, claim), badgeClassRows);
+export const insertAssertions = (db: Database, badgeClassId: string, awards: readonly NewAward[], claim?: IdempotencyClaim) =>
+  run(db, insertAssertionsStatement(badgeClassId, awards, claim), assertionRows);
+export const revokeAssertion = (db: Database, id: string, reason: string, claim?: IdempotencyClaim) =>
+  run(db, revokeAssertionStatement(db, id, reason, claim), assertionRows);
+export const setSigningKey = (
+  db: Database,
+  issuerId: string,
+  key: { id: string; privateKeyCiphertext: Uint8Array },
+  onlyIfNone: boolean,
+  claim?: IdempotencyClaim,
+) => run(db, setSigningKeyStatement(db, issuerId, key, onlyIfNone, claim), issuerRows);
+
+/** The write first made under an idempotency key; undefined when there is none. */
+export async function loadIdempotentWrite(db: Database, principal: string, key: string) {
+  const rows = await db
+    .select({ requestHash: idempotencyKeys.requestHash, recordKind: idempotencyKeys.recordKind, records: idempotencyKeys.records })
+    .from(idempotencyKeys)
+    .where(sql`${idempotencyKeys.principal} = ${principal} and ${idempotencyKeys.key} = ${key}`);
+  return rows[0];
+}
+
+/** Forgets keys older than `hours` (a retry that late is a new request): one statement. */
+export async function forgetIdempotencyKeys(db: Database, hours: number): Promise<void> {
+  await db.delete(idempotencyKeys).where(sql`${idempotencyKeys.createdAt} < now() - make_interval(hours => ${hours})`);
+}

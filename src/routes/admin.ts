@@ -1,5 +1,5 @@
 /** @module Authenticated writes: issuers, badge classes, assertions, revocation. */
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
@@ -59,6 +59,31 @@ const adminToken = bearerAuth({
   verifyToken: (token, c) => checkAdminToken(c as Context<AppEnv>, token, (c as Context<AppEnv>).var.deps.config.adminToken!),
 });
 
+/** Printable ASCII, as most clients send a key (a UUID); a structured-field string's quotes are dropped. */
+const IDEMPOTENCY_KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
+
+const sha256Hex = async (text: string) =>
+  [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
+
+/**
+ * `Idempotency-Key` on any admin write: the write records the key in its own statement, so a
+ * retry (after a lost reply, say) writes nothing and gets the first answer, marked
+ * `Idempotent-Replayed: true`. The same key with another method, path or body is a 422.
+ */
+const idempotencyKey = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header('idempotency-key');
+  if (header !== undefined) {
+    const key = IDEMPOTENCY_KEY.exec(header.trim())?.[1];
+    if (!key) throw new Problem(400, 'invalid_idempotency_key', 'Idempotency-Key takes 1–255 printable ASCII characters.');
+    const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${await c.req.text()}`);
+    c.set('idempotency', { principal: 'root', key, requestHash });
+  }
+  await next();
+  if (c.var.scope.replayed) c.res.headers.set('idempotent-replayed', 'true');
+});
+
 /** The uploaded image's bytes, checked (a `BakedImageError`, 422 with its reason, unless it is a clean image of its declared type). */
 function badgeImageBytes(image: { type: ImageKind; base64: string }): Uint8Array {
   const bytes = fromBase64(image.base64);
@@ -114,7 +139,15 @@ const issuedLinks = (c: Context<AppEnv>, record: AssertionRecord) => ({
 });
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
+/** Every admin write takes an optional `Idempotency-Key` (checked by `idempotencyKey`). */
+const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().optional().openapi({
+    description:
+      'Makes a retry safe: the same key with the same request writes nothing and answers the first result (`Idempotent-Replayed: true`), for 24 hours; with another request it is a 422. 1–255 printable ASCII characters.',
+    example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+  }),
+});
+const body = <T extends z.ZodType>(schema: T) => ({ headers: idempotencyHeaders, body: { required: true, content: json(schema) } });
 const written = <T extends z.ZodType>(schema: T) => ({
   description: 'Committed; `cache` says whether Redis and the edge took the new records',
   content: json(schema),
@@ -178,7 +211,7 @@ const routes = {
     path: '/admin/issuers/{id}/keys',
     summary:
       "Rotate the issuer's OB 3.0 signing key (credentials signed before still verify: the issuer's did:web document keeps the old key, and a did:key holds it itself)",
-    request: { params: idParams('demo-issuer') },
+    request: { params: idParams('demo-issuer'), headers: idempotencyHeaders },
     responses: { 201: written(keyRotated), ...adminProblems, ...problems(404) },
   }),
   revoke: createRoute({
@@ -192,43 +225,57 @@ const routes = {
 };
 
 export const admin = newRouter();
-admin.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(MAX_BODY_BYTES), bodyOfType('application/json'));
+admin.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(MAX_BODY_BYTES), bodyOfType('application/json'), idempotencyKey);
 admin
   .openapi(routes.createIssuer, async (c) => {
     const { id, ...input } = c.req.valid('json');
-    const { cache, ...issuer } = await createIssuer(c.var.scope, { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() });
+    const { cache, ...issuer } = await createIssuer(
+      c.var.scope,
+      { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() },
+      c.var.idempotency,
+    );
     return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 201);
   })
   .openapi(routes.editIssuer, async (c) => {
-    const { cache, ...issuer } = await editIssuer(c.var.scope, c.req.valid('param').id, issuerColumns(c.req.valid('json')));
+    const { cache, ...issuer } = await editIssuer(
+      c.var.scope,
+      c.req.valid('param').id,
+      issuerColumns(c.req.valid('json')),
+      c.var.idempotency,
+    );
     return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 200);
   })
   .openapi(routes.createBadge, async (c) => {
     const { id, issuerId, ...input } = c.req.valid('json');
-    const { cache, ...badge } = await createBadgeClass(c.var.scope, {
-      id: id ?? newPublicId(),
-      issuerId,
-      ...(badgeColumns(input) as Omit<NewBadgeClass, 'id' | 'issuerId'>),
-    });
+    const { cache, ...badge } = await createBadgeClass(
+      c.var.scope,
+      { id: id ?? newPublicId(), issuerId, ...(badgeColumns(input) as Omit<NewBadgeClass, 'id' | 'issuerId'>) },
+      c.var.idempotency,
+    );
     return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 201);
   })
   .openapi(routes.editBadge, async (c) => {
-    const { cache, ...badge } = await editBadgeClass(c.var.scope, c.req.valid('param').id, badgeColumns(c.req.valid('json')));
+    const { cache, ...badge } = await editBadgeClass(
+      c.var.scope,
+      c.req.valid('param').id,
+      badgeColumns(c.req.valid('json')),
+      c.var.idempotency,
+    );
     return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 200);
   })
   .openapi(routes.issue, async (c) => {
     const { badgeId, ...input } = c.req.valid('json');
-    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, [await award(input)]);
+    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, [await award(input)], c.var.idempotency);
     return c.json({ ...issuedLinks(c, issued[0]!), cache }, 201);
   })
   .openapi(routes.issueBatch, async (c) => {
     const { badgeId, recipients, ...shared } = c.req.valid('json');
     const awards = await Promise.all(recipients.map(({ id, ...recipient }) => award({ ...shared, id, recipient })));
-    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, awards);
+    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, awards, c.var.idempotency);
     return c.json({ count: issued.length, assertions: issued.map((record) => issuedLinks(c, record)), cache }, 201);
   })
   .openapi(routes.rotateKey, async (c) => {
-    const { cache, ...issuer } = await setNewSigningKey(c.var.scope, c.req.valid('param').id, false);
+    const { cache, ...issuer } = await setNewSigningKey(c.var.scope, c.req.valid('param').id, false, c.var.idempotency);
     const keyId = issuer.signingKeyId!;
     const { dids } = c.var.deps;
     return c.json(
@@ -246,7 +293,7 @@ admin
   })
   .openapi(routes.revoke, async (c) => {
     const { reason } = c.req.valid('json');
-    const { cache, ...assertion } = await revokeAssertion(c.var.scope, c.req.valid('param').id, reason);
+    const { cache, ...assertion } = await revokeAssertion(c.var.scope, c.req.valid('param').id, reason, c.var.idempotency);
     return c.json(
       { id: assertion.id, version: assertion.version, revoked: true as const, url: c.var.urls.assertion(assertion.id), cache },
       200,

@@ -6,7 +6,7 @@
  */
 import { DomainError } from '../errors.ts';
 
-/** The most values (roughly: commas and opening brackets outside strings) a supplied JSON document may hold. */
+/** The most values (roughly: commas and colons outside strings) a supplied JSON document may hold. */
 export const MAX_JSON_VALUES = 20_000;
 
 /** Whether `text` holds more than `limit` JSON values, counted without parsing. */
@@ -19,7 +19,8 @@ function holdsMoreValuesThan(text: string, limit: number): boolean {
       if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if ((c === 0x2c || c === 0x5b || c === 0x7b) && ++count > limit) return true;
+    // Commas and colons: one per further array item or object member. (Nesting alone is JSON.parse's to refuse.)
+    else if ((c === 0x2c || c === 0x3a) && ++count > limit) return true;
   }
   return false;
 }
