@@ -51,9 +51,12 @@ export async function startWorkerd(services: WorkerService[], dir: string) {
   const file = path.join(dir, 'workerd.capnp');
   writeFileSync(file, config(services, dir));
   const binary = path.resolve('node_modules/@cloudflare/workerd-linux-64/bin/workerd');
-  const child = spawn(binary, ['serve', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(binary, ['serve', '--verbose', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // --verbose: workerd logs uncaught exceptions only then. The first MiB is kept for tests to read.
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => {
+    if (stderr.length < 1024 * 1024) stderr += chunk;
+  });
   for (const service of services) {
     for (let attempt = 0; ; attempt++) {
       const up = await fetch(`http://127.0.0.1:${service.port}/health/live`).then(
@@ -68,6 +71,8 @@ export async function startWorkerd(services: WorkerService[], dir: string) {
   return {
     /** The workerd process, for reading its memory. */
     pid: child.pid!,
+    /** What workerd wrote to stderr so far (its first MiB): uncaught exceptions among it. */
+    stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -85,5 +90,5 @@ export async function serveBundle(root: string, name: string, bindingsFor: (base
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const workerd = await startWorkerd([{ name, port, bundle, bindings: bindingsFor(base) }], dir);
-  return { base, stop: workerd.stop, pid: workerd.pid };
+  return { base, stop: workerd.stop, pid: workerd.pid, stderr: workerd.stderr };
 }
