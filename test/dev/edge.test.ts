@@ -2,7 +2,9 @@
  * The production bundle on bare workerd (two isolates) behind the local Workers Cache stand-in,
  * over the local stack: what the edge serves after writes, purged by tag through the outbox.
  */
+import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, withPgClient } from '../../dev/backends.ts';
 import { localStackBindings } from '../../dev/bindings.ts';
@@ -20,6 +22,9 @@ const uid = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 type Edge = Awaited<ReturnType<typeof startWorkersCache>>;
 let edges: Edge[];
 let stopWorkerd: () => Promise<void>;
+let workerdLog: () => string;
+/** The isolates themselves, behind the edges. */
+let workers: string[];
 const issuerId = uid('edge-iss');
 const badgeId = uid('edge-badge');
 
@@ -51,6 +56,8 @@ beforeAll(async () => {
     path.join(root, 'test-results'),
   );
   stopWorkerd = workerd.stop;
+  workerdLog = workerd.stderr;
+  workers = ports.map((port) => `http://127.0.0.1:${port}`);
   for (const [i, port] of ports.entries())
     edges.push(await startWorkersCache({ origin: `http://127.0.0.1:${port}`, port: cachePorts[i], frontEntrypoint: canonicalAccept }));
   await withPgClient(stack.postgresUrl, async (client) => {
@@ -92,6 +99,27 @@ async function admin(method: string, pathname: string, body: unknown, via = 0) {
 const issue = async () =>
   (await admin('POST', '/admin/assertions', { badgeId, recipient: { identity: `${uid('r')}@example.org` } })).body.id;
 const statusOf = (body: string) => (JSON.parse(body) as { status: string }).status;
+
+type Raw = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+/** A plain `http.request`: no decoding, no headers of its own, no `Expect: 100-continue`. */
+const raw = (url: string, method: string, headers: Record<string, string> = {}, body?: Uint8Array) =>
+  new Promise<Raw>((resolve, reject) => {
+    const request = http.request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+/** The bytes as their Content-Encoding says they are encoded (zlib throws on bytes that are not gzip). */
+function decoded(res: Raw): Buffer {
+  const encoding = res.headers['content-encoding'];
+  if (encoding === undefined) return res.body;
+  if (encoding === 'gzip') return zlib.gunzipSync(res.body);
+  throw new Error(`unexpected Content-Encoding ${encoding}`);
+}
 
 describe('behind Workers Cache', () => {
   it('answers a repeat GET from the edge without running the Worker', async () => {
@@ -187,5 +215,91 @@ describe('behind Workers Cache', () => {
     await sleep(4_000); // the drain purges twice, renders' longest duration apart
     const after = await get(`/assertions/${id}/verify`);
     expect(statusOf(after.body)).toBe('revoked');
+  });
+});
+
+describe('behind Workers Cache: what clients that negotiate compression get, HEAD, request bodies', () => {
+  it("every answer's bytes are what its Content-Encoding says, to fetch and to a raw client asking for gzip, on a miss and on a hit", async () => {
+    const id = await issue();
+    const urls = [
+      `/assertions/${id}/verify`,
+      `/assertions/${id}`,
+      `/badges/${badgeId}`,
+      `/badges/${badgeId}/image`,
+      `/assertions/${id}/image`,
+    ];
+    for (const url of urls) {
+      const direct = Buffer.from(await (await fetch(`${workers[0]}${url}`)).arrayBuffer());
+      const answers = [
+        await raw(`${edge().url}${url}`, 'GET', { 'accept-encoding': 'gzip' }),
+        await raw(`${edge().url}${url}`, 'GET', { 'accept-encoding': 'gzip' }),
+        await raw(`${edge().url}${url}`, 'GET'),
+      ];
+      expect(answers.map((res) => res.headers['cf-cache-status']).slice(1), url).toEqual(['HIT', 'HIT']);
+      const bodies = answers.map(decoded);
+      for (const [i, res] of answers.entries()) {
+        expect(res.headers['content-length'], url).toBe(String(res.body.length));
+        expect(bodies[i]!.equals(bodies[0]!), url).toBe(true); // a hit is the stored miss
+      }
+      expect(answers[2]!.headers['content-encoding'], url).toBeUndefined();
+      // The same document the Worker serves (a verification report differs only in verifiedAt).
+      const strip = (bytes: Buffer) => bytes.toString('utf8').replace(/"verifiedAt":"[^"]+"/, '');
+      expect(strip(bodies[0]!), url).toBe(strip(direct));
+      // fetch() (Accept-Encoding: gzip, deflate, br) reads the hit.
+      const viaFetch = await fetch(`${edge().url}${url}`);
+      expect(viaFetch.headers.get('cf-cache-status')).toBe('HIT');
+      expect(Buffer.from(await viaFetch.arrayBuffer()).equals(bodies[0]!), url).toBe(true);
+    }
+    // Text is compressed for a client that accepts gzip, as Cloudflare does; images are not.
+    const report = await raw(`${edge().url}/assertions/${id}/verify`, 'GET', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(report.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(decoded(report).toString('utf8')).status).toBe('valid');
+  });
+
+  it('a HEAD does not poison the edge: HEAD then GET is a hit with the whole body (a verification, a badge image)', async () => {
+    const id = await issue();
+    for (const url of [`/assertions/${id}/verify`, `/badges/${badgeId}/image`, `/assertions/${id}/image`]) {
+      await fetch(`${edge().url}/__purge`, { method: 'POST', body: JSON.stringify({ pathPrefixes: [url] }) });
+      const head = await raw(`${edge().url}${url}`, 'HEAD');
+      expect([head.status, head.body.length], url).toEqual([200, 0]);
+      const got = await raw(`${edge().url}${url}`, 'GET');
+      expect([got.status, got.headers['cf-cache-status']], url).toEqual([200, 'HIT']);
+      expect(got.body.length, url).toBeGreaterThan(0);
+      expect(got.headers['content-length'], url).toBe(head.headers['content-length']);
+      if (url.endsWith('/image'))
+        expect(got.body.equals(Buffer.from(await (await fetch(`${workers[0]}${url}`)).arrayBuffer())), url).toBe(true);
+      else expect(statusOf(got.body.toString('utf8')), url).toBe('valid');
+    }
+  });
+
+  it('a 30 MB POST /verify through the edge answers 413 (fetch, and a raw client without Expect); a wrong token answers 401 every time; nothing uncaught', async () => {
+    const big = new Uint8Array(30_000_000);
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${edge().url}/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: big,
+      });
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([413, 'body_too_large']);
+      const rawAnswer = await raw(`${edge().url}/verify`, 'POST', { 'content-type': 'application/octet-stream' }, big);
+      expect([rawAnswer.status, JSON.parse(decoded(rawAnswer).toString('utf8')).code]).toEqual([413, 'body_too_large']);
+    }
+    const statuses = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${edge().url}/admin/issuers`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer wrong-token-for-the-edge',
+          'content-type': 'application/json',
+          'cf-connecting-ip': `10.19.0.${i}`,
+        },
+        body: JSON.stringify({ name: 'x'.repeat(200_000) }),
+      });
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    expect(statuses).toEqual(Array(10).fill(401));
+    expect((await fetch(`${edge().url}/health`)).status).toBe(200);
+    expect(workerdLog()).not.toMatch(/uncaught/i);
   });
 });
