@@ -31,11 +31,53 @@ export function createRedis(redis: NonNullable<Config['redis']>): Redis {
 /** Stored values by key; a key that holds nothing is absent. */
 export type StoredValues = Map<string, string>;
 
+/** At most this many versions Redis has not confirmed are remembered (a batch of 1,000 awards with Redis down is 1,000). */
+const MAX_UNCONFIRMED = 10_000;
+
+/**
+ * Versions of records this isolate wrote (or read from the database) that Redis failed to take:
+ * until Redis shows it holds one, its copy of that key may be older (the outbox has not been
+ * applied yet), so readers here take the key from the primary instead. Bounded: past
+ * `MAX_UNCONFIRMED` the oldest are let go.
+ */
+export class UnconfirmedVersions {
+  readonly #versions = new Map<string, number>(); // insertion order = age
+
+  get size() {
+    return this.#versions.size;
+  }
+
+  /** Redis may hold something older than `version` under `key`. */
+  note(key: string, version: number): void {
+    const known = this.#versions.get(key);
+    if (known !== undefined && known >= version) return;
+    this.#versions.delete(key);
+    this.#versions.set(key, version);
+    for (const oldest of this.#versions.keys()) {
+      if (this.#versions.size <= MAX_UNCONFIRMED) break;
+      this.#versions.delete(oldest);
+    }
+  }
+
+  /** Redis holds `version` (or newer) under `key`: what it has is as new as anything noted up to there. */
+  confirm(key: string, version: number): void {
+    const known = this.#versions.get(key);
+    if (known !== undefined && known <= version) this.#versions.delete(key);
+  }
+
+  /** The version Redis has not confirmed under `key`, if any: a copy older than this is stale. */
+  of(key: string): number | undefined {
+    return this.#versions.get(key);
+  }
+}
+
 export class RedisRecords {
   readonly #read;
   readonly #write;
   readonly #getValue;
   readonly #setValue;
+  /** Records this isolate knows newer than Redis may hold (kept by the data tiers, `src/data/tiers.ts`). */
+  readonly unconfirmed = new UnconfirmedVersions();
   /** Set by a failure, cleared by the first success after it (see `takeRecovery`). */
   #failed = false;
   #recovered = false;

@@ -8,7 +8,9 @@
  *
  * The read replica, when configured, only serves reads that Redis answered with a miss: every
  * write writes its record through to Redis, so a miss there means no write that a lagging
- * replica could hide. When Redis failed (or is off), the primary answers.
+ * replica could hide. When Redis failed (or is off), the primary answers; so it does for records
+ * this isolate wrote while Redis did not take them (`UnconfirmedVersions`): Redis's older copy
+ * is left out until it holds the write, so the writer never reads back what it replaced.
  */
 import type { RecordOf } from '../cache/codec.ts';
 import { recordKey } from '../cache/keys.ts';
@@ -17,7 +19,7 @@ import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadDefin
 import { drainIfRedisRecovered } from './outbox.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground } from './scope.ts';
-import { databaseFor, type Found, keepInL1, keyOf, readFromRedis, rememberAbsent, writeToRedis } from './tiers.ts';
+import { databaseFor, type Found, keepInL1, keyOf, loadStart, readFromRedis, rememberAbsent, writeBackToRedis } from './tiers.ts';
 
 /** At most this many held definitions are named to Redis (so it does not send them back). */
 const MAX_HELD_NAMED = 100;
@@ -51,10 +53,11 @@ const newer = <T extends { version: number }>(a: T | undefined, b: T | undefined
  * definitions in one statement (assertion ⋈ badge class ⋈ issuer); definitions missing for
  * assertions a tier did have come from one more (badge class ⋈ issuer), so a record a cache
  * holds is never re-read from a replica that may lag it. Every record is merged by version,
- * kept in L1 and written back to Redis (compare-and-set).
+ * kept in L1 (unless a write in this isolate overtook the load) and written back to Redis
+ * (compare-and-set).
  */
 async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Map<string, AssertionBundle>> {
-  const since = Date.now();
+  const since = loadStart(scope);
   const held = scope.readsL1?.freshKeys(MAX_HELD_NAMED) ?? [];
   const fromRedis = await readFromRedis(
     scope,
@@ -72,18 +75,16 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
 
   // Ids Redis knows to have no record are answered "none" without a statement.
   const missingAssertions = ids.filter((id) => !known('assertion', id) && !fromRedis?.absent.has(recordKey('assertion', id)));
-  const missingDefinitions = [
-    ...new Set(
-      ids.flatMap((id) => {
-        const assertion = known('assertion', id);
-        return assertion && (!known('badge', assertion.badgeClassId) || !known('issuer', assertion.issuerId))
-          ? [assertion.badgeClassId]
-          : [];
-      }),
-    ),
-  ];
+  const definitionsMissing = ids.flatMap((id) => {
+    const assertion = known('assertion', id);
+    return assertion && (!known('badge', assertion.badgeClassId) || !known('issuer', assertion.issuerId)) ? [assertion] : [];
+  });
+  const missingDefinitions = [...new Set(definitionsMissing.map((assertion) => assertion.badgeClassId))];
   if (missingAssertions.length || missingDefinitions.length) {
-    const db = databaseFor(scope, fromRedis !== undefined);
+    const db = databaseFor(scope, fromRedis !== undefined, [
+      ...missingAssertions.map((id) => recordKey('assertion', id)),
+      ...definitionsMissing.flatMap((assertion) => [recordKey('badge', assertion.badgeClassId), recordKey('issuer', assertion.issuerId)]),
+    ]);
     const [bundleRows, pairs] = await Promise.all([
       missingAssertions.length ? readQuery(scope, (d) => loadAssertionBundles(d, missingAssertions), db) : [],
       missingDefinitions.length ? readQuery(scope, (d) => loadDefinitionPairs(d, missingDefinitions), db) : [],
@@ -105,7 +106,7 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     if (fromRedis) {
       const none = missingAssertions.filter((id) => !fromDatabase.has(recordKey('assertion', id)));
       scope.waitUntil(
-        writeToRedis(scope, loaded).then(() =>
+        writeBackToRedis(scope, loaded).then(() =>
           rememberAbsent(
             scope,
             none.map((id) => recordKey('assertion', id)),
@@ -161,7 +162,7 @@ const loadDefinitionRows = {
 } satisfies Record<Definition, (db: Database, ids: readonly string[]) => Promise<unknown[]>>;
 
 async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, id: string): Promise<RecordOf[K] | undefined> {
-  const since = Date.now();
+  const since = loadStart(scope);
   const key = recordKey(kind, id);
   const fromRedis = await readFromRedis(scope, [key]);
   drainIfRedisRecovered(scope);
@@ -176,7 +177,7 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
     return hit.record as RecordOf[K];
   }
   const query = loadDefinitionRows[kind] as (db: Database, ids: readonly string[]) => Promise<Array<RecordOf[K]>>;
-  const [row] = await readQuery(scope, (db) => query(db, [id]), databaseFor(scope, fromRedis !== undefined));
+  const [row] = await readQuery(scope, (db) => query(db, [id]), databaseFor(scope, fromRedis !== undefined, [key]));
   scope.cache.served.add('db');
   if (!row) {
     if (fromRedis) scope.waitUntil(rememberAbsent(scope, [key]));
@@ -184,7 +185,7 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
   }
   const found = { kind, record: row } as Found;
   keepInL1(scope, [found], since);
-  if (fromRedis) scope.waitUntil(writeToRedis(scope, [found]));
+  if (fromRedis) scope.waitUntil(writeBackToRedis(scope, [found]));
   return row;
 }
 

@@ -46,11 +46,21 @@ export async function rememberAbsent(scope: DataScope, keys: readonly string[]):
   );
 }
 
-/** Keeps records in L1 for its lifetime, counted from `since` (when the data began to be read). */
-export function keepInL1(scope: DataScope, records: Iterable<Found>, since: number): void {
-  const { tiers, config } = scope.deps;
+/** When a load began: its time, and the isolate's write generation then (`Coalescer.generation`). */
+export type LoadStart = { at: number; generation: number };
+
+export const loadStart = (scope: DataScope): LoadStart => ({ at: Date.now(), generation: scope.deps.inFlight.generation });
+
+/**
+ * Keeps records in L1 for its lifetime, counted from `since` (when the data began to be read).
+ * A load that a write in this isolate overtook (its generation changed) keeps nothing: it may
+ * have read the records before the write, and the write's own copies may have left L1 already.
+ */
+export function keepInL1(scope: DataScope, records: Iterable<Found>, since: number | LoadStart): void {
+  const { tiers, config, inFlight } = scope.deps;
   if (!tiers.l1) return;
-  const ttlMs = config.cache.l1.ttlSeconds * 1000 - (Date.now() - since);
+  if (typeof since !== 'number' && since.generation !== inFlight.generation) return;
+  const ttlMs = config.cache.l1.ttlSeconds * 1000 - (Date.now() - (typeof since === 'number' ? since : since.at));
   for (const found of records)
     tiers.l1.set(keyOf(found), found.record, found.record.version, ttlMs, encodeRecord(found.kind, found.record).length);
 }
@@ -77,14 +87,59 @@ export async function writeNewerToRedis(
   return (await meteredRedis(scope, () => redis.write(entries, ttlSeconds))) ? 'done' : 'failed';
 }
 
-/** The records written through, compare-and-set; 'off' without Redis. */
-export const writeToRedis = (scope: DataScope, records: readonly Found[]) =>
-  writeNewerToRedis(
+/**
+ * Records stored compare-and-set; 'off' without Redis. What Redis did not take is noted as
+ * unconfirmed (this isolate then reads those keys from the primary until Redis shows them);
+ * what it took confirms what was noted.
+ */
+export async function writeBackToRedis(scope: DataScope, records: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
+  const written = await writeNewerToRedis(
     scope,
     records.map((found) => ({ key: keyOf(found), value: encodeRecord(found.kind, found.record as AnyRecord) })),
   );
+  const unconfirmed = scope.deps.tiers.redis?.unconfirmed;
+  if (unconfirmed)
+    for (const found of records) {
+      if (written === 'done') unconfirmed.confirm(keyOf(found), found.record.version);
+      else unconfirmed.note(keyOf(found), found.record.version);
+    }
+  return written;
+}
 
-/** One metered Redis read; undefined when Redis is off or failed. */
+/**
+ * Changed records written through (a write's, or a drain's), as `writeBackToRedis`. Loads that
+ * began before they reached Redis may have read the older copies there: once the write-through
+ * is over (taken or not), nobody new joins them, so a read that starts after the write answered
+ * never shares one.
+ */
+export async function writeToRedis(scope: DataScope, records: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
+  try {
+    return await writeBackToRedis(scope, records);
+  } finally {
+    scope.deps.inFlight.forget();
+  }
+}
+
+/** Drops copies older than a version this isolate knows Redis has not confirmed; confirms the others. */
+function withoutUnconfirmed(scope: DataScope, found: FromRedis): FromRedis {
+  const unconfirmed = scope.deps.tiers.redis?.unconfirmed;
+  if (!unconfirmed?.size) return found;
+  for (const [key, { record }] of found.records) {
+    const version = unconfirmed.of(key);
+    if (version === undefined) continue;
+    if (record.version >= version) unconfirmed.confirm(key, record.version);
+    else found.records.delete(key);
+  }
+  // "None" is version 0, older than any record noted.
+  for (const key of found.absent) if (unconfirmed.of(key) !== undefined) found.absent.delete(key);
+  return found;
+}
+
+/**
+ * One metered Redis read; undefined when Redis is off or failed. Copies older than what this
+ * isolate wrote and Redis did not take are left out (as if Redis lacked them): read them from
+ * the primary (`databaseFor`).
+ */
 export async function readFromRedis(
   scope: DataScope,
   keys: readonly string[],
@@ -93,7 +148,7 @@ export async function readFromRedis(
   const { redis } = scope.deps.tiers;
   if (!redis) return undefined;
   const stored = await meteredRedis(scope, () => redis.read(keys, held));
-  return stored && decodeStored(stored);
+  return stored && withoutUnconfirmed(scope, decodeStored(stored));
 }
 
 /** One metered plain read of `key` (not bare JSON): null when absent, undefined when Redis is off or failed. */
@@ -109,7 +164,13 @@ export async function writeValueToRedis(scope: DataScope, key: string, value: st
 }
 
 /**
- * The database for a read below Redis: the replica only when Redis answered (a miss there means
- * no write that a lagging replica could hide); the primary when Redis failed or is off.
+ * The database for a read of `keys` below Redis: the replica only when Redis answered (a miss
+ * there means no write that a lagging replica could hide); the primary when Redis failed or is
+ * off, or when this isolate wrote one of the keys and Redis has not confirmed it (that miss, or
+ * the older copy left out, may hide exactly that write).
  */
-export const databaseFor = (scope: DataScope, redisAnswered: boolean): Database => (redisAnswered ? scope.deps.readDb : scope.deps.db);
+export function databaseFor(scope: DataScope, redisAnswered: boolean, keys: readonly string[] = []): Database {
+  const unconfirmed = scope.deps.tiers.redis?.unconfirmed;
+  const behind = unconfirmed?.size ? keys.some((key) => unconfirmed.of(key) !== undefined) : false;
+  return redisAnswered && !behind ? scope.deps.readDb : scope.deps.db;
+}
