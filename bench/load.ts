@@ -13,6 +13,10 @@ export type LoadSpec = {
   ids?: { prefix: string; width: number; count: number };
   /** For POST: a body template; `{ids:N}` becomes N random ids. */
   batchSize?: number;
+  /** For POST: a fixed JSON body in which the string `{id}` becomes a random id from `ids` (instead of `batchSize`). */
+  body?: string;
+  /** Sent with every request, besides Accept-Encoding. */
+  headers?: Record<string, string>;
   connections: number;
   duration?: number;
   amount?: number;
@@ -26,6 +30,9 @@ const pick = () => {
   return prefix + String(1 + Math.floor(Math.random() * count)).padStart(width, '0');
 };
 
+// What fetch() and browsers send; autocannon counts the bytes it gets and decodes nothing.
+const NEGOTIATES = { 'accept-encoding': 'gzip, deflate, br' };
+
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
@@ -37,10 +44,9 @@ const result = await autocannon({
       setupRequest: (request: autocannon.Request) => ({
         ...request,
         path: spec.path.replace('{id}', () => (spec.ids ? pick() : '')),
-        ...(spec.batchSize && {
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ ids: Array.from({ length: spec.batchSize }, pick) }),
-        }),
+        headers: { ...NEGOTIATES, ...spec.headers, ...((spec.batchSize || spec.body) && { 'content-type': 'application/json' }) },
+        ...(spec.batchSize && { body: JSON.stringify({ ids: Array.from({ length: spec.batchSize }, pick) }) }),
+        ...(spec.body && { body: spec.body.replace('{id}', () => (spec.ids ? pick() : '')) }),
       }),
     },
   ],
