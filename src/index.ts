@@ -18,6 +18,7 @@ import { edgePurgeFor } from './cache/purge.ts';
 import { withCanonicalAccept } from './canonical-url.ts';
 import { drainOutbox } from './data/outbox.ts';
 import { newDataScope } from './data/scope.ts';
+import { forgetIdempotencyKeys } from './data/writes.ts';
 import { depsFor } from './deps.ts';
 import type { Bindings } from './env.ts';
 import { problemResponse } from './problem.ts';
@@ -46,9 +47,15 @@ export class CachedApp extends WorkerEntrypoint<Bindings> {
     if (applied || !done)
       console.log(`cache outbox: ${applied} applied${done ? '' : ', more waiting (Redis failing, or more than one run takes)'}`);
   }
+
+  /** Forgets the Idempotency-Keys of writes older than a day (RPC). */
+  async forgetIdempotencyKeys(): Promise<void> {
+    const deps = depsFor(this.env);
+    await forgetIdempotencyKeys(newDataScope(deps, (work) => this.ctx.waitUntil(work)));
+  }
 }
 
-type Entrypoints = { exports: { CachedApp: Pick<CachedApp, 'fetch' | 'drainOutbox'> } };
+type Entrypoints = { exports: { CachedApp: Pick<CachedApp, 'fetch' | 'drainOutbox' | 'forgetIdempotencyKeys'> } };
 
 function tooLarge(request: Request): Response {
   const response = problemResponse(413, 'body_too_large', `Bodies are limited to ${MAX_REQUEST_BODY_BYTES} bytes.`);
@@ -132,6 +139,7 @@ export default {
   },
   // The Cron Trigger (every minute).
   scheduled: async (_controller, _env, ctx) => {
-    await (ctx as ExecutionContext & Entrypoints).exports.CachedApp.drainOutbox();
+    const { CachedApp } = (ctx as ExecutionContext & Entrypoints).exports;
+    await Promise.all([CachedApp.drainOutbox(), CachedApp.forgetIdempotencyKeys()]);
   },
 } satisfies ExportedHandler<Bindings>;

@@ -31,7 +31,8 @@ export function worker(overrides: Partial<Cloudflare.Env> = {}) {
     async scheduled() {
       const ctx = createExecutionContext();
       // What the Cron Trigger calls, in this isolate's configuration.
-      await new CachedApp(ctx, bindings).drainOutbox();
+      const cron = new CachedApp(ctx, bindings);
+      await Promise.all([cron.drainOutbox(), cron.forgetIdempotencyKeys()]);
       await waitOnExecutionContext(ctx);
     },
     async admin(method: string, path: string, body: unknown) {

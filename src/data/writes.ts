@@ -53,6 +53,13 @@ function write<T>(scope: DataScope, run: (db: DataScope['deps']['db']) => Promis
   return metered(scope.meter, 1, () => run(scope.deps.db)).catch((error: unknown) => asWriteError(scope, error));
 }
 
+/** How long a write's Idempotency-Key answers its retries. */
+export const IDEMPOTENCY_KEY_HOURS = 24;
+
+/** Forgets keys older than IDEMPOTENCY_KEY_HOURS (the Cron Trigger's): a retry that late is a new request. */
+export const forgetIdempotencyKeys = (scope: DataScope) =>
+  readQuery(scope, (db) => writes.forgetIdempotencyKeys(db, IDEMPOTENCY_KEY_HOURS), scope.deps.db);
+
 /** The current records of `kind` with these ids, from the primary, in that order. */
 async function currentRecords<K extends RecordKind>(scope: DataScope, kind: K, ids: string[]): Promise<Array<RecordOf[K]>> {
   const rows = await readQuery(

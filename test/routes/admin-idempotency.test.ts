@@ -103,6 +103,22 @@ describe('Idempotency-Key on admin writes', () => {
   });
 });
 
+describe('Idempotency-Key lifetime', () => {
+  it('the Cron Trigger forgets keys older than 24 hours: the same key then makes a new write', async () => {
+    const w = worker();
+    const key = crypto.randomUUID();
+    expect((await post(w, '/admin/assertions/batch', batch(1), key)).response.status).toBe(201);
+    const db = depsFor(env).db;
+    await db.execute(sql`update idempotency_keys set created_at = now() - interval '25 hours' where key = ${key}`);
+    const before = await awardsOfBadge();
+    await w.scheduled();
+    const again = await post(w, '/admin/assertions/batch', batch(1), key);
+    expect(again.response.status).toBe(201);
+    expect(again.response.headers.get('idempotent-replayed')).toBeNull();
+    expect(await awardsOfBadge()).toBe(before + 1);
+  });
+});
+
 describe('a write whose reply is lost', () => {
   it('a revoke answers 503 write_outcome_unknown, has committed, is applied once the database answers, and a retry with its key returns it', async () => {
     const w = writer();
