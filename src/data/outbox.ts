@@ -13,7 +13,7 @@ import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.
 import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
 import { readQuery } from './query.ts';
 import { type DataScope, inBackground, newDataScope } from './scope.ts';
-import { changedStatusLists, refreshStatusLists } from './status-lists.ts';
+import { changedStatusLists, noteStatusListsKept, refreshStatusLists } from './status-lists.ts';
 import { type Found, keepInL1, writeToRedis } from './tiers.ts';
 
 /** What a write reports about the caches: `pending` = committed, and waiting in the outbox for that tier. */
@@ -52,8 +52,10 @@ const assertionsIn = (changed: readonly Found[]) => changed.flatMap((found) => (
  */
 async function writeThrough(scope: DataScope, changed: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
   const records = await writeToRedis(scope, changed);
+  const lists = changedStatusLists(assertionsIn(changed));
+  if (records === 'failed') noteStatusListsKept(scope, lists, false); // their refresh waits for the outbox
   if (records !== 'done') return records;
-  if (!changedStatusLists(assertionsIn(changed)).length) return records;
+  if (!lists.length) return records;
   return (await refreshStatusLists(scope, assertionsIn(changed))) ? records : 'failed';
 }
 

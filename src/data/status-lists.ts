@@ -82,7 +82,10 @@ async function keep(scope: DataScope, issuerId: string, listNumber: number, sign
  * remembers of the issuer and the list), and one statement the first time.
  */
 export async function readStatusList(scope: DataScope, issuerId: string, listNumber: number): Promise<StatusList | undefined> {
-  const stored = await readValueFromRedis(scope, statusListKey(issuerId, listNumber, scope.deps.dids.keyspace));
+  const key = statusListKey(issuerId, listNumber, scope.deps.dids.keyspace);
+  // A list this isolate revoked on while Redis failed: Redis's copy predates it, so the primary decides until Redis takes one.
+  const behind = scope.deps.tiers.redis?.unconfirmed.of(key) !== undefined;
+  const stored = behind ? undefined : await readValueFromRedis(scope, key);
   const bar = stored?.indexOf('|') ?? -1;
   if (stored && bar > 0) {
     scope.cache.served.add('redis');
@@ -107,8 +110,26 @@ export async function readStatusList(scope: DataScope, issuerId: string, listNum
     return undefined;
   }
   const signed = await signLists(scope, issuerId, listNumber, source, [scope.deps.dids]);
-  if (stored !== undefined) scope.waitUntil(keep(scope, issuerId, listNumber, signed));
+  if (behind) {
+    // Built after the revoke that noted it: once Redis takes this one, its copy is as new.
+    const lists = [{ issuerId, listNumber, revoked: true, allocated: false }];
+    scope.waitUntil(keep(scope, issuerId, listNumber, signed).then((kept) => kept && noteStatusListsKept(scope, lists, true)));
+  } else if (stored !== undefined) scope.waitUntil(keep(scope, issuerId, listNumber, signed));
   return signed[0]!.list;
+}
+
+/**
+ * Notes (or clears) that Redis may hold lists older than this isolate's revokes on them: while
+ * noted, this isolate reads them from the primary (the writer sees its revoke in its lists too).
+ */
+export function noteStatusListsKept(scope: DataScope, lists: readonly ChangedStatusList[], kept: boolean): void {
+  const unconfirmed = scope.deps.tiers.redis?.unconfirmed;
+  if (!unconfirmed) return;
+  for (const { issuerId, listNumber } of lists.filter((list) => list.revoked)) {
+    const key = statusListKey(issuerId, listNumber, scope.deps.dids.keyspace);
+    if (kept) unconfirmed.confirm(key, Number.MAX_SAFE_INTEGER);
+    else unconfirmed.note(key, Number.MAX_SAFE_INTEGER);
+  }
 }
 
 /** How each DID method names issuers, this deployment's first. */
@@ -158,16 +179,19 @@ export async function refreshStatusLists(scope: DataScope, changed: readonly Ass
   // One call, compare-and-set: a read that found no list before this write cannot put its "none" back.
   const entries = allocated.map(({ issuerId, listNumber }) => ({ key: statusListAllocationKey(issuerId, listNumber), value: ALLOCATED }));
   let kept = !entries.length || (await writeNewerToRedis(scope, entries)) !== 'failed';
-  for (const { issuerId, listNumber } of lists.filter((list) => list.revoked)) {
+  for (const list of lists.filter((list) => list.revoked)) {
+    const { issuerId, listNumber } = list;
+    let listKept = false;
     try {
       const source = await loadSource(scope, issuerId, listNumber);
       if (typeof source === 'string') continue;
-      kept = (await keep(scope, issuerId, listNumber, await signLists(scope, issuerId, listNumber, source, everyMethod(scope)))) && kept;
+      listKept = await keep(scope, issuerId, listNumber, await signLists(scope, issuerId, listNumber, source, everyMethod(scope)));
     } catch (error) {
       // The revoke has committed: its list is rebuilt by the outbox drain, never failed back to the issuer.
       console.warn(`status list ${issuerId}/${listNumber} not refreshed: ${(error as Error).message}`);
-      kept = false;
     }
+    noteStatusListsKept(scope, [list], listKept);
+    kept = listKept && kept;
   }
   return kept;
 }

@@ -172,3 +172,31 @@ describe('a read that began before the revoke and answers after it', () => {
     expect(await watch(writer, id, answered, L1_TTL_MS, REVOKED)).toEqual([]);
   });
 });
+
+describe("the writer's status lists", () => {
+  /** POST /verify of the OB 3.0 credential in `w`: what its status list says. */
+  const credentialStatus = async (w: Isolate, credential: unknown) => {
+    const { response, settled } = await w.fetch('/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credential }),
+    });
+    await settled;
+    return (await response.json<VerificationReport>()).ob3?.status;
+  };
+
+  it('a revoke while Redis fails: its list says revoked in the writer, also once Redis answers again with the old list', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const w = isolate();
+    const issued = await w.admin('POST', '/admin/assertions', { badgeId: fixture.badgeId, recipient: { identity: 'lists@example.org' } });
+    const { id } = await issued.json<{ id: string }>(); // issued: it has a position on a status list
+    const credential = await (await w.get(`/credentials/${id}`)).json();
+    expect(await credentialStatus(w, credential)).toBe('active'); // the list is kept in Redis now
+    await control('upstash', { fault: 'error' });
+    expect((await w.admin('POST', `/admin/assertions/${id}/revoke`, { reason: 'x' })).status).toBe(200);
+    expect(await credentialStatus(w, credential)).toBe('revoked');
+    await control('upstash', { fault: null }); // Redis answers again, still with the pre-revoke list
+    expect(await credentialStatus(w, credential)).toBe('revoked');
+    expect(await credentialStatus(w, credential)).toBe('revoked');
+  });
+});
