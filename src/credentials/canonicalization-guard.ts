@@ -14,6 +14,8 @@ export const CANONICALIZATION_BUDGET = {
   objects: 40,
   /** Nesting of objects and arrays. */
   depth: 16,
+  /** Characters of every string and key together: each is escaped, hashed and read back from the N-Quads. */
+  characters: 1_000_000,
 } as const;
 
 /**
@@ -39,13 +41,18 @@ export function unknownContext(document: unknown, isKnown: (url: unknown) => boo
 export function overBudget(document: unknown, budget = CANONICALIZATION_BUDGET): string | undefined {
   let values = 0;
   let objects = 0;
+  let characters = 0;
   const stack: Array<{ value: unknown; depth: number }> = [{ value: document, depth: 0 }];
   while (stack.length) {
     const { value, depth } = stack.pop()!;
     if (++values > budget.values) return `more than ${budget.values} values`;
+    if (typeof value === 'string') characters += value.length;
+    if (characters > budget.characters) return `more than ${budget.characters} characters`;
     if (value === null || typeof value !== 'object') continue;
     if (depth >= budget.depth) return `nested deeper than ${budget.depth}`;
     if (!Array.isArray(value) && ++objects > budget.objects) return `more than ${budget.objects} objects`;
+    if (!Array.isArray(value)) for (const key of Object.keys(value)) characters += key.length;
+    if (characters > budget.characters) return `more than ${budget.characters} characters`;
     const children = Array.isArray(value) ? value : Object.values(value);
     // Every pending value will count: a huge array is refused before it is walked.
     if (values + stack.length + children.length > budget.values) return `more than ${budget.values} values`;

@@ -10,7 +10,7 @@ export type Quad = { subject: Term; predicate: string; object: Term; graph?: Ter
 
 const IRI = /^<([^>]*)>/;
 const BLANK = /^(_:[A-Za-z0-9_.-]+)/;
-const LITERAL = /^"((?:[^"\\]|\\.)*)"(?:\^\^<([^>]*)>|@([A-Za-z0-9-]+))?/;
+const LITERAL_SUFFIX = /^(?:\^\^<([^>]*)>|@([A-Za-z0-9-]+))?/;
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\' };
 
 const unescaped = (text: string) =>
@@ -23,13 +23,17 @@ function term(rest: string): { term: Term; rest: string } {
   if (iri) return { term: { kind: 'iri', value: iri[1]! }, rest: rest.slice(iri[0].length) };
   const blank = BLANK.exec(rest);
   if (blank) return { term: { kind: 'blank', value: blank[1]! }, rest: rest.slice(blank[0].length) };
-  const literal = LITERAL.exec(rest);
-  if (literal) {
-    const [whole, value, datatype, language] = literal;
-    return {
-      term: { kind: 'literal', value: unescaped(value!), ...(datatype && { datatype }), ...(language && { language }) },
-      rest: rest.slice(whole.length),
-    };
+  if (rest.startsWith('"')) {
+    // Scanned, not matched: a pattern with alternation per character is slow on a long literal.
+    let end = 1;
+    while (end < rest.length && rest[end] !== '"') end += rest[end] === '\\' ? 2 : 1;
+    if (end < rest.length) {
+      const [suffix, datatype, language] = LITERAL_SUFFIX.exec(rest.slice(end + 1))!;
+      return {
+        term: { kind: 'literal', value: unescaped(rest.slice(1, end)), ...(datatype && { datatype }), ...(language && { language }) },
+        rest: rest.slice(end + 1 + suffix.length),
+      };
+    }
   }
   throw new Error(`not canonical N-Quads near: ${rest.slice(0, 40)}`);
 }

@@ -79,12 +79,12 @@ async function currentRecords<K extends RecordKind>(scope: DataScope, kind: K, i
 /**
  * What the first write under `claim` made, as it answered then (ids, versions, key), after
  * writing the records' current versions through again: a retry after a lost reply also brings
- * the caches up to date. A key used for another request is a 422.
+ * the caches up to date. Undefined when no write was made under the key; a key used for another
+ * request is a 422.
  */
 async function firstWrite<K extends RecordKind>(scope: DataScope, kind: K, claim: writes.IdempotencyClaim) {
   const first = await readQuery(scope, (db) => writes.loadIdempotentWrite(db, claim.principal, claim.key), scope.deps.db);
-  if (!first)
-    throw new DomainError('already_exists', 'idempotency_key_in_use', 'A write under this Idempotency-Key has just been forgotten; retry.');
+  if (!first) return undefined;
   if (first.requestHash !== claim.requestHash || first.recordKind !== kind)
     throw new DomainError('invalid_value', 'idempotency_key_reused', 'This Idempotency-Key was used for another request.');
   const current = await currentRecords(
@@ -105,7 +105,11 @@ async function firstWrite<K extends RecordKind>(scope: DataScope, kind: K, claim
   return { records, cache };
 }
 
-/** The records one statement made and the cache update; under a key already used, the first write's. */
+/**
+ * The records one statement made and the cache update. Under a key already used, the first
+ * write's: the statement then broke the key's primary key, or, for a create naming its own id,
+ * the record's (checked first); a request that changed nothing is checked against the key too.
+ */
 async function writeOnce<K extends RecordKind>(
   scope: DataScope,
   kind: K,
@@ -117,10 +121,24 @@ async function writeOnce<K extends RecordKind>(
   try {
     records = await write(scope, run);
   } catch (error) {
-    if (error instanceof AlreadyWritten && claim) return firstWrite(scope, kind, claim);
+    const duplicate = error instanceof AlreadyWritten || (error instanceof DomainError && error.kind === 'already_exists');
+    if (!claim || !duplicate) throw error;
+    const first = await firstWrite(scope, kind, claim);
+    if (first) return first;
+    if (error instanceof AlreadyWritten)
+      throw new DomainError(
+        'already_exists',
+        'idempotency_key_in_use',
+        'A write under this Idempotency-Key has just been forgotten; retry.',
+      );
     throw error;
   }
-  if (!records.length) ifNone();
+  if (!records.length) {
+    // A key used before answers for its first request (or refuses this one), even when this one changed nothing.
+    const first = claim && (await firstWrite(scope, kind, claim));
+    if (first) return first;
+    ifNone();
+  }
   return {
     records,
     cache: await applyWrite(

@@ -20,7 +20,11 @@ const RECORD_FAMILIES = {
 export type RecordRef = { kind: (typeof RECORD_FAMILIES)[keyof typeof RECORD_FAMILIES]; id: string };
 
 export function publicUrls(base: string) {
-  const origin = new URL(base).origin;
+  const baseUrl = new URL(base);
+  const basePath = baseUrl.pathname.replace(/\/$/, '');
+  /** Our host name over http or https, on any port, with or without the trailing dot of a fully qualified name (a claim on it is checked, never waved through). */
+  const isOurHost = (url: URL) =>
+    (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.replace(/\.$/, '') === baseUrl.hostname.replace(/\.$/, '');
   return {
     issuer: (id: string) => `${base}/issuers/${id}`,
     revocationList: (issuerId: string) => `${base}/issuers/${issuerId}/revocations`,
@@ -40,13 +44,14 @@ export function publicUrls(base: string) {
       return isPublicId(issuerId) && listNumber <= MAX_LIST_NUMBER && !rest.length ? { issuerId, listNumber } : undefined;
     },
     /**
-     * The record a URL on this deployment's origin names (in any spelling a URL parser accepts);
-     * null for a URL of this origin that names none; undefined for any other URL.
+     * The record a URL on this deployment's host names (http or https, in any spelling a URL
+     * parser accepts, a trailing dot included); null for a URL of this host that names none;
+     * undefined for any other URL.
      */
     recordOf(url: string): RecordRef | null | undefined {
       const parsed = URL.parse(url);
-      if (parsed?.origin !== origin) return undefined;
-      const [family, id] = parsed.pathname.slice(new URL(base).pathname.replace(/\/$/, '').length + 1).split('/');
+      if (!parsed || !isOurHost(parsed)) return undefined;
+      const [family, id] = parsed.pathname.slice(basePath.length + 1).split('/');
       const kind = RECORD_FAMILIES[family as keyof typeof RECORD_FAMILIES];
       return kind && isPublicId(id) ? { kind, id } : null;
     },

@@ -6,6 +6,7 @@
  * origin is reported "not checked: remote", never fetched.
  */
 import { z } from 'zod';
+import { overBudget } from '../credentials/canonicalization-guard.ts';
 import { IDENTITY_TYPES } from '../credentials/credential.ts';
 import { verifyDocument } from '../credentials/data-integrity.ts';
 import { parseNQuads } from '../credentials/nquads.ts';
@@ -94,7 +95,9 @@ export async function verifyCredential(
   now: Date,
 ): Promise<VerificationReport> {
   const verifiedAt = now.toISOString();
-  const conformance = conformanceOf(supplied);
+  // Bounded before any work on it, the schema's included: a long array costs zod as much as canonicalization.
+  const tooMuch = overBudget(supplied);
+  const conformance = tooMuch ? { problem: `document: too large to verify (${tooMuch})` } : conformanceOf(supplied);
   if ('problem' in conformance) {
     return {
       valid: false,
