@@ -15,7 +15,7 @@ export const CANONICALIZATION_BUDGET = {
   /** Nesting of objects and arrays. */
   depth: 16,
   /** Characters of every string and key together: each is escaped, hashed and read back from the N-Quads. */
-  characters: 1_000_000,
+  characters: 500_000,
 } as const;
 
 /**

@@ -263,7 +263,7 @@ describe('promise 3: what a POST /verify body costs is bounded', () => {
     expect(status === 422 || json.recipient.matched === null).toBe(true);
   });
 
-  it('one plain 2 MB string, or 340 identical 5.8 KB tags, are refused before canonicalization (over 1,000,000 characters)', async () => {
+  it('one plain 2 MB string, or 340 identical 5.8 KB tags, are refused before canonicalization (over 500,000 characters)', async () => {
     const { credential } = await issue();
     const size = JSON.stringify({ credential }).length;
     const plain = { ...credential, description: 'x'.repeat(2 * MIB - size - 64) };
