@@ -14,14 +14,14 @@
  */
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { app } from './app.ts';
-import { edgePurgeFor } from './cache/purge.ts';
-import { withCanonicalAccept } from './canonical-url.ts';
-import { drainOutbox } from './data/outbox.ts';
 import { newDataScope } from './data/scope.ts';
-import { forgetIdempotencyKeys } from './data/writes.ts';
-import { depsFor } from './deps.ts';
-import type { Bindings } from './env.ts';
-import { problemResponse } from './problem.ts';
+import { drainOutbox } from './data/write/outbox.ts';
+import { forgetIdempotencyKeys } from './data/write/records.ts';
+import { edgePurgeFor } from './edge/purge.ts';
+import { withCanonicalAccept } from './http/middleware/canonical-url.ts';
+import { problemResponse } from './http/problem.ts';
+import { depsFor } from './platform/deps.ts';
+import type { Bindings } from './platform/env.ts';
 import { MAX_UPLOAD_BYTES } from './routes/verify.ts';
 
 /** The largest body any route takes (uploads to POST /verify; admin bodies have the same limit). */

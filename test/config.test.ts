@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.ts';
+import { ConfigError, parseConfig } from '../src/platform/config.ts';
 import { createIssuerWithBadge } from './fixtures.ts';
 import { neonStats, resetStats } from './stack.ts';
 import { worker } from './worker.ts';

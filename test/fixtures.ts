@@ -2,8 +2,8 @@
 import { env, exports } from 'cloudflare:workers';
 import { eq, inArray } from 'drizzle-orm';
 import { assertions, badgeClasses, issuers, type NewAssertion, type NewBadgeClass, type NewIssuer } from '../src/db/schema.ts';
-import { depsFor } from '../src/deps.ts';
 import { hashIdentity } from '../src/openbadges/recipient.ts';
+import { depsFor } from '../src/platform/deps.ts';
 
 export const BASE = 'https://badges.test';
 

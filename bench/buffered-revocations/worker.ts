@@ -6,6 +6,6 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
 import { app } from '../../src/app.ts';
-import type { Bindings } from '../../src/env.ts';
+import type { Bindings } from '../../src/platform/env.ts';
 
 export default new Hono<{ Bindings: Bindings }>().use(etag()).all('*', (c) => app.fetch(c.req.raw, c.env, c.executionCtx));

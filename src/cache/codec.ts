@@ -5,9 +5,9 @@
  * Assertions, the long tail, are a JSON array with dates as epoch milliseconds (compact).
  */
 
-import { fromBase64, toBase64 } from '../base64.ts';
-import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
+import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/records.ts';
 import type { RecordKind } from '../db/schema.ts';
+import { fromBase64, toBase64 } from '../lib/base64.ts';
 import type { ImageKind } from '../openbadges/baking/index.ts';
 
 export type RecordOf = { assertion: AssertionRecord; badge: BadgeClassRecord; issuer: IssuerRecord };

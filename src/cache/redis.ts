@@ -5,7 +5,7 @@
  * "unknown", so the caller falls through to the database.
  */
 import { Redis } from '@upstash/redis/cloudflare';
-import type { Config } from '../config.ts';
+import type { Config } from '../platform/config.ts';
 import { recordKeyPrefix } from './keys.ts';
 import { GET_VALUE, SET_VALUE } from './lua/immutable-values.ts';
 import { READ_RECORDS } from './lua/read-records.ts';

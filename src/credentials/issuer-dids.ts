@@ -4,7 +4,7 @@
  * listing every key it ever had); with did:key the id is the current key itself, self-contained
  * and verifiable offline, and changes with every rotation.
  */
-import { isPublicId } from '../ids.ts';
+import { isPublicId } from '../lib/ids.ts';
 
 export type DidMethod = 'web' | 'key';
 

@@ -4,8 +4,8 @@
  * (`u…`, no padding); bit 0 is the most significant bit of byte 0.
  */
 
-import { fromBase64, toBase64url } from '../base64.ts';
 import { STATUS_LIST_SIZE } from '../db/schema.ts';
+import { fromBase64, toBase64url } from '../lib/base64.ts';
 import { VC_V2_CONTEXT } from './contexts.ts';
 
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {

@@ -1,10 +1,52 @@
 /** @module What the data-access functions get from the request (or scheduled run) they serve. */
 
+import type { Coalescer } from '../cache/coalesce.ts';
 import type { MemoryCache } from '../cache/memory.ts';
-import type { EdgePurge } from '../cache/purge.ts';
+import type { RedisRecords } from '../cache/redis.ts';
+import type { IssuerDids } from '../credentials/issuer-dids.ts';
+import type { Database } from '../db/client.ts';
 import type { QueryMeter } from '../db/meter.ts';
 import { newQueryMeter } from '../db/meter.ts';
-import type { Deps } from '../deps.ts';
+import type { AssertionRecord } from '../db/records.ts';
+import type { EdgePurge } from '../edge/purge.ts';
+import type { PublicUrls } from '../openbadges/urls.ts';
+import type { Config } from '../platform/config.ts';
+
+/** The record caches, nearest first; a tier that is off is absent. */
+export type Tiers = { l1?: MemoryCache; redis?: RedisRecords };
+
+/** A status list that a write changed: its bits (a revoke), or its existence (the award on its first position allocates it). */
+export type ChangedStatusList = { issuerId: string; listNumber: number; revoked: boolean; allocated: boolean };
+
+/**
+ * All that applying a write needs from the status lists (`data/signing/status-lists.ts` provides
+ * it): given to the write path rather than imported, since building a list may itself write (an
+ * issuer's first key).
+ */
+export type StatusListUpkeep = {
+  /** The lists the changed awards touch. */
+  changed(assertions: readonly AssertionRecord[]): ChangedStatusList[];
+  /** Re-signs and keeps them; false when one could not be kept. */
+  refresh(scope: DataScope, assertions: readonly AssertionRecord[]): Promise<boolean>;
+  /** Notes in this isolate whether Redis took them. */
+  noteKept(scope: DataScope, lists: readonly ChangedStatusList[], kept: boolean): void;
+};
+
+/** What data access needs of the isolate's dependencies (`platform/deps.ts` builds them). */
+export type DataDeps = {
+  config: Config;
+  urls: PublicUrls;
+  /** How OB 3.0 documents name their issuers and keys. */
+  dids: IssuerDids;
+  /** Primary: writes, the outbox, and reads Redis could not fence. */
+  db: Database;
+  /** Replica when configured, else the primary: public reads behind a Redis that answered. */
+  readDb: Database;
+  tiers: Tiers;
+  /** Concurrent loads of the same records in this isolate share one call (on even with L1 off). */
+  inFlight: Coalescer;
+  statusLists: StatusListUpkeep;
+};
 
 /** The data tiers, nearest first. */
 export type DataTier = 'l1' | 'redis' | 'db';
@@ -18,7 +60,7 @@ export type CacheTrace = {
 };
 
 export type DataScope = {
-  deps: Deps;
+  deps: DataDeps;
   meter: QueryMeter;
   cache: CacheTrace;
   /** Work that may finish after the response (cache write-backs, outbox settling). */
@@ -38,7 +80,7 @@ export type DataScope = {
 export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });
 
 export const newDataScope = (
-  deps: Deps,
+  deps: DataDeps,
   waitUntil: DataScope['waitUntil'],
   purge?: EdgePurge,
   options: { storedAtEdge?: boolean } = {},

@@ -1,5 +1,5 @@
 /** @module Telling a database outage (unavailable: retry later) apart from a bug. */
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../lib/errors.ts';
 
 /** SQLSTATE classes that mean "the server cannot serve you now": connection, resources, operator intervention. */
 const OUTAGE_CLASSES = ['08', '53', '57'];

@@ -1,7 +1,7 @@
 /** @module Driver setup: Drizzle over the Neon serverless driver's HTTP transport. */
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
-import type { Config } from '../config.ts';
+import type { Config } from '../platform/config.ts';
 import * as schema from './schema.ts';
 
 export type Database = ReturnType<typeof createDatabase>;

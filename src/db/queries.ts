@@ -4,56 +4,15 @@
  */
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
+import {
+  type AssertionBundle,
+  assertionColumns,
+  type BadgeClassRecord,
+  badgeClassColumns,
+  type IssuerRecord,
+  issuerColumns,
+} from './records.ts';
 import { assertions, badgeClasses, issuerKeys, issuers, STATUS_LIST_SIZE, statusLists } from './schema.ts';
-
-export const issuerColumns = {
-  id: issuers.id,
-  name: issuers.name,
-  url: issuers.url,
-  email: issuers.email,
-  description: issuers.description,
-  imageUrl: issuers.imageUrl,
-  verificationStartsWith: issuers.verificationStartsWith,
-  verificationAllowedOrigins: issuers.verificationAllowedOrigins,
-  signingKeyId: issuers.signingKeyId,
-  publicKeyIds: issuers.publicKeyIds,
-  updatedAt: issuers.updatedAt,
-  version: issuers.version,
-};
-
-/** Everything but the image bytes, which only the image routes read. */
-export const badgeClassColumns = {
-  id: badgeClasses.id,
-  issuerId: badgeClasses.issuerId,
-  name: badgeClasses.name,
-  description: badgeClasses.description,
-  criteriaUrl: badgeClasses.criteriaUrl,
-  criteriaNarrative: badgeClasses.criteriaNarrative,
-  imageType: badgeClasses.imageType,
-  imageUrl: badgeClasses.imageUrl,
-  tags: badgeClasses.tags,
-  updatedAt: badgeClasses.updatedAt,
-  version: badgeClasses.version,
-};
-
-export const assertionColumns = {
-  id: assertions.id,
-  badgeClassId: assertions.badgeClassId,
-  issuerId: assertions.issuerId,
-  recipientType: assertions.recipientType,
-  recipientHashed: assertions.recipientHashed,
-  recipientIdentity: assertions.recipientIdentity,
-  recipientSalt: assertions.recipientSalt,
-  issuedOn: assertions.issuedOn,
-  expires: assertions.expires,
-  evidence: assertions.evidence,
-  narrative: assertions.narrative,
-  revokedAt: assertions.revokedAt,
-  revocationReason: assertions.revocationReason,
-  statusIndex: assertions.statusIndex,
-  updatedAt: assertions.updatedAt,
-  version: assertions.version,
-};
 
 export type RevocationPage = { issuerExists: boolean; revoked: Array<{ id: string; revocationReason: string | null }> };
 
@@ -95,11 +54,6 @@ function prepareAll(db: Database) {
 type Prepared = ReturnType<typeof prepareAll>;
 type RowOf<Query extends { execute: (...args: never[]) => Promise<unknown[]> }> = Awaited<ReturnType<Query['execute']>>[number];
 
-/** An assertion with the badge class and issuer it needs to be verified or rendered. */
-export type AssertionBundle = RowOf<Prepared['assertionBundles']>;
-export type AssertionRecord = AssertionBundle['assertion'];
-export type BadgeClassRecord = AssertionBundle['badge'];
-export type IssuerRecord = AssertionBundle['issuer'];
 export type BadgeImage = RowOf<Prepared['badgeImage']>;
 
 const preparedByDb = new WeakMap<Database, Prepared>();

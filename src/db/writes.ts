@@ -13,7 +13,7 @@ import {
   badgeClassColumns,
   type IssuerRecord,
   issuerColumns,
-} from './queries.ts';
+} from './records.ts';
 import {
   assertions,
   badgeClasses,

@@ -1,5 +1,5 @@
 /** @module Open Badges 2.0 JSON-LD documents (hosted verification) from database records. */
-import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
+import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/records.ts';
 import type { PublicUrls } from './urls.ts';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';

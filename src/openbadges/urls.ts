@@ -1,5 +1,5 @@
 /** @module The public, dereferenceable URLs of every document, built from PUBLIC_BASE_URL. */
-import { isPublicId } from '../ids.ts';
+import { isPublicId } from '../lib/ids.ts';
 
 export type PublicUrls = ReturnType<typeof publicUrls>;
 

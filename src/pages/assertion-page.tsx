@@ -1,5 +1,5 @@
 /** @module The page a person sees when they open a badge link: the badge, its issuer and its status in words. */
-import type { AssertionBundle } from '../db/queries.ts';
+import type { AssertionBundle } from '../db/records.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import type { VerificationReport } from '../verify/report.ts';
 import { Layout } from './layout.tsx';

@@ -1,5 +1,5 @@
 /** @module People's views of a badge class and an issuer profile. */
-import type { BadgeClassRecord, IssuerRecord } from '../db/queries.ts';
+import type { BadgeClassRecord, IssuerRecord } from '../db/records.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import { Layout } from './layout.tsx';
 

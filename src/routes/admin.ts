@@ -3,19 +3,19 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../app-env.ts';
-import { fromBase64 } from '../base64.ts';
-import { setNewSigningKey } from '../data/signing-keys.ts';
-import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/writes.ts';
-import type { AssertionRecord } from '../db/queries.ts';
+import { setNewSigningKey } from '../data/signing/keys.ts';
+import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/write/records.ts';
+import type { AssertionRecord } from '../db/records.ts';
 import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import type { NewAward } from '../db/writes.ts';
-import { newPublicId } from '../ids.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { checkAdminToken } from '../http/middleware/rate-limit.ts';
+import { Problem } from '../http/problem.ts';
+import { fromBase64 } from '../lib/base64.ts';
+import { newPublicId } from '../lib/ids.ts';
 import { checkBadgeImage } from '../openbadges/badge-image.ts';
 import type { ImageKind } from '../openbadges/baking/index.ts';
 import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
-import { Problem } from '../problem.ts';
-import { checkAdminToken } from '../rate-limit.ts';
 import {
   type AwardFields,
   assertionIssued,
@@ -32,7 +32,7 @@ import {
   newIssuerBody,
   revokeBody,
 } from './admin-bodies.ts';
-import { bodyOfType, limitBody, newRouter } from './openapi.ts';
+import { bodyOfType, limitBody, newRouter } from './router.ts';
 import { idParams, problems } from './schemas.ts';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;

@@ -1,19 +1,19 @@
 /** @module Open Badges 3.0: each award as a signed OpenBadgeCredential, the issuers' Bitstring Status Lists and did:web DID documents. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { cacheTags, versionEtag } from '../cache/policy.ts';
-import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../credentials/credential.ts';
 import { DID_DOCUMENT_TYPE, didDocument, publicKeysOf } from '../credentials/issuer-dids.ts';
-import { readCredential } from '../data/credentials.ts';
-import { getIssuer } from '../data/documents.ts';
-import { readStatusList } from '../data/status-lists.ts';
+import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../credentials/open-badge-credential.ts';
+import { getIssuer } from '../data/read/documents.ts';
+import { readCredential } from '../data/read/signed-credentials.ts';
+import { readStatusList } from '../data/signing/status-lists.ts';
+import { cacheTags, versionEtag } from '../edge/headers.ts';
+import { withCachePolicy } from '../edge/with-cache-policy.ts';
+import { jsonLdTextResponse, negotiateDocument } from '../http/negotiation.ts';
+import { notFound } from '../http/problem.ts';
 import { LIST_NUMBER, MAX_LIST_NUMBER } from '../openbadges/urls.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { htmlResponse } from '../pages/render.ts';
-import { notFound } from '../problem.ts';
-import { verifyBundle } from '../verify/verify.ts';
-import { withCachePolicy } from './cache-policy.ts';
-import { jsonLdTextResponse, negotiateDocument } from './json-ld.ts';
-import { checkedByContractTest, newRouter } from './openapi.ts';
+import { verifyBundle } from '../verify/hosted.ts';
+import { checkedByContractTest, newRouter } from './router.ts';
 import { didDocument as didDocumentSchema, idParams, problems, publicId } from './schemas.ts';
 
 const credential = z

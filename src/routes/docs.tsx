@@ -1,8 +1,8 @@
 /** @module GET /openapi.json and GET /docs, from the document the routes generate. */
 
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../app-env.ts';
-import { STATIC_CACHE_CONTROL } from '../cache/policy.ts';
+import { STATIC_CACHE_CONTROL } from '../edge/headers.ts';
+import type { AppEnv } from '../http/app-env.ts';
 import { type ApiDocument, DocsPage } from '../pages/docs-page.tsx';
 import { htmlResponse } from '../pages/render.ts';
 

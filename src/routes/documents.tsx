@@ -1,18 +1,18 @@
 /** @module GET the hosted Open Badges 2.0 documents: issuers, badge classes, assertions, revocation lists. */
 import { createRoute } from '@hono/zod-openapi';
-import { bundleEtag, cacheHeaders, cacheTags, versionEtag } from '../cache/policy.ts';
-import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/documents.ts';
+import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/read/documents.ts';
+import { bundleEtag, cacheHeaders, cacheTags, versionEtag } from '../edge/headers.ts';
+import { withCachePolicy } from '../edge/with-cache-policy.ts';
+import { revocationListRateLimit } from '../http/middleware/rate-limit.ts';
+import { jsonLdResponse, negotiateDocument } from '../http/negotiation.ts';
+import { notFound } from '../http/problem.ts';
 import { assertionDocument, badgeClassDocument, issuerDocument, revokedAssertionDocument } from '../openbadges/documents.ts';
 import { REVOCATION_PAGE_SIZE, revocationListStream } from '../openbadges/revocation-list.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { BadgePage, IssuerPage } from '../pages/definition-pages.tsx';
 import { htmlResponse } from '../pages/render.ts';
-import { notFound } from '../problem.ts';
-import { revocationListRateLimit } from '../rate-limit.ts';
-import { verifyBundle } from '../verify/verify.ts';
-import { withCachePolicy } from './cache-policy.ts';
-import { jsonLdResponse, negotiateDocument } from './json-ld.ts';
-import { checkedByContractTest, newRouter } from './openapi.ts';
+import { verifyBundle } from '../verify/hosted.ts';
+import { checkedByContractTest, newRouter } from './router.ts';
 import * as schemas from './schemas.ts';
 
 /** Tags the response with every record it embeds, and an ETag from their versions. */

@@ -5,11 +5,11 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { NO_STORE } from '../cache/policy.ts';
 import { sqlState } from '../data/unavailable.ts';
-import type { Deps } from '../deps.ts';
-import { TimeoutError, withTimeLimit } from '../time-limit.ts';
-import { newRouter } from './openapi.ts';
+import { NO_STORE } from '../edge/headers.ts';
+import { TimeoutError, withTimeLimit } from '../lib/time-limit.ts';
+import type { Deps } from '../platform/deps.ts';
+import { newRouter } from './router.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 /** Answers within this long of a check reuse it. */

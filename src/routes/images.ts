@@ -1,14 +1,14 @@
 /** @module GET badge images, plain and baked with an assertion URL. */
 import { createRoute } from '@hono/zod-openapi';
-import { cacheTags, versionEtag } from '../cache/policy.ts';
-import { readCredential } from '../data/credentials.ts';
-import { getAssertionBundle, getBadgeClass, getBadgeImage } from '../data/documents.ts';
-import type { StoredImage } from '../data/images.ts';
-import type { BadgeClassRecord } from '../db/queries.ts';
+import { getAssertionBundle, getBadgeClass, getBadgeImage } from '../data/read/documents.ts';
+import type { StoredImage } from '../data/read/images.ts';
+import { readCredential } from '../data/read/signed-credentials.ts';
+import type { BadgeClassRecord } from '../db/records.ts';
+import { cacheTags, versionEtag } from '../edge/headers.ts';
+import { withCachePolicy } from '../edge/with-cache-policy.ts';
+import { notFound, Problem } from '../http/problem.ts';
 import { BakedImageError, type BakedKind, bake as bakeImage } from '../openbadges/baking/index.ts';
-import { notFound, Problem } from '../problem.ts';
-import { withCachePolicy } from './cache-policy.ts';
-import { newRouter } from './openapi.ts';
+import { newRouter } from './router.ts';
 import { idParams, imageContent, problems } from './schemas.ts';
 
 const unusableImage = () =>

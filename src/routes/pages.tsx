@@ -1,17 +1,17 @@
 /** @module Pages for people: the upload page, the recipient question, and the pages' own assets. */
 
 import { createRoute, z } from '@hono/zod-openapi';
-import { PRIVATE_CACHE_CONTROL, STATIC_CACHE_CONTROL } from '../cache/policy.ts';
-import { getAssertionBundle } from '../data/documents.ts';
+import { getAssertionBundle } from '../data/read/documents.ts';
+import { PRIVATE_CACHE_CONTROL, STATIC_CACHE_CONTROL } from '../edge/headers.ts';
+import { verifyRateLimit } from '../http/middleware/rate-limit.ts';
+import { notFound } from '../http/problem.ts';
 import { recipientMatches } from '../openbadges/recipient.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { SITE_CSS, VERIFY_JS } from '../pages/assets.ts';
 import { htmlResponse } from '../pages/render.ts';
 import { VerifyPage } from '../pages/verify-page.tsx';
-import { notFound } from '../problem.ts';
-import { verifyRateLimit } from '../rate-limit.ts';
-import { verifyBundle } from '../verify/verify.ts';
-import { bodyOfType, newRouter } from './openapi.ts';
+import { verifyBundle } from '../verify/hosted.ts';
+import { bodyOfType, newRouter } from './router.ts';
 import { idParams, problems } from './schemas.ts';
 
 const asset = (body: string, type: string) =>

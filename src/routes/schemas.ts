@@ -4,7 +4,7 @@
  * from them, so the documentation cannot drift from the code.
  */
 import { z } from '@hono/zod-openapi';
-import { PUBLIC_ID } from '../ids.ts';
+import { PUBLIC_ID } from '../lib/ids.ts';
 import { OB2_CONTEXT } from '../openbadges/documents.ts';
 
 /** Where examples point: the documentation's stand-in for this deployment's public origin. */

@@ -1,19 +1,19 @@
 /** @module Verification routes: GET one by id, POST anything a verifier holds, POST a batch. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../app-env.ts';
-import { bundleEtag, cacheTags, PRIVATE_CACHE_CONTROL } from '../cache/policy.ts';
-import { isPublicId } from '../ids.ts';
+import { bundleEtag, cacheTags, PRIVATE_CACHE_CONTROL } from '../edge/headers.ts';
+import { withCachePolicy } from '../edge/with-cache-policy.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { verifyRateLimit } from '../http/middleware/rate-limit.ts';
+import { notFound, Problem } from '../http/problem.ts';
+import { isPublicId } from '../lib/ids.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
-import { notFound, Problem } from '../problem.ts';
-import { verifyRateLimit } from '../rate-limit.ts';
+import type { VerificationRequest } from '../verify/hosted.ts';
 import { checkJsonComplexity } from '../verify/json-limit.ts';
 import { assertionIdFrom, requestFromDocument, type Verifiable, verifiableFromBakedImage } from '../verify/reference.ts';
 import { verificationReport } from '../verify/report.ts';
 import { verifyAssertions, verifyHeldCredential, verifyHosted } from '../verify/service.ts';
-import type { VerificationRequest } from '../verify/verify.ts';
-import { withCachePolicy } from './cache-policy.ts';
-import { bodyOfType, limitBody, newRouter } from './openapi.ts';
+import { bodyOfType, limitBody, newRouter } from './router.ts';
 import { EXAMPLE_BASE, ID_MESSAGE, idParams, problems, recipientClaim } from './schemas.ts';
 
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;

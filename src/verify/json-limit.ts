@@ -4,7 +4,7 @@
  * (a credential, an assertion with an embedded image) hold a few hundred values; their size is
  * in long strings, which cost little.
  */
-import { DomainError } from '../errors.ts';
+import { DomainError } from '../lib/errors.ts';
 
 /** The most values (roughly: commas and colons outside strings) a supplied JSON document may hold. */
 export const MAX_JSON_VALUES = 20_000;

@@ -3,13 +3,13 @@
  * URLs, an assertion document, or the payload baked into an image. Anything that cannot name one
  * of our assertions is refused before the database.
  */
-import { DomainError } from '../errors.ts';
-import { isPublicId } from '../ids.ts';
+import { DomainError } from '../lib/errors.ts';
+import { isPublicId } from '../lib/ids.ts';
 import { extractBaked } from '../openbadges/baking/index.ts';
 import type { RecipientClaim } from '../openbadges/recipient.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
+import type { VerificationRequest } from './hosted.ts';
 import { checkJsonComplexity } from './json-limit.ts';
-import type { VerificationRequest } from './verify.ts';
 
 /** An id, or the id inside one of our assertion URLs. */
 export function assertionIdFrom(reference: string, urls: PublicUrls): string {

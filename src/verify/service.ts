@@ -1,13 +1,13 @@
 /** @module Verification of one or many assertions: one data-access call, then the checks. */
-import { getAssertionBundle, getAssertionBundles, getBadgeClass, getIssuer, getIssuerKeys } from '../data/documents.ts';
+import { getAssertionBundle, getAssertionBundles, getBadgeClass, getIssuer, getIssuerKeys } from '../data/read/documents.ts';
 import type { DataScope } from '../data/scope.ts';
-import { readStatusList } from '../data/status-lists.ts';
-import type { AssertionBundle } from '../db/queries.ts';
+import { readStatusList } from '../data/signing/status-lists.ts';
+import type { AssertionBundle } from '../db/records.ts';
 import type { RecipientClaim } from '../openbadges/recipient.ts';
 import type { RecordRef } from '../openbadges/urls.ts';
-import { type LocalSources, verifyCredential } from './credential.ts';
+import { type LocalSources, verifyCredential } from './held-credential.ts';
+import { notFoundReport, type VerificationRequest, verifyBundle } from './hosted.ts';
 import type { VerificationReport } from './report.ts';
-import { notFoundReport, type VerificationRequest, verifyBundle } from './verify.ts';
 
 /** Reports in the order of `requests`; all bundles come from one statement however many there are. */
 export async function verifyAssertions(scope: DataScope, requests: readonly VerificationRequest[]): Promise<VerificationReport[]> {

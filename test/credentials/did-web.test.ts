@@ -11,7 +11,7 @@ import { recordKey, statusListKey } from '../../src/cache/keys.ts';
 import { signDocument } from '../../src/credentials/data-integrity.ts';
 import { issuerDids } from '../../src/credentials/issuer-dids.ts';
 import { publicKeyMultibase } from '../../src/credentials/keys.ts';
-import { depsFor } from '../../src/deps.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
 import { BASE, createIssuerWithBadge } from '../fixtures.ts';
 import { control, neonStats, resetStats } from '../stack.ts';

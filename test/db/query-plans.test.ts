@@ -9,7 +9,7 @@ import { env } from 'cloudflare:workers';
 import { neon } from '@neondatabase/serverless';
 import { describe, expect, it } from 'vitest';
 import { criticalQueries } from '../../dev/critical-queries.ts';
-import { depsFor } from '../../src/deps.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 
 type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
 const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];

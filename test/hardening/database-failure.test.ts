@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertions, issuers } from '../../src/db/schema.ts';
-import { depsFor } from '../../src/deps.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
 import { createIssuerWithBadge } from '../fixtures.ts';
 import { control } from '../stack.ts';

@@ -8,10 +8,10 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIAL_KEY_SECRET } from '../../dev/bindings.ts';
-import { fromBase64 } from '../../src/base64.ts';
 import { recordKey } from '../../src/cache/keys.ts';
 import { base58btc } from '../../src/credentials/multibase.ts';
-import { depsFor } from '../../src/deps.ts';
+import { fromBase64 } from '../../src/lib/base64.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 import { createIssuerWithBadge } from '../fixtures.ts';
 import { ADMIN, worker } from '../worker.ts';
 

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { depsFor } from '../../src/deps.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 import { createIssuerWithBadge, PNG_1X1, pngChunk, SVG_BADGE, uid } from '../fixtures.ts';
 import { control, neonStats, resetStats } from '../stack.ts';
 import { worker } from '../worker.ts';

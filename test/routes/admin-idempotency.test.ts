@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { depsFor } from '../../src/deps.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
 import { createIssuerWithBadge } from '../fixtures.ts';
 import { control } from '../stack.ts';

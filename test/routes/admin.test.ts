@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { assertions, badgeClasses, issuers } from '../../src/db/schema.ts';
-import { depsFor } from '../../src/deps.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
 import { PNG_1X1, uid } from '../fixtures.ts';
 import { ADMIN, worker } from '../worker.ts';

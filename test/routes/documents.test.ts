@@ -106,7 +106,7 @@ describe('GET /issuers/{id}/revocations', () => {
     const many = await createIssuerWithBadge();
     try {
       // More than one page (1000) of revocations, inserted in one statement.
-      const { depsFor } = await import('../../src/deps.ts');
+      const { depsFor } = await import('../../src/platform/deps.ts');
       const { env } = await import('cloudflare:workers');
       const { sql } = await import('drizzle-orm');
       await depsFor(env).db.execute(sql`
@@ -130,7 +130,7 @@ describe('GET /issuers/{id}/revocations', () => {
 
   it('streams: the first page arrives before the last is read, and no ETag buffers it', async () => {
     const many = await createIssuerWithBadge();
-    const { depsFor } = await import('../../src/deps.ts');
+    const { depsFor } = await import('../../src/platform/deps.ts');
     const { env } = await import('cloudflare:workers');
     const { sql } = await import('drizzle-orm');
     const { control } = await import('../stack.ts');

@@ -7,17 +7,18 @@
  * Redis like a missing record, so asking again costs no statement; the award that allocates a
  * list replaces that at once (compare-and-set, see `statusListAllocationKey`).
  */
-import { recordKey, statusListAllocationKey, statusListKey } from '../cache/keys.ts';
-import { signDocument } from '../credentials/data-integrity.ts';
-import { type IssuerDids, issuerDids } from '../credentials/issuer-dids.ts';
-import { encodeStatusBits, statusListCredential } from '../credentials/status-list.ts';
-import type { AssertionRecord, StatusListSource } from '../db/queries.ts';
-import { loadStatusListSource } from '../db/queries.ts';
-import { STATUS_LIST_SIZE } from '../db/schema.ts';
-import { readQuery } from './query.ts';
-import type { DataScope } from './scope.ts';
-import { openStoredKey, setNewSigningKey } from './signing-keys.ts';
-import { readFromRedis, readValueFromRedis, rememberAbsent, writeNewerToRedis } from './tiers.ts';
+import { recordKey, statusListAllocationKey, statusListKey } from '../../cache/keys.ts';
+import { signDocument } from '../../credentials/data-integrity.ts';
+import { type IssuerDids, issuerDids } from '../../credentials/issuer-dids.ts';
+import { encodeStatusBits, statusListCredential } from '../../credentials/status-list.ts';
+import type { StatusListSource } from '../../db/queries.ts';
+import { loadStatusListSource } from '../../db/queries.ts';
+import type { AssertionRecord } from '../../db/records.ts';
+import { STATUS_LIST_SIZE } from '../../db/schema.ts';
+import { readQuery } from '../query.ts';
+import type { ChangedStatusList, DataScope, StatusListUpkeep } from '../scope.ts';
+import { readFromRedis, readValueFromRedis, rememberAbsent, writeNewerToRedis } from '../tiers.ts';
+import { openStoredKey, setNewSigningKey } from './keys.ts';
 
 export type StatusList = { version: number; json: string };
 /** A list as signed for one keyspace (the DID method that names its issuer, and the host). */
@@ -138,9 +139,6 @@ const everyMethod = ({ deps }: DataScope): IssuerDids[] => [
   issuerDids(deps.dids.method === 'web' ? 'key' : 'web', deps.config.publicBaseUrl),
 ];
 
-/** A list that a write changed: its bits (a revoke), or its existence (the award on its first position allocates it). */
-export type ChangedStatusList = { issuerId: string; listNumber: number; revoked: boolean; allocated: boolean };
-
 /**
  * The lists that `changed` awards sit on, when the write changed them: a revoke changes its
  * list; the award on a list's first position (positions are handed out one after another, so
@@ -195,3 +193,10 @@ export async function refreshStatusLists(scope: DataScope, changed: readonly Ass
   }
   return kept;
 }
+
+/** What the write path gets from the lists (see `StatusListUpkeep`). */
+export const statusListUpkeep: StatusListUpkeep = {
+  changed: changedStatusLists,
+  refresh: refreshStatusLists,
+  noteKept: noteStatusListsKept,
+};

@@ -1,30 +1,19 @@
 /** @module Everything a request needs from outside the Worker, built once per isolate from its bindings. */
-import { Coalescer } from './cache/coalesce.ts';
-import { recordKeyPrefix } from './cache/keys.ts';
-import { MemoryCache } from './cache/memory.ts';
-import { createRedis, RedisRecords } from './cache/redis.ts';
-import { type Config, parseConfig } from './config.ts';
-import { type IssuerDids, issuerDids } from './credentials/issuer-dids.ts';
-import { createDatabase, type Database } from './db/client.ts';
+import { Coalescer } from '../cache/coalesce.ts';
+import { recordKeyPrefix } from '../cache/keys.ts';
+import { MemoryCache } from '../cache/memory.ts';
+import { createRedis, RedisRecords } from '../cache/redis.ts';
+import { issuerDids } from '../credentials/issuer-dids.ts';
+import type { DataDeps } from '../data/scope.ts';
+import { statusListUpkeep } from '../data/signing/status-lists.ts';
+import { createDatabase } from '../db/client.ts';
+import { publicUrls } from '../openbadges/urls.ts';
+import { parseConfig } from './config.ts';
 import type { Bindings } from './env.ts';
-import { type PublicUrls, publicUrls } from './openbadges/urls.ts';
-import { createRateLimiters, type RateLimiters } from './rate-limit.ts';
+import { createRateLimiters, type RateLimiters } from './limiters.ts';
 
-/** The record caches, nearest first; a tier that is off is absent. */
-export type Tiers = { l1?: MemoryCache; redis?: RedisRecords };
-
-export type Deps = {
-  config: Config;
-  urls: PublicUrls;
-  /** How OB 3.0 documents name their issuers and keys. */
-  dids: IssuerDids;
-  /** Primary: writes, the outbox, and reads Redis could not fence. */
-  db: Database;
-  /** Replica when configured, else the primary: public reads behind a Redis that answered. */
-  readDb: Database;
-  tiers: Tiers;
-  /** Concurrent loads of the same records in this isolate share one call (on even with L1 off). */
-  inFlight: Coalescer;
+/** What data access needs, and what the HTTP layer needs besides. */
+export type Deps = DataDeps & {
   /** The raw client, for health checks and rate limits. */
   redisClient: ReturnType<typeof createRedis> | undefined;
   limits: RateLimiters;
@@ -51,6 +40,7 @@ export function depsFor(bindings: Bindings): Deps {
         redis: redisClient && tiers.redis ? new RedisRecords(redisClient, redisTtlSeconds) : undefined,
       },
       inFlight: new Coalescer(),
+      statusLists: statusListUpkeep,
       redisClient,
       limits: createRateLimiters(redisClient, config),
     };

@@ -4,15 +4,16 @@
  * are checked as uploads are before they are kept or served: an image stored before the upload
  * checks existed answers "unusable", never a failure later.
  */
-import { decodeImage, encodeImage, type StoredImage } from '../cache/codec.ts';
-import { imageKey } from '../cache/keys.ts';
-import type { BadgeClassRecord, BadgeImage } from '../db/queries.ts';
-import { loadBadgeImage } from '../db/queries.ts';
-import { checkBadgeImage } from '../openbadges/badge-image.ts';
-import { BakedImageError, type ImageKind } from '../openbadges/baking/index.ts';
-import { readQuery } from './query.ts';
-import type { DataScope } from './scope.ts';
-import { databaseFor, readValueFromRedis, writeValueToRedis } from './tiers.ts';
+import { decodeImage, encodeImage, type StoredImage } from '../../cache/codec.ts';
+import { imageKey } from '../../cache/keys.ts';
+import type { BadgeImage } from '../../db/queries.ts';
+import { loadBadgeImage } from '../../db/queries.ts';
+import type { BadgeClassRecord } from '../../db/records.ts';
+import { checkBadgeImage } from '../../openbadges/badge-image.ts';
+import { BakedImageError, type ImageKind } from '../../openbadges/baking/index.ts';
+import { readQuery } from '../query.ts';
+import type { DataScope } from '../scope.ts';
+import { databaseFor, readValueFromRedis, writeValueToRedis } from '../tiers.ts';
 
 export type { StoredImage };
 

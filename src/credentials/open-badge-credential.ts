@@ -3,7 +3,7 @@
  * facts as the OB 2.0 assertion, the recipient only as a salted hash, the achievement from the
  * badge class, and a `BitstringStatusListEntry` for revocation. Unsigned: see data-integrity.ts.
  */
-import type { AssertionBundle } from '../db/queries.ts';
+import type { AssertionBundle } from '../db/records.ts';
 import { STATUS_LIST_SIZE } from '../db/schema.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import { OB_EXTENSIONS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT } from './contexts.ts';

@@ -4,14 +4,14 @@
  * is written through like any other write; private keys never leave this module unencrypted and
  * are never cached.
  */
-import { importKeyEncryptionKey, newSigningKey, openSigningKey } from '../credentials/keys.ts';
-import type { IssuerRecord } from '../db/queries.ts';
-import { loadIssuerKey, loadIssuers } from '../db/queries.ts';
-import * as writes from '../db/writes.ts';
-import { DomainError } from '../errors.ts';
-import { readQuery } from './query.ts';
-import type { DataScope } from './scope.ts';
-import { type WriteResult, writeIssuerRecord } from './writes.ts';
+import { importKeyEncryptionKey, newSigningKey, openSigningKey } from '../../credentials/keys.ts';
+import { loadIssuerKey, loadIssuers } from '../../db/queries.ts';
+import type { IssuerRecord } from '../../db/records.ts';
+import * as writes from '../../db/writes.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { readQuery } from '../query.ts';
+import type { DataScope } from '../scope.ts';
+import { type WriteResult, writeIssuerRecord } from '../write/records.ts';
 
 const keyEncryptionKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 

@@ -6,18 +6,19 @@
  * reply was lost says so (`write_outcome_unknown`), never that nothing was written.
  */
 
-import type { RecordOf } from '../cache/codec.ts';
-import type { Database } from '../db/client.ts';
-import { metered } from '../db/meter.ts';
-import { type AssertionRecord, type IssuerRecord, loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
-import type { NewBadgeClass, NewIssuer, RecordKind } from '../db/schema.ts';
-import * as writes from '../db/writes.ts';
-import { DomainError } from '../errors.ts';
+import type { RecordOf } from '../../cache/codec.ts';
+import type { Database } from '../../db/client.ts';
+import { metered } from '../../db/meter.ts';
+import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../../db/queries.ts';
+import type { AssertionRecord, IssuerRecord } from '../../db/records.ts';
+import type { NewBadgeClass, NewIssuer, RecordKind } from '../../db/schema.ts';
+import * as writes from '../../db/writes.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { readQuery } from '../query.ts';
+import type { DataScope } from '../scope.ts';
+import type { Found } from '../tiers.ts';
+import { asOutage, constraintOf, DATABASE_RETRY_AFTER_SECONDS, replyLost, sqlState } from '../unavailable.ts';
 import { applyWrite, type CacheUpdate, drainAfterLostReply } from './outbox.ts';
-import { readQuery } from './query.ts';
-import type { DataScope } from './scope.ts';
-import type { Found } from './tiers.ts';
-import { asOutage, constraintOf, DATABASE_RETRY_AFTER_SECONDS, replyLost, sqlState } from './unavailable.ts';
 
 /** A second write under a key already used: the statement was undone, and the first write answers. */
 class AlreadyWritten extends Error {}

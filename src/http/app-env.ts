@@ -1,10 +1,10 @@
 /** @module The Hono environment shared by every route: bindings in, request-scoped helpers on the context. */
 import type { TimingVariables } from 'hono/timing';
-import type { DataScope } from './data/scope.ts';
-import type { IdempotencyClaim } from './db/writes.ts';
-import type { Deps } from './deps.ts';
-import type { Bindings } from './env.ts';
-import type { PublicUrls } from './openbadges/urls.ts';
+import type { DataScope } from '../data/scope.ts';
+import type { IdempotencyClaim } from '../db/writes.ts';
+import type { PublicUrls } from '../openbadges/urls.ts';
+import type { Deps } from '../platform/deps.ts';
+import type { Bindings } from '../platform/env.ts';
 
 export type AppEnv = {
   Bindings: Bindings;

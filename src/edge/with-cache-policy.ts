@@ -2,10 +2,11 @@
  * @module Public GETs and the caching policy: every answer carries the downstream caching
  * headers of its kind, and a 404 is answered (briefly cacheable) rather than thrown.
  */
-import { cacheHeaders, type ResourceKind } from '../cache/policy.ts';
-import type { Config } from '../config.ts';
-import { DomainError } from '../errors.ts';
-import { Problem, problemOf, problemResponse } from '../problem.ts';
+
+import { Problem, problemOf, problemResponse } from '../http/problem.ts';
+import { DomainError } from '../lib/errors.ts';
+import type { Config } from '../platform/config.ts';
+import { cacheHeaders, type ResourceKind } from './headers.ts';
 
 function withHeaders<R extends Response>(response: R, headers: Record<string, string>): R {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

@@ -1,5 +1,5 @@
 /** @module Open Badges 2.0 hosted verification of one assertion bundle, as a list of checks. */
-import type { AssertionBundle, IssuerRecord } from '../db/queries.ts';
+import type { AssertionBundle, IssuerRecord } from '../db/records.ts';
 import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import type { Check, VerificationReport, VerificationStatus } from './report.ts';

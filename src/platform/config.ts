@@ -1,7 +1,7 @@
 /** @module Configuration: the bindings read and validated once, into one typed object. */
 import { z } from 'zod';
-import { fromBase64 } from './base64.ts';
-import type { DidMethod } from './credentials/issuer-dids.ts';
+import type { DidMethod } from '../credentials/issuer-dids.ts';
+import { fromBase64 } from '../lib/base64.ts';
 import type { Bindings } from './env.ts';
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);

@@ -3,12 +3,13 @@
  * images through Redis, revocation pages straight from the primary, every statement metered.
  */
 
-import { publicKeysOf } from '../credentials/issuer-dids.ts';
-import type { AssertionBundle, BadgeClassRecord, IssuerRecord, RevocationPage } from '../db/queries.ts';
-import { loadAssertionBundles, loadBadgeClasses, loadIssuers, loadRevocationPage } from '../db/queries.ts';
-import { readQuery } from './query.ts';
+import { publicKeysOf } from '../../credentials/issuer-dids.ts';
+import type { RevocationPage } from '../../db/queries.ts';
+import { loadAssertionBundles, loadBadgeClasses, loadIssuers, loadRevocationPage } from '../../db/queries.ts';
+import type { AssertionBundle, BadgeClassRecord, IssuerRecord } from '../../db/records.ts';
+import { readQuery } from '../query.ts';
+import type { DataScope } from '../scope.ts';
 import { readAssertionBundles, readDefinition } from './records.ts';
-import type { DataScope } from './scope.ts';
 
 /** Bundles by id; ids not found are absent. However many ids: one Redis call and one statement at most. */
 export const getAssertionBundles = readAssertionBundles;

@@ -3,14 +3,14 @@
  * first read and kept in Redis under the versions of the records it was built from (a change to
  * any of them is a new key, so a kept credential is never stale). A cached read signs nothing.
  */
-import { credentialKey } from '../cache/keys.ts';
-import { openBadgeCredential } from '../credentials/credential.ts';
-import { signDocument } from '../credentials/data-integrity.ts';
-import type { AssertionBundle } from '../db/queries.ts';
+import { credentialKey } from '../../cache/keys.ts';
+import { signDocument } from '../../credentials/data-integrity.ts';
+import { openBadgeCredential } from '../../credentials/open-badge-credential.ts';
+import type { AssertionBundle } from '../../db/records.ts';
+import type { DataScope } from '../scope.ts';
+import { openKey, withSigningKey } from '../signing/keys.ts';
+import { readValueFromRedis, writeValueToRedis } from '../tiers.ts';
 import { readAssertionBundles } from './records.ts';
-import type { DataScope } from './scope.ts';
-import { openKey, withSigningKey } from './signing-keys.ts';
-import { readValueFromRedis, writeValueToRedis } from './tiers.ts';
 
 /** Kept values start with this: never bare JSON, which the Upstash client would parse on the way back. */
 const SIGNED = 'signed|';

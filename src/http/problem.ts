@@ -5,9 +5,9 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { NO_STORE } from './cache/policy.ts';
-import { ConfigError } from './config.ts';
-import { DomainError, type ErrorKind } from './errors.ts';
+import { NO_STORE } from '../edge/headers.ts';
+import { DomainError, type ErrorKind } from '../lib/errors.ts';
+import { ConfigError } from '../platform/config.ts';
 
 /** A machine-readable reason: the `code` field of the body and the last segment of `type`. */
 export type ProblemCode = string;

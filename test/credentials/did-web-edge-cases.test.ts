@@ -12,7 +12,7 @@ import { signDocument } from '../../src/credentials/data-integrity.ts';
 import { issuerDids } from '../../src/credentials/issuer-dids.ts';
 import { importKeyEncryptionKey, newSigningKey, publicKeyMultibase } from '../../src/credentials/keys.ts';
 import { statusBit } from '../../src/credentials/status-list.ts';
-import { depsFor } from '../../src/deps.ts';
+import { depsFor } from '../../src/platform/deps.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
 import { BASE, createIssuerWithBadge } from '../fixtures.ts';
 import { control, neonStats, resetStats } from '../stack.ts';

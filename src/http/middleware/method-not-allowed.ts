@@ -1,5 +1,5 @@
 /** @module 405 with `Allow` for a known path asked with another method (Hono itself answers 404). */
-import { problemResponse } from './problem.ts';
+import { problemResponse } from '../problem.ts';
 
 type Route = { pattern: RegExp; method: string };
 

@@ -3,7 +3,7 @@
  * `CDN-Cache-Control` / `Cloudflare-CDN-Cache-Control` for the edge. Never `s-maxage`: at
  * Cloudflare it switches stale-while-revalidate off.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../platform/config.ts';
 
 /** How long a response is fresh, then how long it may still be served while it is revalidated. */
 export type Freshness = { freshSeconds: number; staleSeconds: number };

@@ -12,14 +12,14 @@
  * this isolate wrote while Redis did not take them (`UnconfirmedVersions`): Redis's older copy
  * is left out until it holds the write, so the writer never reads back what it replaced.
  */
-import type { RecordOf } from '../cache/codec.ts';
-import { recordKey } from '../cache/keys.ts';
-import type { Database } from '../db/client.ts';
-import { type AssertionBundle, loadAssertionBundles, loadBadgeClasses, loadDefinitionPairs, loadIssuers } from '../db/queries.ts';
-import { drainIfRedisRecovered } from './outbox.ts';
-import { readQuery } from './query.ts';
-import { type DataScope, inBackground } from './scope.ts';
-import { databaseFor, type Found, keepInL1, keyOf, loadStart, readFromRedis, rememberAbsent, writeBackToRedis } from './tiers.ts';
+import type { RecordOf } from '../../cache/codec.ts';
+import { recordKey } from '../../cache/keys.ts';
+import type { Database } from '../../db/client.ts';
+import { loadAssertionBundles, loadBadgeClasses, loadDefinitionPairs, loadIssuers } from '../../db/queries.ts';
+import type { AssertionBundle } from '../../db/records.ts';
+import { readQuery } from '../query.ts';
+import { type DataScope, inBackground } from '../scope.ts';
+import { databaseFor, type Found, keepInL1, keyOf, loadStart, readFromRedis, rememberAbsent, writeBackToRedis } from '../tiers.ts';
 
 /** At most this many held definitions are named to Redis (so it does not send them back). */
 const MAX_HELD_NAMED = 100;
@@ -64,7 +64,6 @@ async function loadBundles(scope: DataScope, ids: readonly string[]): Promise<Ma
     ids.map((id) => recordKey('assertion', id)),
     held,
   );
-  drainIfRedisRecovered(scope);
   if (fromRedis) keepInL1(scope, fromRedis.records.values(), since);
   const fromDatabase = new Map<string, Found>();
   const known = <K extends keyof RecordOf>(kind: K, id: string): RecordOf[K] | undefined =>
@@ -165,7 +164,6 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
   const since = loadStart(scope);
   const key = recordKey(kind, id);
   const fromRedis = await readFromRedis(scope, [key]);
-  drainIfRedisRecovered(scope);
   if (fromRedis?.absent.has(key)) {
     scope.cache.served.add('redis');
     return undefined;

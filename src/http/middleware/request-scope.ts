@@ -4,10 +4,11 @@
  */
 import { createMiddleware } from 'hono/factory';
 import { setMetric } from 'hono/timing';
-import type { AppEnv } from './app-env.ts';
-import { edgePurgeFor } from './cache/purge.ts';
-import { type CacheTrace, newDataScope } from './data/scope.ts';
-import { depsFor } from './deps.ts';
+import { type CacheTrace, newDataScope } from '../../data/scope.ts';
+import { drainIfRedisRecovered } from '../../data/write/outbox.ts';
+import { edgePurgeFor } from '../../edge/purge.ts';
+import { depsFor } from '../../platform/deps.ts';
+import type { AppEnv } from '../app-env.ts';
 
 /** Which tier answered: the farthest data tier a record came from. */
 function answeredBy(trace: CacheTrace): string | undefined {
@@ -28,6 +29,8 @@ export const requestScope = createMiddleware<AppEnv>(async (c, next) => {
   c.set('urls', deps.urls);
   c.set('scope', scope);
   await next();
+  // Redis answered again after failing in this isolate: what writes left meanwhile is applied in the background (reads never drain).
+  drainIfRedisRecovered(scope);
   setMetric(c, 'db', meter.milliseconds, `${meter.statements} statements in ${meter.requests} requests`);
   if (cache.redisRequests) setMetric(c, 'redis', cache.redisMilliseconds, `${cache.redisRequests} requests`);
   const answered = answeredBy(cache);

@@ -7,8 +7,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { z } from 'zod';
-import type { AppEnv } from '../app-env.ts';
-import { Problem } from '../problem.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { Problem } from '../http/problem.ts';
 import { ID_MESSAGE } from './schemas.ts';
 
 /** 400 `invalid_body` with the first issue's path and message. */

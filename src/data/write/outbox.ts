@@ -7,14 +7,13 @@
  * isolate that saw Redis fail sees it answer again.
  */
 
-import { cacheTags } from '../cache/policy.ts';
-import type { Database } from '../db/client.ts';
-import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../db/outbox.ts';
-import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../db/queries.ts';
-import { readQuery } from './query.ts';
-import { type DataScope, inBackground, newDataScope } from './scope.ts';
-import { changedStatusLists, noteStatusListsKept, refreshStatusLists } from './status-lists.ts';
-import { type Found, keepInL1, writeToRedis } from './tiers.ts';
+import type { Database } from '../../db/client.ts';
+import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../../db/outbox.ts';
+import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../../db/queries.ts';
+import { cacheTags } from '../../edge/headers.ts';
+import { readQuery } from '../query.ts';
+import { type DataScope, inBackground, newDataScope } from '../scope.ts';
+import { type Found, keepInL1, writeToRedis } from '../tiers.ts';
 
 /** What a write reports about the caches: `pending` = committed, and waiting in the outbox for that tier. */
 export type CacheUpdate = { redis: 'done' | 'pending' | 'off'; edge: 'done' | 'pending' | 'off' };
@@ -34,13 +33,13 @@ const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUnti
  * The edge tags of what changed. A new record (version 1) has nothing cached at the edge (404s
  * are never stored there), so only changes purge; a revoke also changes its issuer's revocation list.
  */
-function edgeTags(changed: readonly Found[]): string[] {
+function edgeTags({ statusLists }: DataScope['deps'], changed: readonly Found[]): string[] {
   const tags = changed.flatMap((found) => {
     if (found.record.version <= 1) return [];
     if (found.kind === 'assertion') return [cacheTags.assertion(found.record.id), cacheTags.revocations(found.record.issuerId)];
     return [found.kind === 'badge' ? cacheTags.badge(found.record.id) : cacheTags.issuer(found.record.id)];
   });
-  const lists = changedStatusLists(assertionsIn(changed)).map(({ issuerId, listNumber }) => cacheTags.statusList(issuerId, listNumber));
+  const lists = statusLists.changed(assertionsIn(changed)).map(({ issuerId, listNumber }) => cacheTags.statusList(issuerId, listNumber));
   return [...tags, ...lists];
 }
 
@@ -52,11 +51,12 @@ const assertionsIn = (changed: readonly Found[]) => changed.flatMap((found) => (
  */
 async function writeThrough(scope: DataScope, changed: readonly Found[]): Promise<'done' | 'failed' | 'off'> {
   const records = await writeToRedis(scope, changed);
-  const lists = changedStatusLists(assertionsIn(changed));
-  if (records === 'failed') noteStatusListsKept(scope, lists, false); // their refresh waits for the outbox
+  const { statusLists } = scope.deps;
+  const lists = statusLists.changed(assertionsIn(changed));
+  if (records === 'failed') statusLists.noteKept(scope, lists, false); // their refresh waits for the outbox
   if (records !== 'done') return records;
   if (!lists.length) return records;
-  return (await refreshStatusLists(scope, assertionsIn(changed))) ? records : 'failed';
+  return (await statusLists.refresh(scope, assertionsIn(changed))) ? records : 'failed';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,7 +85,7 @@ export async function applyWrite(scope: DataScope, changed: readonly Found[]): P
   keepInL1(scope, changed, Date.now());
   // Redis first: a purged edge refills from Redis (or from an L1 that the second purge outlives).
   const redis = await writeThrough(scope, changed);
-  const tags = edgeTags(changed);
+  const tags = edgeTags(scope.deps, changed);
   const purged = scope.purge && tags.length ? await scope.purge(tags) : undefined;
   const edge = purged === undefined ? 'off' : purged ? 'done' : 'pending';
   if (redis !== 'failed' && edge !== 'pending') {
@@ -169,7 +169,7 @@ export async function drainOutbox(
     if (!pending.length) return { applied, done: true };
     const current = scope.deps.tiers.redis || scope.purge ? await loadCurrent(scope, pending) : [];
     if ((await writeThrough(scope, current)) === 'failed') return { applied, done: false };
-    if (!(await purgeTwice(scope, edgeTags(current)))) return { applied, done: false };
+    if (!(await purgeTwice(scope, edgeTags(scope.deps, current)))) return { applied, done: false };
     // Records deleted since are settled too: nothing is left to refresh.
     await settle(scope, pending);
     applied += pending.length;

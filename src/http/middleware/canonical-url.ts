@@ -5,9 +5,9 @@
  * canonical URL (permanently: the mapping never changes); the redirect itself holds no data.
  */
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from './app-env.ts';
-import { REDIRECT_CACHE_CONTROL, REDIRECT_CDN_CACHE_CONTROL } from './cache/policy.ts';
-import { documentTypeFor } from './routes/json-ld.ts';
+import { REDIRECT_CACHE_CONTROL, REDIRECT_CDN_CACHE_CONTROL } from '../../edge/headers.ts';
+import type { AppEnv } from '../app-env.ts';
+import { documentTypeFor } from '../negotiation.ts';
 
 /** The canonical form of `rawPath` (undecoded): characters that need no escaping unescaped, no trailing slash. */
 function canonicalPath(rawPath: string): string {

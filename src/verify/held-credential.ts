@@ -7,9 +7,9 @@
  */
 import { z } from 'zod';
 import { overBudget } from '../credentials/canonicalization-guard.ts';
-import { IDENTITY_TYPES } from '../credentials/credential.ts';
 import { verifyDocument } from '../credentials/data-integrity.ts';
 import { parseNQuads } from '../credentials/nquads.ts';
+import { IDENTITY_TYPES } from '../credentials/open-badge-credential.ts';
 import { statusBit } from '../credentials/status-list.ts';
 import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
 import { type AchievementCredential, conformanceOf } from './conformance.ts';
