@@ -16,26 +16,37 @@ function withHeaders<R extends Response>(response: R, headers: Record<string, st
 /** What a render tells the policy besides its response. */
 export type Rendered<R extends Response> = {
   response: R;
+  /** Every record the answer embeds, as edge tags (`Cache-Tag`): a write to any of them purges it. */
+  tags?: string;
+  /** From the versions of those records, so that it changes exactly when they do. */
+  etag?: string;
   /** When the answer changes by itself (an assertion's `expires`). */
   changesAt?: Date | null;
 };
 
+/** What the policy reads of the request: the configured lifetimes. */
+type WithTtl = { var: { deps: { config: Pick<Config, 'ttl'> } } };
+
 /**
- * `render()`'s response with the headers of `kind`; a thrown 404 becomes a short-lived cacheable
+ * `render()`'s response with the headers of `kind`, its tags and ETag; a thrown 404 becomes a short-lived cacheable
  * 404 tagged with `notFoundTag`, so creating that record can purge it (kept by browsers only,
  * unless `notFoundKind` is `purged_not_found`: the creating write purges that tag, so the edge may keep it too).
  */
 export async function withCachePolicy<R extends Response>(
+  c: WithTtl,
   kind: Exclude<ResourceKind, 'not_found' | 'purged_not_found' | 'private'>,
-  ttl: Config['ttl'],
   notFoundTag: string,
-  render: () => Promise<R | Rendered<R>>,
+  render: () => Promise<Rendered<R>>,
   notFoundKind: 'not_found' | 'purged_not_found' = 'not_found',
 ): Promise<R> {
+  const { ttl } = c.var.deps.config;
   try {
-    const rendered = await render();
-    const { response, changesAt } = rendered instanceof Response ? { response: rendered, changesAt: null } : rendered;
-    return withHeaders(response, cacheHeaders(kind, ttl, changesAt));
+    const { response, tags, etag, changesAt } = await render();
+    return withHeaders(response, {
+      ...(tags && { 'cache-tag': tags }),
+      ...(etag && { etag }),
+      ...cacheHeaders(kind, ttl, changesAt),
+    });
   } catch (thrown) {
     const error = thrown instanceof DomainError ? problemOf(thrown) : thrown;
     if (!(error instanceof Problem) || error.status !== 404) throw error;

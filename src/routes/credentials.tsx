@@ -101,7 +101,7 @@ export const credentials = newRouter()
   .openapi(credentialRoute, (c) => {
     const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
-    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+    return withCachePolicy(c, 'assertion', cacheTags.assertion(id), async () => {
       const signed = await readCredential(c.var.scope, id);
       if (!signed) throw notFound('credential');
       const { bundle } = signed;
@@ -112,12 +112,12 @@ export const credentials = newRouter()
             )
           : jsonLdTextResponse(signed.json, type);
       const { assertion, badge, issuer } = bundle;
-      response.headers.set('cache-tag', cacheTags.bundle(bundle));
-      response.headers.set(
-        'etag',
-        versionEtag('credential', id, assertion.version, badge.version, issuer.version, c.var.deps.dids.method, type),
-      );
-      return { response, changesAt: assertion.expires };
+      return {
+        response,
+        tags: cacheTags.bundle(bundle),
+        etag: versionEtag('credential', id, assertion.version, badge.version, issuer.version, c.var.deps.dids.method, type),
+        changesAt: assertion.expires,
+      };
     });
   })
   .openapi(statusListRoute, async (c) => {
@@ -128,16 +128,17 @@ export const credentials = newRouter()
     // too: the award that allocates the list purges `status:{issuer}:{list}`, and so does a revoke.
     return checkedByContractTest(
       await withCachePolicy(
+        c,
         'assertion',
-        c.var.deps.config.ttl,
         tag,
         async () => {
           const found = await readStatusList(c.var.scope, id, list);
           if (!found) throw notFound('status list');
-          const response = jsonLdTextResponse(found.json, 'application/ld+json');
-          response.headers.set('cache-tag', `${tag},${cacheTags.issuer(id)}`);
-          response.headers.set('etag', versionEtag('status', id, list, found.version, c.var.deps.dids.method));
-          return response;
+          return {
+            response: jsonLdTextResponse(found.json, 'application/ld+json'),
+            tags: `${tag},${cacheTags.issuer(id)}`,
+            etag: versionEtag('status', id, list, found.version, c.var.deps.dids.method),
+          };
         },
         'purged_not_found',
       ),
@@ -149,12 +150,16 @@ export const credentials = newRouter()
     // Kept downstream no longer than an assertion: a rotated key signs at once, so verifiers must see it soon.
     // A media type of its own (application/did+ld+json): the contract test checks the body.
     return checkedByContractTest(
-      await withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.issuer(id), async () => {
+      await withCachePolicy(c, 'assertion', cacheTags.issuer(id), async () => {
         const issuer = await getIssuer(c.var.scope, id);
         if (!issuer) throw notFound('issuer');
-        return new Response(JSON.stringify(didDocument(c.var.deps.dids.web(id), publicKeysOf(issuer))), {
-          headers: { 'content-type': DID_DOCUMENT_TYPE, 'cache-tag': cacheTags.issuer(id), etag: versionEtag('did', id, issuer.version) },
-        });
+        return {
+          response: new Response(JSON.stringify(didDocument(c.var.deps.dids.web(id), publicKeysOf(issuer))), {
+            headers: { 'content-type': DID_DOCUMENT_TYPE },
+          }),
+          tags: cacheTags.issuer(id),
+          etag: versionEtag('did', id, issuer.version),
+        };
       }),
     );
   });

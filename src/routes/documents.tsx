@@ -15,13 +15,6 @@ import { verifyBundle } from '../verify/hosted.ts';
 import { checkedByContractTest, newRouter } from './router.ts';
 import * as schemas from './schemas.ts';
 
-/** Tags the response with every record it embeds, and an ETag from their versions. */
-const tagged = (response: Response, tags: string, etag: string) => {
-  response.headers.set('cache-tag', tags);
-  response.headers.set('etag', etag);
-  return response;
-};
-
 const issuerRoute = createRoute({
   method: 'get',
   path: '/issuers/{id}',
@@ -76,33 +69,37 @@ export const documents = newRouter()
   .openapi(issuerRoute, (c) => {
     const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
-    return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.issuer(id), async () => {
+    return withCachePolicy(c, 'definition', cacheTags.issuer(id), async () => {
       const issuer = await getIssuer(c.var.scope, id);
       if (!issuer) throw notFound('issuer');
       const response =
         type === 'text/html'
           ? await htmlResponse(<IssuerPage issuer={issuer} urls={c.var.urls} />)
           : jsonLdResponse(issuerDocument(issuer, c.var.urls), type);
-      return tagged(response, cacheTags.issuer(id), versionEtag('issuer', id, issuer.version, type));
+      return { response, tags: cacheTags.issuer(id), etag: versionEtag('issuer', id, issuer.version, type) };
     });
   })
   .openapi(badgeRoute, (c) => {
     const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
-    return withCachePolicy('definition', c.var.deps.config.ttl, cacheTags.badge(id), async () => {
+    return withCachePolicy(c, 'definition', cacheTags.badge(id), async () => {
       const badge = await getBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
       const response =
         type === 'text/html'
           ? await htmlResponse(<BadgePage badge={badge} urls={c.var.urls} />)
           : jsonLdResponse(badgeClassDocument(badge, c.var.urls), type);
-      return tagged(response, `${cacheTags.badge(id)},${cacheTags.issuer(badge.issuerId)}`, versionEtag('badge', id, badge.version, type));
+      return {
+        response,
+        tags: `${cacheTags.badge(id)},${cacheTags.issuer(badge.issuerId)}`,
+        etag: versionEtag('badge', id, badge.version, type),
+      };
     });
   })
   .openapi(assertionRoute, (c) => {
     const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
-    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+    return withCachePolicy(c, 'assertion', cacheTags.assertion(id), async () => {
       const bundle = await getAssertionBundle(c.var.scope, id);
       if (!bundle) throw notFound('assertion');
       const { assertion } = bundle;
@@ -115,10 +112,7 @@ export const documents = newRouter()
           : assertion.revokedAt
             ? jsonLdResponse(revokedAssertionDocument(assertion, c.var.urls), type, 410)
             : jsonLdResponse(assertionDocument(assertion, c.var.urls), type);
-      return {
-        response: tagged(response, cacheTags.bundle(bundle), bundleEtag(bundle, type, report.status)),
-        changesAt: assertion.expires,
-      };
+      return { response, tags: cacheTags.bundle(bundle), etag: bundleEtag(bundle, type, report.status), changesAt: assertion.expires };
     });
   })
   // Streamed page by page, so it skips the edge tier (which would buffer it) and keeps the short

@@ -23,16 +23,15 @@ function usable(image: StoredImage): Extract<StoredImage, { bytes: Uint8Array }>
 /** A badge hosted elsewhere: the advertised URL still dereferences, to that image. */
 const hostedElsewhere = (badge: BadgeClassRecord) => (!badge.imageType && badge.imageUrl ? badge.imageUrl : undefined);
 
-const redirectTo = (url: string, tags: string) => new Response(null, { status: 302, headers: { location: url, 'cache-tag': tags } });
+const redirectTo = (url: string) => new Response(null, { status: 302, headers: { location: url } });
 
 /** An image is never a document: no script, no plugins, no navigation, even when opened directly. */
 const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
-const imageHeaders = (type: string, tags: string) => ({
+const imageHeaders = (type: string) => ({
   'content-type': type,
   'x-content-type-options': 'nosniff',
   'content-security-policy': IMAGE_CSP,
-  'cache-tag': tags,
 });
 
 const redirect = { description: 'The image is hosted elsewhere (the badge class has an `imageUrl`): a redirect to it' };
@@ -75,19 +74,19 @@ export const images = newRouter()
   .openapi(badgeImageRoute, (c) => {
     const { id } = c.req.valid('param');
     const tags = cacheTags.badge(id);
-    return withCachePolicy('image', c.var.deps.config.ttl, tags, async () => {
+    return withCachePolicy(c, 'image', tags, async () => {
       const badge = await getBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
       const elsewhere = hostedElsewhere(badge);
-      if (elsewhere) return redirectTo(elsewhere, tags);
+      if (elsewhere) return { response: redirectTo(elsewhere), tags };
       const { image, version } = await getBadgeImage(c.var.scope, badge);
       const { bytes, type } = usable(image);
-      return new Response(bytes, { headers: { ...imageHeaders(type, tags), etag: versionEtag('image', id, version) } });
+      return { response: new Response(bytes, { headers: imageHeaders(type) }), tags, etag: versionEtag('image', id, version) };
     });
   })
   .openapi(bakedImageRoute, (c) => {
     const { id } = c.req.valid('param');
-    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+    return withCachePolicy(c, 'assertion', cacheTags.assertion(id), async () => {
       // Status through the record tiers, which every revoke writes through: no replica can hide it.
       const bundle = await getAssertionBundle(c.var.scope, id);
       if (!bundle) throw notFound('assertion');
@@ -95,23 +94,19 @@ export const images = newRouter()
       const tags = cacheTags.bundle(bundle);
       if (assertion.revokedAt) throw new Problem(410, 'revoked', 'This assertion was revoked; its baked image is no longer served.');
       const elsewhere = hostedElsewhere(badge);
-      if (elsewhere) return { response: redirectTo(elsewhere, tags), changesAt: assertion.expires };
+      if (elsewhere) return { response: redirectTo(elsewhere), tags, changesAt: assertion.expires };
       const { image, version } = await getBadgeImage(c.var.scope, badge);
       const baked = bake(usable(image).bytes, c.var.urls.assertion(id));
       const extension = baked.type === 'image/png' ? 'png' : 'svg';
       const response = new Response(baked.bytes, {
-        headers: {
-          ...imageHeaders(baked.type, tags),
-          etag: versionEtag('baked', id, assertion.version, version),
-          'content-disposition': `inline; filename="badge-${id}.${extension}"`,
-        },
+        headers: { ...imageHeaders(baked.type), 'content-disposition': `inline; filename="badge-${id}.${extension}"` },
       });
-      return { response, changesAt: assertion.expires };
+      return { response, tags, etag: versionEtag('baked', id, assertion.version, version), changesAt: assertion.expires };
     });
   })
   .openapi(bakedCredentialRoute, (c) => {
     const { id } = c.req.valid('param');
-    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+    return withCachePolicy(c, 'assertion', cacheTags.assertion(id), async () => {
       const signed = await readCredential(c.var.scope, id);
       if (!signed) throw notFound('credential');
       const { assertion, badge, issuer } = signed.bundle;
@@ -120,13 +115,14 @@ export const images = newRouter()
       const baked = bake(usable(image).bytes, signed.json, 'credential');
       const extension = baked.type === 'image/png' ? 'png' : 'svg';
       const response = new Response(baked.bytes, {
-        headers: {
-          ...imageHeaders(baked.type, cacheTags.bundle(signed.bundle)),
-          etag: versionEtag('baked-credential', id, assertion.version, version, issuer.version),
-          'content-disposition': `inline; filename="credential-${id}.${extension}"`,
-        },
+        headers: { ...imageHeaders(baked.type), 'content-disposition': `inline; filename="credential-${id}.${extension}"` },
       });
-      return { response, changesAt: assertion.expires };
+      return {
+        response,
+        tags: cacheTags.bundle(signed.bundle),
+        etag: versionEtag('baked-credential', id, assertion.version, version, issuer.version),
+        changesAt: assertion.expires,
+      };
     });
   });
 

@@ -152,13 +152,17 @@ const verifyBatch = createRoute({
 export const verification = newRouter()
   .openapi(verifyOne, (c) => {
     const { id } = c.req.valid('param');
-    return withCachePolicy('assertion', c.var.deps.config.ttl, cacheTags.assertion(id), async () => {
+    return withCachePolicy(c, 'assertion', cacheTags.assertion(id), async () => {
       const verified = await verifyHosted(c.var.scope, id);
       if (!verified) throw notFound('assertion');
       const { bundle, report } = verified;
       // The ETag ignores verifiedAt: the same records and outcome are the same answer.
-      const response = c.json(report, 200, { 'cache-tag': cacheTags.bundle(bundle), etag: bundleEtag(bundle, report.status) });
-      return { response, changesAt: bundle.assertion.expires };
+      return {
+        response: c.json(report, 200),
+        tags: cacheTags.bundle(bundle),
+        etag: bundleEtag(bundle, report.status),
+        changesAt: bundle.assertion.expires,
+      };
     });
   })
   .openapi(verifyAnything, async (c) => {
