@@ -5,12 +5,11 @@
  * credential, not only ours.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDocument } from '../../src/credentials/data-integrity.ts';
-import { publicKeyMultibase } from '../../src/credentials/keys.ts';
 import type { VerificationReport } from '../../src/verify/report.ts';
 import { createIssuerWithBadge, DAY } from '../fixtures.ts';
 import { neonStats, resetStats } from '../stack.ts';
 import { worker } from '../worker.ts';
+import { stranger, strangersOwn } from './strangers.ts';
 
 type Credential = Record<string, unknown> & {
   '@context': unknown[];
@@ -49,14 +48,6 @@ const verify = async (credential: unknown, recipient?: unknown) => {
   return (await response.json()) as VerificationReport;
 };
 const failedChecks = (report: VerificationReport) => report.checks.filter((c) => !c.passed).map((c) => c.name);
-
-/** A fresh Ed25519 did:key and a signer of documents as that key's issuer. */
-async function stranger() {
-  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const key = publicKeyMultibase(new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer));
-  const did = `did:key:${key}`;
-  return { did, sign: (document: object) => signDocument(document as never, `${did}#${key}`, pair.privateKey, new Date()) };
-}
 
 describe('POST /verify: the verdict reads what the proof signs', () => {
   it('a revoked credential whose status is hidden under an inline context term is not valid', async () => {
@@ -146,17 +137,8 @@ describe("POST /verify: a stranger's key cannot claim this deployment's records"
 
   it("a stranger's credential about its own achievement, naming nothing of ours, verifies", async () => {
     const { credential } = await issue();
-    const { proof: _, credentialStatus: __, ...unsigned } = credential;
     const { did, sign } = await stranger();
-    const own = {
-      ...unsigned,
-      id: `urn:uuid:${crypto.randomUUID()}`,
-      issuer: { ...credential.issuer, id: did },
-      credentialSubject: {
-        ...credential.credentialSubject,
-        achievement: { ...credential.credentialSubject.achievement, id: 'https://elsewhere.example/achievements/1' },
-      },
-    };
+    const own = strangersOwn(credential, did);
     expect(await verify(await sign(own))).toMatchObject({ valid: true, ob3: { proof: 'verified', status: 'none' } });
   });
 });

@@ -8,7 +8,7 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signDocument } from '../../src/credentials/data-integrity.ts';
-import { importKeyEncryptionKey, openSigningKey, publicKeyMultibase } from '../../src/credentials/keys.ts';
+import { importKeyEncryptionKey, openSigningKey } from '../../src/credentials/keys.ts';
 import { bakePng } from '../../src/openbadges/baking/png.ts';
 import { bakeSvg } from '../../src/openbadges/baking/svg.ts';
 import { depsFor } from '../../src/platform/deps.ts';
@@ -17,6 +17,7 @@ import type { VerificationReport } from '../../src/verify/report.ts';
 import { createIssuerWithBadge, DAY, PNG_1X1, SVG_BADGE } from '../fixtures.ts';
 import { control } from '../stack.ts';
 import { ADMIN, worker } from '../worker.ts';
+import { stranger, strangersOwn } from './strangers.ts';
 
 type Credential = Record<string, unknown> & {
   '@context': unknown[];
@@ -84,14 +85,6 @@ const verify = async (credential: unknown, recipient?: unknown, verifier = w, la
 };
 const failedChecks = (report: VerificationReport) => report.checks.filter((c) => !c.passed).map((c) => c.name);
 const proofMessage = (report: VerificationReport) => report.checks.find((c) => c.name === 'proof')?.message;
-
-/** A fresh Ed25519 did:key and a signer of documents as that key's issuer. */
-async function stranger() {
-  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const key = publicKeyMultibase(new Uint8Array((await crypto.subtle.exportKey('raw', pair.publicKey)) as ArrayBuffer));
-  const did = `did:key:${key}`;
-  return { did, key, sign: (document: object) => signDocument(document as never, `${did}#${key}`, pair.privateKey, new Date()) };
-}
 
 /** The private signing key of an issuer of this deployment (what a second issuer, an insider, holds). */
 async function insiderKey(issuerId: string) {
@@ -210,17 +203,8 @@ describe('promise 3: what a POST /verify body costs is bounded', () => {
 
   it("a stranger's self-signed credential with 1 M backslashes is refused before canonicalization (and its N-Quads parse)", async () => {
     const { credential } = await issue();
-    const { proof: _, credentialStatus: __, ...unsigned } = credential;
     const { did, sign } = await stranger();
-    const own = {
-      ...unsigned,
-      id: `urn:uuid:${crypto.randomUUID()}`,
-      issuer: { ...credential.issuer, id: did },
-      credentialSubject: {
-        ...credential.credentialSubject,
-        achievement: { ...credential.credentialSubject.achievement, id: 'https://elsewhere.example/achievements/1' },
-      },
-    };
+    const own = strangersOwn(credential, did);
     const size = JSON.stringify({ credential: own }).length + 400; // the proof
     const signed = await sign({ ...own, description: '\\'.repeat(Math.floor((2 * MIB - size) / 2)) });
     const body = JSON.stringify({ credential: signed });
