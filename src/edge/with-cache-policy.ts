@@ -1,10 +1,8 @@
 /**
  * @module Public GETs and the caching policy: every answer carries the downstream caching
- * headers of its kind, and a 404 is answered (briefly cacheable) rather than thrown.
+ * headers of its kind, its tags and its ETag; its 404 is briefly cacheable.
  */
 
-import { Problem, problemOf, problemResponse } from '../http/problem.ts';
-import { DomainError } from '../lib/errors.ts';
 import type { Config } from '../platform/config.ts';
 import { cacheHeaders, type ResourceKind } from './headers.ts';
 
@@ -24,13 +22,17 @@ export type Rendered<R extends Response> = {
   changesAt?: Date | null;
 };
 
-/** What the policy reads of the request: the configured lifetimes. */
-type WithTtl = { var: { deps: { config: Pick<Config, 'ttl'> } } };
+/** What the policy reads of the request (the configured lifetimes) and leaves for the error path (how a 404 is cached). */
+type WithTtl = {
+  var: { deps: { config: Pick<Config, 'ttl'> } };
+  set(key: 'notFoundHeaders', value: Record<string, string>): void;
+};
 
 /**
- * `render()`'s response with the headers of `kind`, its tags and ETag; a thrown 404 becomes a short-lived cacheable
- * 404 tagged with `notFoundTag`, so creating that record can purge it (kept by browsers only,
- * unless `notFoundKind` is `purged_not_found`: the creating write purges that tag, so the edge may keep it too).
+ * `render()`'s response with the headers of `kind`, its tags and ETag. A 404 it throws goes to
+ * the one error path, which answers it briefly cacheable and tagged with `notFoundTag`, so that
+ * creating that record can purge it (kept by browsers only, unless `notFoundKind` is
+ * `purged_not_found`: the creating write purges that tag, so the edge may keep it too).
  */
 export async function withCachePolicy<R extends Response>(
   c: WithTtl,
@@ -40,21 +42,11 @@ export async function withCachePolicy<R extends Response>(
   notFoundKind: 'not_found' | 'purged_not_found' = 'not_found',
 ): Promise<R> {
   const { ttl } = c.var.deps.config;
-  try {
-    const { response, tags, etag, changesAt } = await render();
-    return withHeaders(response, {
-      ...(tags && { 'cache-tag': tags }),
-      ...(etag && { etag }),
-      ...cacheHeaders(kind, ttl, changesAt),
-    });
-  } catch (thrown) {
-    const error = thrown instanceof DomainError ? problemOf(thrown) : thrown;
-    if (!(error instanceof Problem) || error.status !== 404) throw error;
-    const notFound = withHeaders(problemResponse(404, error.code, error.detail), {
-      ...cacheHeaders(notFoundKind, ttl),
-      'cache-tag': notFoundTag,
-    });
-    // The route declares this 404 (problem+json); its type is the route's to state, not this helper's.
-    return notFound as R;
-  }
+  c.set('notFoundHeaders', { ...cacheHeaders(notFoundKind, ttl), 'cache-tag': notFoundTag });
+  const { response, tags, etag, changesAt } = await render();
+  return withHeaders(response, {
+    ...(tags && { 'cache-tag': tags }),
+    ...(etag && { etag }),
+    ...cacheHeaders(kind, ttl, changesAt),
+  });
 }

@@ -13,6 +13,8 @@ export type AppEnv = {
     /** What data access needs from this request (and the meter that counts its queries). */
     scope: DataScope;
     urls: PublicUrls;
+    /** How a cached answer's 404 is cached: set by `withCachePolicy`, applied by the error path. */
+    notFoundHeaders?: Record<string, string>;
     /** An admin write's `Idempotency-Key`, with who sent it and a hash of the request. */
     idempotency?: IdempotencyClaim | undefined;
   };

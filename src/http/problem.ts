@@ -64,7 +64,11 @@ export function problemOf(error: DomainError): Problem {
 
 export function renderProblem(error: Error, c: Context): Response {
   if (error instanceof DomainError) error = problemOf(error);
-  if (error instanceof Problem) return problemResponse(error.status, error.code, error.detail, error.headers);
+  if (error instanceof Problem) {
+    // A cached answer's 404 (see `withCachePolicy`) is briefly cacheable and tagged, so the write that creates the record purges it.
+    const notFound = error.status === 404 ? (c.get('notFoundHeaders') as Record<string, string> | undefined) : undefined;
+    return problemResponse(error.status, error.code, error.detail, { ...error.headers, ...notFound });
+  }
   if (error instanceof HTTPException) {
     // hono's own middleware (bearer auth): keep its status and its WWW-Authenticate challenge.
     const challenge = error.getResponse().headers.get('www-authenticate');

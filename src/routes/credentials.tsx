@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DID_DOCUMENT_TYPE, didDocument, publicKeysOf } from '../credentials/issuer-dids.ts';
 import { OB3_ACHIEVEMENT_CREDENTIAL_SCHEMA } from '../credentials/open-badge-credential.ts';
-import { getIssuer } from '../data/read/documents.ts';
+import { readIssuer } from '../data/read/documents.ts';
 import { readCredential } from '../data/read/signed-credentials.ts';
 import { readStatusList } from '../data/signing/status-lists.ts';
 import { cacheTags, versionEtag } from '../edge/headers.ts';
@@ -151,7 +151,7 @@ export const credentials = newRouter()
     // A media type of its own (application/did+ld+json): the contract test checks the body.
     return checkedByContractTest(
       await withCachePolicy(c, 'assertion', cacheTags.issuer(id), async () => {
-        const issuer = await getIssuer(c.var.scope, id);
+        const issuer = await readIssuer(c.var.scope, id);
         if (!issuer) throw notFound('issuer');
         return {
           response: new Response(JSON.stringify(didDocument(c.var.deps.dids.web(id), publicKeysOf(issuer))), {

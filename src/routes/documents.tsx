@@ -1,6 +1,6 @@
 /** @module GET the hosted Open Badges 2.0 documents: issuers, badge classes, assertions, revocation lists. */
 import { createRoute } from '@hono/zod-openapi';
-import { getAssertionBundle, getBadgeClass, getIssuer, getRevocationPage } from '../data/read/documents.ts';
+import { readAssertionBundle, readBadgeClass, readIssuer, readRevocationPage } from '../data/read/documents.ts';
 import { bundleEtag, cacheHeaders, cacheTags, versionEtag } from '../edge/headers.ts';
 import { withCachePolicy } from '../edge/with-cache-policy.ts';
 import { revocationListRateLimit } from '../http/middleware/rate-limit.ts';
@@ -70,7 +70,7 @@ export const documents = newRouter()
     const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
     return withCachePolicy(c, 'definition', cacheTags.issuer(id), async () => {
-      const issuer = await getIssuer(c.var.scope, id);
+      const issuer = await readIssuer(c.var.scope, id);
       if (!issuer) throw notFound('issuer');
       const response =
         type === 'text/html'
@@ -83,7 +83,7 @@ export const documents = newRouter()
     const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
     return withCachePolicy(c, 'definition', cacheTags.badge(id), async () => {
-      const badge = await getBadgeClass(c.var.scope, id);
+      const badge = await readBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
       const response =
         type === 'text/html'
@@ -100,7 +100,7 @@ export const documents = newRouter()
     const { id } = c.req.valid('param');
     const type = negotiateDocument(c);
     return withCachePolicy(c, 'assertion', cacheTags.assertion(id), async () => {
-      const bundle = await getAssertionBundle(c.var.scope, id);
+      const bundle = await readAssertionBundle(c.var.scope, id);
       if (!bundle) throw notFound('assertion');
       const { assertion } = bundle;
       // OB 2.0: a revoked hosted assertion answers 410 Gone, as JSON-LD (a minimal revoked document) and as a page.
@@ -120,12 +120,12 @@ export const documents = newRouter()
   .openapi(revocationsRoute, async (c) => {
     const { id: issuerId } = c.req.valid('param');
     const scope = c.var.scope;
-    const first = await getRevocationPage(scope, issuerId, '', REVOCATION_PAGE_SIZE);
+    const first = await readRevocationPage(scope, issuerId, '', REVOCATION_PAGE_SIZE);
     if (!first.issuerExists) throw notFound('issuer');
     const stream = revocationListStream(
       issuerId,
       first,
-      (after) => getRevocationPage(scope, issuerId, after, REVOCATION_PAGE_SIZE),
+      (after) => readRevocationPage(scope, issuerId, after, REVOCATION_PAGE_SIZE),
       c.var.urls,
     );
     return checkedByContractTest(

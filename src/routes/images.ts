@@ -1,7 +1,8 @@
 /** @module GET badge images, plain and baked with an assertion URL. */
 import { createRoute } from '@hono/zod-openapi';
-import { getAssertionBundle, getBadgeClass, getBadgeImage } from '../data/read/documents.ts';
+import { readAssertionBundle, readBadgeClass } from '../data/read/documents.ts';
 import type { StoredImage } from '../data/read/images.ts';
+import { readBadgeImage } from '../data/read/images.ts';
 import { readCredential } from '../data/read/signed-credentials.ts';
 import type { BadgeClassRecord } from '../db/records.ts';
 import { cacheTags, versionEtag } from '../edge/headers.ts';
@@ -75,11 +76,11 @@ export const images = newRouter()
     const { id } = c.req.valid('param');
     const tags = cacheTags.badge(id);
     return withCachePolicy(c, 'image', tags, async () => {
-      const badge = await getBadgeClass(c.var.scope, id);
+      const badge = await readBadgeClass(c.var.scope, id);
       if (!badge) throw notFound('badge class');
       const elsewhere = hostedElsewhere(badge);
       if (elsewhere) return { response: redirectTo(elsewhere), tags };
-      const { image, version } = await getBadgeImage(c.var.scope, badge);
+      const { image, version } = await readBadgeImage(c.var.scope, badge);
       const { bytes, type } = usable(image);
       return { response: new Response(bytes, { headers: imageHeaders(type) }), tags, etag: versionEtag('image', id, version) };
     });
@@ -88,14 +89,14 @@ export const images = newRouter()
     const { id } = c.req.valid('param');
     return withCachePolicy(c, 'assertion', cacheTags.assertion(id), async () => {
       // Status through the record tiers, which every revoke writes through: no replica can hide it.
-      const bundle = await getAssertionBundle(c.var.scope, id);
+      const bundle = await readAssertionBundle(c.var.scope, id);
       if (!bundle) throw notFound('assertion');
       const { assertion, badge } = bundle;
       const tags = cacheTags.bundle(bundle);
       if (assertion.revokedAt) throw new Problem(410, 'revoked', 'This assertion was revoked; its baked image is no longer served.');
       const elsewhere = hostedElsewhere(badge);
       if (elsewhere) return { response: redirectTo(elsewhere), tags, changesAt: assertion.expires };
-      const { image, version } = await getBadgeImage(c.var.scope, badge);
+      const { image, version } = await readBadgeImage(c.var.scope, badge);
       const baked = bake(usable(image).bytes, c.var.urls.assertion(id));
       const extension = baked.type === 'image/png' ? 'png' : 'svg';
       const response = new Response(baked.bytes, {
@@ -111,7 +112,7 @@ export const images = newRouter()
       if (!signed) throw notFound('credential');
       const { assertion, badge, issuer } = signed.bundle;
       if (hostedElsewhere(badge)) throw new Problem(404, 'no_image', 'The badge image is hosted elsewhere: fetch the credential itself.');
-      const { image, version } = await getBadgeImage(c.var.scope, badge);
+      const { image, version } = await readBadgeImage(c.var.scope, badge);
       const baked = bake(usable(image).bytes, signed.json, 'credential');
       const extension = baked.type === 'image/png' ? 'png' : 'svg';
       const response = new Response(baked.bytes, {

@@ -1,7 +1,7 @@
 /** @module Pages for people: the upload page, the recipient question, and the pages' own assets. */
 
 import { createRoute, z } from '@hono/zod-openapi';
-import { getAssertionBundle } from '../data/read/documents.ts';
+import { readAssertionBundle } from '../data/read/documents.ts';
 import { PRIVATE_CACHE_CONTROL, STATIC_CACHE_CONTROL } from '../edge/headers.ts';
 import { verifyRateLimit } from '../http/middleware/rate-limit.ts';
 import { notFound } from '../http/problem.ts';
@@ -59,7 +59,7 @@ export const pages = newRouter()
   .openapi(recipientQuestion, async (c) => {
     const { id } = c.req.valid('param');
     const { email } = c.req.valid('form');
-    const bundle = await getAssertionBundle(c.var.scope, id);
+    const bundle = await readAssertionBundle(c.var.scope, id);
     if (!bundle) throw notFound('assertion');
     // The badge's own status, and the answer about the person beside it.
     const [report, matched] = await Promise.all([

@@ -1,5 +1,6 @@
 /** @module Verification of one or many assertions: one data-access call, then the checks. */
-import { getAssertionBundle, getAssertionBundles, getBadgeClass, getIssuer, getIssuerKeys } from '../data/read/documents.ts';
+import { readAssertionBundle, readBadgeClass, readIssuer, readIssuerKeys } from '../data/read/documents.ts';
+import { readAssertionBundles } from '../data/read/records.ts';
 import type { DataScope } from '../data/scope.ts';
 import { readStatusList } from '../data/signing/status-lists.ts';
 import type { AssertionBundle } from '../db/records.ts';
@@ -11,7 +12,7 @@ import type { VerificationReport } from './report.ts';
 
 /** Reports in the order of `requests`; all bundles come from one statement however many there are. */
 export async function verifyAssertions(scope: DataScope, requests: readonly VerificationRequest[]): Promise<VerificationReport[]> {
-  const bundles = await getAssertionBundles(
+  const bundles = await readAssertionBundles(
     scope,
     requests.map((r) => r.id),
   );
@@ -30,16 +31,16 @@ export async function verifyHosted(
   scope: DataScope,
   id: string,
 ): Promise<{ bundle: AssertionBundle; report: VerificationReport } | undefined> {
-  const bundle = await getAssertionBundle(scope, id);
+  const bundle = await readAssertionBundle(scope, id);
   if (!bundle) return undefined;
   return { bundle, report: await verifyBundle(bundle, { id }, scope.deps.urls, new Date()) };
 }
 
 /** The issuer of an award, badge class or issuer record; undefined when the tiers (or the primary, `fromPrimary`) have no such record. */
 async function issuerOfRecord(scope: DataScope, { kind, id }: RecordRef, fromPrimary = false): Promise<string | undefined> {
-  if (kind === 'assertion') return (await getAssertionBundle(scope, id, fromPrimary))?.issuer.id;
-  if (kind === 'badge') return (await getBadgeClass(scope, id, fromPrimary))?.issuerId;
-  return (await getIssuer(scope, id, fromPrimary))?.id;
+  if (kind === 'assertion') return (await readAssertionBundle(scope, id, fromPrimary))?.issuer.id;
+  if (kind === 'badge') return (await readBadgeClass(scope, id, fromPrimary))?.issuerId;
+  return (await readIssuer(scope, id, fromPrimary))?.id;
 }
 
 /** An OB 3.0 credential a verifier holds; status lists and DID documents of this deployment come from its own tiers, never the network. */
@@ -53,7 +54,7 @@ export function verifyHeldCredential(
     listOf: (url) => urls.statusListOf(url),
     readList: async (issuerId, listNumber) => (await readStatusList(scope, issuerId, listNumber))?.json,
     issuerOfWeb: (did) => dids.issuerOfWeb(did),
-    issuerKeys: (issuerId, fromPrimary) => getIssuerKeys(scope, issuerId, fromPrimary),
+    issuerKeys: (issuerId, fromPrimary) => readIssuerKeys(scope, issuerId, fromPrimary),
     ownerOf: async (url) => {
       const record = urls.recordOf(url);
       return record && ((await issuerOfRecord(scope, record)) ?? (await issuerOfRecord(scope, record, true)) ?? null);

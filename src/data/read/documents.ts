@@ -1,6 +1,7 @@
 /**
- * @module Data access for documents and verification: records through the cache tiers,
- * images through Redis, revocation pages straight from the primary, every statement metered.
+ * @module The reads routes and verification make, one verb (`read…`): records through the cache
+ * tiers (or from the primary where an absence would refuse something), images through Redis,
+ * revocation pages straight from the primary, every statement metered.
  */
 
 import { publicKeysOf } from '../../credentials/issuer-dids.ts';
@@ -11,19 +12,16 @@ import { readQuery } from '../query.ts';
 import type { DataScope } from '../scope.ts';
 import { readAssertionBundles, readDefinition } from './records.ts';
 
-/** Bundles by id; ids not found are absent. However many ids: one Redis call and one statement at most. */
-export const getAssertionBundles = readAssertionBundles;
-
 /**
  * Through the tiers, or with `fromPrimary` from the primary alone: for a record whose absence
  * would refuse something (a tier's or a lagging replica's copy may predate its write).
  */
-export async function getAssertionBundle(scope: DataScope, id: string, fromPrimary = false): Promise<AssertionBundle | undefined> {
+export async function readAssertionBundle(scope: DataScope, id: string, fromPrimary = false): Promise<AssertionBundle | undefined> {
   if (fromPrimary) return (await readQuery(scope, (db) => loadAssertionBundles(db, [id]), scope.deps.db))[0];
   return (await readAssertionBundles(scope, [id])).get(id);
 }
 
-export const getIssuer = async (scope: DataScope, id: string, fromPrimary = false): Promise<IssuerRecord | undefined> =>
+export const readIssuer = async (scope: DataScope, id: string, fromPrimary = false): Promise<IssuerRecord | undefined> =>
   fromPrimary ? (await readQuery(scope, (db) => loadIssuers(db, [id]), scope.deps.db))[0] : readDefinition(scope, 'issuer', id);
 
 /**
@@ -31,18 +29,15 @@ export const getIssuer = async (scope: DataScope, id: string, fromPrimary = fals
  * `fromPrimary` for a key the tiers' copy may be too old to know (a rotation elsewhere moments ago,
  * a lagging replica).
  */
-export async function getIssuerKeys(scope: DataScope, issuerId: string, fromPrimary = false): Promise<string[] | undefined> {
-  const issuer = await getIssuer(scope, issuerId, fromPrimary);
+export async function readIssuerKeys(scope: DataScope, issuerId: string, fromPrimary = false): Promise<string[] | undefined> {
+  const issuer = await readIssuer(scope, issuerId, fromPrimary);
   return issuer && publicKeysOf(issuer);
 }
 
-export const getBadgeClass = async (scope: DataScope, id: string, fromPrimary = false): Promise<BadgeClassRecord | undefined> =>
+export const readBadgeClass = async (scope: DataScope, id: string, fromPrimary = false): Promise<BadgeClassRecord | undefined> =>
   fromPrimary ? (await readQuery(scope, (db) => loadBadgeClasses(db, [id]), scope.deps.db))[0] : readDefinition(scope, 'badge', id);
 
-/** Image bytes under the badge's version, through Redis (never in L1: images are large). */
-export { readBadgeImage as getBadgeImage } from './images.ts';
-
 /** On the primary too: a revocation list read from a lagging replica would miss the latest revokes. */
-export function getRevocationPage(scope: DataScope, issuerId: string, after: string, limit: number): Promise<RevocationPage> {
+export function readRevocationPage(scope: DataScope, issuerId: string, after: string, limit: number): Promise<RevocationPage> {
   return readQuery(scope, (db) => loadRevocationPage(db, issuerId, after, limit), scope.deps.db);
 }
