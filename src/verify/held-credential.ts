@@ -70,6 +70,37 @@ function graphProblem(credential: AchievementCredential, nquads: string): string
   }
 }
 
+/**
+ * The issuers of the records of this deployment a credential names as its id, issuer or
+ * achievement (null for a named record that does not exist), and its did:web issuer of ours.
+ */
+async function claimsOf(
+  credential: AchievementCredential,
+  issuer: string,
+  webIssuerId: string | undefined,
+  local: LocalSources,
+): Promise<Set<string | null>> {
+  const named = [credential.id, ...(issuer.startsWith('did:') ? [] : [issuer]), credential.credentialSubject.achievement.id];
+  const owners = new Set<string | null>();
+  for (const owner of await Promise.all(named.map(local.ownerOf))) if (owner !== undefined) owners.add(owner);
+  if (webIssuerId) owners.add(webIssuerId);
+  return owners;
+}
+
+/** Why a credential naming this deployment's records is not theirs (their issuer must have signed it); undefined when it is, or names none. */
+async function impersonationOf(
+  claims: Set<string | null>,
+  webIssuerId: string | undefined,
+  signedBy: (issuerId: string) => Promise<boolean>,
+): Promise<string | undefined> {
+  if (!claims.size) return undefined;
+  if (claims.has(null)) return 'It names a record of this deployment that does not exist.';
+  if (claims.size > 1) return 'It names records of different issuers of this deployment.';
+  const [owner] = claims as Set<string>;
+  const signed = webIssuerId ? webIssuerId === owner : await signedBy(owner!);
+  return signed ? undefined : "It names records of this deployment, but their issuer's key did not sign it.";
+}
+
 /** OB 3.0 identity types back to the OB 2.0 recipient types a claim names. */
 const RECIPIENT_TYPES = Object.fromEntries(Object.entries(IDENTITY_TYPES).map(([ob2, ob3]) => [ob3, ob2]));
 
@@ -150,27 +181,10 @@ export async function verifyCredential(
           ? 'revoked'
           : 'active';
 
-  // A credential that names this deployment's records (as its id, issuer or achievement) is ours only if their issuer signed it.
   // Looked up after the proof, so a forged proof costs no lookup, and the issuer just read is in L1.
-  const claimants = new Set(
-    proof?.verified
-      ? await Promise.all(
-          [credential.id, ...(issuer.startsWith('did:') ? [] : [issuer]), credential.credentialSubject.achievement.id].map(local.ownerOf),
-        )
-      : [],
-  );
-  claimants.delete(undefined);
-  if (webIssuerId) claimants.add(webIssuerId);
-  const [claimant] = claimants;
-  const impersonation = !claimants.size
-    ? undefined
-    : claimants.has(null)
-      ? 'It names a record of this deployment that does not exist.'
-      : claimants.size > 1
-        ? 'It names records of different issuers of this deployment.'
-        : !proof?.verified || !(webIssuerId ? webIssuerId === claimant : await issuerHad(claimant!, proof.keyId))
-          ? "It names records of this deployment, but their issuer's key did not sign it."
-          : undefined;
+  const claims = proof?.verified ? await claimsOf(credential, issuer, webIssuerId, local) : undefined;
+  const impersonation =
+    claims && proof?.verified ? await impersonationOf(claims, webIssuerId, (owner) => issuerHad(owner, proof.keyId)) : undefined;
 
   const validFrom = new Date(credential.validFrom);
   const validUntil = credential.validUntil ? new Date(credential.validUntil) : null;
@@ -201,7 +215,7 @@ export async function verifyCredential(
           check(
             'issuer_of_claims',
             !impersonation,
-            claimants.size
+            claims?.size
               ? "The records of this deployment it names are signed by their issuer's key."
               : 'It names no record of this deployment.',
             impersonation ?? '',
