@@ -15,6 +15,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => {
             const stack = inject('stack');
+            const remote = inject('remote');
             return {
               main: './src/index.ts',
               wrangler: { configPath: './wrangler.toml' },
@@ -31,6 +32,9 @@ export default defineConfig({
                     STACK_NEON_PORT: String(stack.neonPort),
                     STACK_UPSTASH_URL: stack.upstashUrl,
                     STACK_BACKENDS: `${stack.postgresKind}+${stack.redisKind}`,
+                    REMOTE_FETCH_HOSTS: remote.hostMap,
+                    REMOTE_CONTROL_URL: remote.controlUrl,
+                    REMOTE_HOSTILE_HOST: remote.hostileHost,
                   },
                 ),
               },

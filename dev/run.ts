@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { localStackBindings } from './bindings.ts';
 import { canonicalAccept } from './front-entrypoint.ts';
 import { applyMigrations } from './migrate.ts';
+import { startRemoteIssuers } from './remote-issuers/server.ts';
 import { forgetCachedDemoRecords, seedDemoData } from './seed.ts';
 import { stackOptionsFromEnv, startLocalStack } from './stack.ts';
 import { startWorkersCache } from './workers-cache.ts';
@@ -28,6 +29,11 @@ await applyMigrations(stack.postgres.url);
 await seedDemoData(stack.postgres.url);
 await forgetCachedDemoRecords((command) => stack.redis.call(command));
 console.log('[dev] migrations applied, demo data seeded');
+// Made-up issuers on made-up hosts: the Worker's https://host/… fetches go to their local ports.
+const remote = await startRemoteIssuers();
+const remoteDemo = remote.cases
+  .filter((c) => c.expect === 'valid')
+  .sort((a, b) => JSON.stringify(a.body).length - JSON.stringify(b.body).length)[0];
 
 const vars = localStackBindings(
   stack.endpoints,
@@ -35,6 +41,7 @@ const vars = localStackBindings(
   {
     ADMIN_TOKEN: DEV_ADMIN_TOKEN,
     WORKERS_CACHE_PURGE_URL: `${base}/__purge`,
+    REMOTE_FETCH_HOSTS: [process.env.REMOTE_FETCH_HOSTS, remote.hostMap].filter(Boolean).join(','),
   },
 );
 const edge = await startWorkersCache({ origin: `http://127.0.0.1:${workerPort}`, port, frontEntrypoint: canonicalAccept });
@@ -63,6 +70,7 @@ async function stop(code = 0) {
   // wrangler runs workerd as its own child: signal the whole group.
   if (wrangler.pid && wrangler.exitCode === null) process.kill(-wrangler.pid, 'SIGTERM');
   await edge.close();
+  await remote.close();
   await stack.close();
   process.exit(code);
 }
@@ -88,6 +96,7 @@ for (let attempt = 0; attempt < 120; attempt++) {
   upload page     ${base}/verify
   API reference   ${base}/docs   ${base}/openapi.json
   admin token     ${DEV_ADMIN_TOKEN}   (dev only)
+  remote issuer   curl -s ${base}/verify -H 'content-type: application/json' -d '${JSON.stringify(remoteDemo?.body)}'   (every case: ${remote.controlUrl}/cases)
   stack stats     ${stack.neon.url}/__stats  ${stack.upstash.url}/__stats  ${base}/__stats (edge cache)
   (responses carry cf-cache-status from the local Workers Cache; the Worker itself is on port ${workerPort})
 `);

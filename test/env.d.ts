@@ -8,6 +8,9 @@ declare global {
       STACK_NEON_PORT: string;
       STACK_UPSTASH_URL: string;
       STACK_BACKENDS: string;
+      /** Test-only: the remote issuers' control endpoint (GET /cases, POST /actions/{name}) and the misbehaving host's name. */
+      REMOTE_CONTROL_URL: string;
+      REMOTE_HOSTILE_HOST: string;
     }
   }
 }

@@ -32,3 +32,10 @@ export const statusListKey = (issuerId: string, listNumber: number, keyspace: st
  * list, and never the other way round.
  */
 export const statusListAllocationKey = (issuerId: string, listNumber: number) => `v1:sla:${issuerId}:${listNumber}`;
+
+/**
+ * Another issuer's document, `version|json` with the time it was received as its version (written
+ * compare-and-set, so an older fetch never replaces a newer copy), per what was accepted: the
+ * same URL may answer JSON to one Accept and a JWT to another.
+ */
+export const remoteDocumentKey = (accept: string, url: string) => `v1:remote:${accept}:${url}`;

@@ -11,6 +11,7 @@ import type { AssertionRecord } from '../db/records.ts';
 import type { EdgePurge } from '../edge/purge.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import type { Config } from '../platform/config.ts';
+import type { RemoteFetcher } from '../remote/fetcher.ts';
 
 /** The record caches, nearest first; a tier that is off is absent. */
 export type Tiers = { l1?: MemoryCache; redis?: RedisRecords };
@@ -46,6 +47,8 @@ export type DataDeps = {
   /** Concurrent loads of the same records in this isolate share one call (on even with L1 off). */
   inFlight: Coalescer;
   statusLists: StatusListUpkeep;
+  /** The one way to other issuers' documents (`remote/session.ts` opens one session per verification on it). */
+  remote: RemoteFetcher;
 };
 
 /** The data tiers, nearest first. */
@@ -57,6 +60,8 @@ export type CacheTrace = {
   served: Set<DataTier>;
   redisRequests: number;
   redisMilliseconds: number;
+  /** Requests to other issuers' hosts, redirect hops included. */
+  remoteFetches: number;
 };
 
 export type DataScope = {
@@ -77,7 +82,7 @@ export type DataScope = {
   replayed?: boolean;
 };
 
-export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0 });
+export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0, remoteFetches: 0 });
 
 export const newDataScope = (
   deps: DataDeps,

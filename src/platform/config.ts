@@ -9,6 +9,29 @@ const millis = (fallback: number) => z.coerce.number().int().min(1).max(60_000).
 const httpUrl = z.url({ protocol: /^https?$/ });
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/ });
 
+/** Where a host of REMOTE_FETCH_HOSTS may be sent: a loopback http origin, so the map can never reach the internet. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** `host=http://127.0.0.1:PORT,…` as a map from host name to local origin; undefined when an entry is malformed. */
+function parseHostMap(list: string): Map<string, string> | undefined {
+  const hosts = new Map<string, string>();
+  for (const entry of list.split(',').map((part) => part.trim())) {
+    if (!entry) continue;
+    const [host, target, ...rest] = entry.split('=');
+    const origin = URL.parse(target ?? '');
+    const ok =
+      rest.length === 0 &&
+      /^[a-z0-9.-]+$/i.test(host ?? '') &&
+      origin?.protocol === 'http:' &&
+      LOOPBACK_HOSTS.has(origin.hostname) &&
+      // Nothing but the origin: no path, query or userinfo.
+      `${origin.origin}/` === origin.href;
+    if (!ok) return undefined;
+    hosts.set(host!.toLowerCase(), origin.origin);
+  }
+  return hosts;
+}
+
 const schema = z
   .object({
     PUBLIC_BASE_URL: httpUrl.transform((url) => url.replace(/\/+$/, '')),
@@ -59,6 +82,19 @@ const schema = z
     RATE_LIMIT_VERIFY_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
     RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).max(10_000).default(10),
     RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+    // Local only: other issuers' made-up host names answered by local servers (dev and tests).
+    REMOTE_FETCH_HOSTS: z
+      .string()
+      .default('')
+      .transform((list, context) => {
+        const hosts = parseHostMap(list);
+        if (!hosts)
+          context.addIssue({ code: 'custom', message: 'a comma list of host=http://127.0.0.1:PORT (loopback http origins, no path)' });
+        return hosts ?? new Map<string, string>();
+      }),
+    REMOTE_DEFINITION_TTL_SECONDS: seconds(86_400, 30 * 86_400),
+    // Bounds how long another issuer's revocation can go unseen here.
+    REMOTE_STATUS_TTL_SECONDS: seconds(60, 300),
     L1_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -100,6 +136,15 @@ export type Config = {
   };
   /** Per client IP and minute, in Redis; 0 switches a limit off (and so does running without Redis). */
   rateLimits: { verifyPerMinute: number; adminFailuresPerMinute: number; revocationListsPerMinute: number };
+  /** Other issuers' documents, fetched by `remote/fetcher.ts`. */
+  remote: {
+    /** Local only: host name → loopback origin that answers for it (path and query kept). */
+    hosts: ReadonlyMap<string, string>;
+    /** At most this long fresh, whatever the headers allow: issuer profiles, badge classes, keys, DID documents, contexts. */
+    definitionTtlSeconds: number;
+    /** At most this long fresh: documents that carry revocation. */
+    statusTtlSeconds: number;
+  };
   ttl: {
     /** Downstream (browsers, CDNs): issuers and badge classes. */
     definitionSeconds: number;
@@ -150,6 +195,11 @@ export function parseConfig(bindings: Partial<Bindings>): Config {
       verifyPerMinute: env.RATE_LIMIT_VERIFY_PER_MINUTE,
       adminFailuresPerMinute: env.RATE_LIMIT_ADMIN_FAILURES_PER_MINUTE,
       revocationListsPerMinute: env.RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE,
+    },
+    remote: {
+      hosts: env.REMOTE_FETCH_HOSTS,
+      definitionTtlSeconds: env.REMOTE_DEFINITION_TTL_SECONDS,
+      statusTtlSeconds: env.REMOTE_STATUS_TTL_SECONDS,
     },
     ttl: { definitionSeconds: env.DEFINITION_TTL_SECONDS, assertionSeconds: env.ASSERTION_TTL_SECONDS },
   };

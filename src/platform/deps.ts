@@ -8,6 +8,7 @@ import type { DataDeps } from '../data/scope.ts';
 import { statusListUpkeep } from '../data/signing/status-lists.ts';
 import { createDatabase } from '../db/client.ts';
 import { publicUrls } from '../openbadges/urls.ts';
+import { RemoteFetcher } from '../remote/fetcher.ts';
 import { parseConfig } from './config.ts';
 import type { Bindings } from './env.ts';
 import { createRateLimiters, type RateLimiters } from './limiters.ts';
@@ -41,6 +42,7 @@ export function depsFor(bindings: Bindings): Deps {
       },
       inFlight: new Coalescer(),
       statusLists: statusListUpkeep,
+      remote: new RemoteFetcher(config.remote, `badge-verify/0.1 (+${config.publicBaseUrl})`),
       redisClient,
       limits: createRateLimiters(redisClient, config),
     };

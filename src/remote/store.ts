@@ -1,0 +1,39 @@
+/**
+ * @module Remote documents in the record tiers. L1 keeps a copy only while it is fresh; Redis keeps
+ * it past that (for revalidation, and a definition's stale-if-error) as `version|json`, the version
+ * being when the answer was received, written compare-and-set so an older fetch never replaces a
+ * newer copy. Every Redis call is metered in the request's trace; a Redis failure reads as a miss.
+ */
+import { type DataScope, inBackground } from '../data/scope.ts';
+import { readValueFromRedis, writeNewerToRedis } from '../data/tiers.ts';
+import type { RemoteStore, StoredDocument } from './fetcher.ts';
+
+/** When the answer (or the 304 that renewed it) was received, in ms: the copy's version. */
+const versionOf = (stored: StoredDocument) => stored.policy.t;
+
+const encode = (stored: StoredDocument) => `${versionOf(stored)}|${JSON.stringify(stored)}`;
+
+function decode(value: string): StoredDocument | undefined {
+  try {
+    const stored = JSON.parse(value.slice(value.indexOf('|') + 1)) as StoredDocument;
+    return typeof stored.document?.body === 'string' && stored.policy?.v === 1 ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function remoteStoreOf(scope: DataScope): RemoteStore {
+  const { l1 } = scope.deps.tiers;
+  return {
+    inMemory: (key) => l1?.lookup<StoredDocument>(key)?.value,
+    async inRedis(key) {
+      const value = await readValueFromRedis(scope, key);
+      return value ? decode(value) : undefined;
+    },
+    keep(key, stored, freshForMs, redisSeconds) {
+      l1?.set(key, stored, versionOf(stored), freshForMs, stored.document.body.length);
+      if (redisSeconds !== undefined)
+        inBackground(scope, 'remote document write', writeNewerToRedis(scope, [{ key, value: encode(stored) }], Math.ceil(redisSeconds)));
+    },
+  };
+}
