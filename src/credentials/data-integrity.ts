@@ -1,14 +1,18 @@
 /**
- * @module Data Integrity proofs with the `eddsa-rdfc-2022` cryptosuite (W3C VC DI EdDSA): both
- * the proof options and the document are canonicalized (RDFC-1.0), hashed with SHA-256, and the
- * two hashes (proof first) are signed with Ed25519.
+ * @module Embedded proofs: Data Integrity `eddsa-rdfc-2022` (W3C VC DI EdDSA) and
+ * `Ed25519Signature2020` (its predecessor, still what most wallets and issuers emit). Both sign
+ * the same bytes: hash(canonical proof options, under the document's context) ‖ hash(canonical
+ * document without its proofs), with Ed25519. A document may carry several proofs; each is
+ * reported on its own.
  */
 import { overBudget, unknownContext } from './canonicalization-guard.ts';
 import { canonize } from './canonize.ts';
-import { isBundledContext } from './contexts.ts';
-import { didKey } from './issuer-dids.ts';
-import { sign, verifySignature } from './keys.ts';
+import { isBundledContext, type RemoteContexts } from './contexts.ts';
+import { sign } from './keys.ts';
 import { base58btc, fromBase58btc } from './multibase.ts';
+import type { VerifierKey } from './public-keys.ts';
+import { verifyWith } from './public-keys.ts';
+import { resolveSelfDescribing } from './self-describing-dids.ts';
 
 export type Proof = {
   type: 'DataIntegrityProof';
@@ -19,22 +23,12 @@ export type Proof = {
   proofValue: string;
 };
 
-type Signed = { '@context': unknown; proof?: Proof | Proof[] };
+type Signed = { '@context': unknown; proof?: unknown };
 
 const sha256 = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 
-/**
- * The bytes a proof signs: hash(canonical proof options) ‖ hash(canonical document without proof),
- * and that canonical document (the graph the proof covers).
- */
-async function signedBytes(document: Signed, options: Omit<Proof, 'proofValue'>): Promise<{ bytes: Uint8Array; nquads: string }> {
-  const { proof: _, ...unsigned } = document;
-  const [proofHash, nquads] = await Promise.all([
-    canonize({ '@context': document['@context'], ...options }).then(sha256),
-    canonize(unsigned),
-  ]);
-  return { bytes: new Uint8Array([...proofHash, ...(await sha256(nquads))]), nquads };
-}
+const canonicalOptions = (document: Signed, options: object, remote?: RemoteContexts) =>
+  canonize({ '@context': document['@context'], ...options }, remote);
 
 /** `document` with one proof by the key `verificationMethod` names (`did…#z6Mk…`), made at `created`. */
 export async function signDocument<T extends Signed>(
@@ -50,52 +44,114 @@ export async function signDocument<T extends Signed>(
     verificationMethod,
     proofPurpose: 'assertionMethod' as const,
   };
-  const signature = await sign(privateKey, (await signedBytes(document, options)).bytes);
+  const { proof: _, ...unsigned } = document;
+  const [proofHash, documentHash] = await Promise.all([canonicalOptions(document, options).then(sha256), canonize(unsigned).then(sha256)]);
+  const signature = await sign(privateKey, new Uint8Array([...proofHash, ...documentHash]));
   return { ...document, proof: [{ ...options, proofValue: base58btc(signature) }] };
 }
 
-/** A proof that holds comes with the canonical N-Quads it signs: the facts a verdict may rely on. */
-export type ProofCheck = { verified: true; keyId: string; nquads: string } | { verified: false; keyId?: string; reason: string };
+/** A verification method's key and who controls it, or why it cannot be had (`unverifiable`: a fetch failed). */
+export type MethodResolution =
+  | {
+      key: VerifierKey;
+      controller: string;
+      /** Checked only once the signature holds (so a forged proof costs no lookup): why the key is not the controller's, if it is not. */
+      confirm?: () => Promise<string | undefined>;
+    }
+  | { problem: string; unverifiable?: boolean };
+export type MethodResolver = (verificationMethod: string) => Promise<MethodResolution>;
 
-const MULTIBASE_KEY = /^z[1-9A-HJ-NP-Za-km-z]+$/;
+/** What one proof showed. `unsupported`: a suite this verifier does not check; `unverifiable`: its key could not be fetched. */
+export type ProofOutcome = {
+  type: string;
+  cryptosuite?: string | undefined;
+  verificationMethod?: string | undefined;
+  verdict: 'verified' | 'failed' | 'unsupported' | 'unverifiable';
+  /** Who controls the key that made it (known once resolved). */
+  controller?: string | undefined;
+  reason?: string | undefined;
+};
 
-/** The DID and key a verification method names: `{did}#{z…}`, one `#`; undefined for anything else. */
-function keyOfMethod(verificationMethod: string): { did: string; keyId: string } | undefined {
-  const hash = verificationMethod.indexOf('#');
-  if (hash < 1 || hash !== verificationMethod.lastIndexOf('#')) return undefined;
-  const keyId = verificationMethod.slice(hash + 1);
-  return MULTIBASE_KEY.test(keyId) ? { did: verificationMethod.slice(0, hash), keyId } : undefined;
+/** Every proof's outcome; `nquads` is the canonical document the proofs sign (present when it was built). */
+export type ProofsCheck = { outcomes: ProofOutcome[]; nquads?: string };
+
+const SUITES = new Set(['DataIntegrityProof/eddsa-rdfc-2022', 'Ed25519Signature2020/']);
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** The proofs a document carries, one object or an array (what issuers emit varies). */
+export const proofsOf = (document: Signed): unknown[] =>
+  Array.isArray(document.proof) ? document.proof : document.proof === undefined ? [] : [document.proof];
+
+/** Why a proof cannot be checked before any key or canonicalization, or undefined. */
+function proofShapeProblem(proof: Record<string, unknown>): Pick<ProofOutcome, 'verdict' | 'reason'> | undefined {
+  const suite = `${text(proof.type)}/${proof.type === 'DataIntegrityProof' ? text(proof.cryptosuite) : ''}`;
+  if (!SUITES.has(suite)) return { verdict: 'unsupported', reason: `${suite.replace(/\/$/, '')} is not a suite this verifier checks` };
+  if (proof.proofPurpose !== 'assertionMethod') return { verdict: 'failed', reason: 'its purpose is not assertionMethod' };
+  if (typeof proof.verificationMethod !== 'string') return { verdict: 'failed', reason: 'it names no verification method' };
+  if (fromBase58btc(text(proof.proofValue) ?? '')?.length !== 64)
+    return { verdict: 'failed', reason: 'the proof value is not a base58btc Ed25519 signature' };
+  return undefined;
 }
 
 /**
- * Checks the document's one eddsa-rdfc-2022 proof: by a key of `signerDid` (by default any did:key).
- * A did:key names its own key; whether a key belongs to any other DID is the caller's to check,
- * after this, so a forged proof costs no lookup.
+ * Checks every embedded proof of `document`, each key found by `resolve`; contexts beyond the
+ * bundled ones come from `remote` (refused without it). Canonicalization is the costly part and a
+ * made-up proof reaches it: the work is bounded first, and the document is canonicalized once.
  */
-export async function verifyDocument(document: Signed, signerDid?: string): Promise<ProofCheck> {
-  const proofs = Array.isArray(document.proof) ? document.proof : document.proof ? [document.proof] : [];
-  if (proofs.length !== 1) return { verified: false, reason: `expected one proof, found ${proofs.length}` };
-  const { proofValue, ...options } = proofs[0]!;
-  if (options.type !== 'DataIntegrityProof' || options.cryptosuite !== 'eddsa-rdfc-2022')
-    return { verified: false, reason: 'not an eddsa-rdfc-2022 proof' };
-  const method = keyOfMethod(String(options.verificationMethod));
-  if (!method) return { verified: false, reason: 'the verification method is not a DID URL naming one multibase key' };
-  const { did, keyId } = method;
-  if (signerDid === undefined ? !did.startsWith('did:key:') : did !== signerDid)
-    return { verified: false, keyId, reason: "signed by another key than the issuer's" };
-  if (did.startsWith('did:key:') && did !== didKey(keyId)) return { verified: false, keyId, reason: 'a did:key names its own key only' };
-  const signature = typeof proofValue === 'string' ? fromBase58btc(proofValue) : undefined;
-  if (signature?.length !== 64) return { verified: false, keyId, reason: 'the proof value is not a base58btc Ed25519 signature' };
-  // Canonicalization is the costly part, and a made-up proof reaches it: bound the work first.
+export async function verifyEmbeddedProofs(document: Signed, resolve: MethodResolver, remote?: RemoteContexts): Promise<ProofsCheck> {
+  const proofs = proofsOf(document).map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>) : {}));
+  if (!proofs.length) return { outcomes: [] };
+  const outcomes: ProofOutcome[] = proofs.map((proof) => ({
+    type: text(proof.type) ?? 'unknown',
+    cryptosuite: text(proof.cryptosuite),
+    verificationMethod: text(proof.verificationMethod),
+    verdict: 'failed',
+  }));
+  const failAll = (reason: string): ProofsCheck => ({
+    outcomes: outcomes.map((o, i) => ({ ...o, ...(proofShapeProblem(proofs[i]!) ?? { verdict: 'failed', reason }) })),
+  });
   const tooMuch = overBudget(document);
-  if (tooMuch) return { verified: false, keyId, reason: `the document is too large to canonicalize (${tooMuch})` };
-  const context = unknownContext(document, isBundledContext);
-  if (context) return { verified: false, keyId, reason: `the document uses ${context}` };
-  try {
-    const { bytes, nquads } = await signedBytes(document, options);
-    const verified = await verifySignature(keyId, bytes, signature);
-    return verified ? { verified, keyId, nquads } : { verified, keyId, reason: 'the signature does not match the document' };
-  } catch (error) {
-    return { verified: false, keyId, reason: `the document cannot be canonicalized: ${(error as Error).message}` };
-  }
+  if (tooMuch) return failAll(`the document is too large to canonicalize (${tooMuch})`);
+  const context = unknownContext(document, remote ? (url) => typeof url === 'string' && /^https:\/\//.test(url) : isBundledContext);
+  if (context) return failAll(`the document uses ${context}`);
+
+  const { proof: _, ...unsigned } = document;
+  let nquads: Promise<string> | undefined;
+  const documentHash = () => {
+    nquads ??= canonize(unsigned, remote);
+    return nquads.then(sha256);
+  };
+  await Promise.all(
+    proofs.map(async (proof, i) => {
+      const outcome = outcomes[i]!;
+      const shape = proofShapeProblem(proof);
+      if (shape) return Object.assign(outcome, shape);
+      const method = await resolve(proof.verificationMethod as string);
+      if ('problem' in method)
+        return Object.assign(outcome, { verdict: method.unverifiable ? 'unverifiable' : 'failed', reason: method.problem });
+      outcome.controller = method.controller;
+      const { proofValue, ...options } = proof;
+      try {
+        const [proofHash, docHash] = await Promise.all([canonicalOptions(document, options, remote).then(sha256), documentHash()]);
+        const holds = await verifyWith(method.key, new Uint8Array([...proofHash, ...docHash]), fromBase58btc(proofValue as string)!);
+        if (!holds) return Object.assign(outcome, { reason: 'the signature does not match the document' });
+      } catch (error) {
+        return Object.assign(outcome, { reason: `the document cannot be canonicalized: ${(error as Error).message}` });
+      }
+      const notOwned = await method.confirm?.();
+      return Object.assign(outcome, notOwned ? { reason: notOwned } : { verdict: 'verified' });
+    }),
+  );
+  return { outcomes, ...(nquads ? { nquads: await nquads.catch(() => undefined) } : {}) } as ProofsCheck;
+}
+
+/** A document's proofs checked offline (did:key and did:jwk keys only): verified when one holds and none fails. */
+export async function verifyDocument(document: Signed): Promise<ProofsCheck & { verified: boolean }> {
+  const check = await verifyEmbeddedProofs(
+    document,
+    async (method) => (await resolveSelfDescribing(method)) ?? { problem: 'not a did:key or did:jwk' },
+  );
+  const verdicts = check.outcomes.map((o) => o.verdict);
+  return { ...check, verified: verdicts.includes('verified') && !verdicts.includes('failed') };
 }

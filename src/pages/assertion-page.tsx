@@ -16,6 +16,10 @@ export function statusText(report: VerificationReport): string {
       return `Expired on ${date(report.assertion!.expires!)}`;
     case 'revoked':
       return `Revoked: ${report.assertion?.revocationReason ?? 'by the issuer'}`;
+    case 'suspended':
+      return 'Suspended by the issuer';
+    case 'unverifiable':
+      return `Cannot be verified now: ${report.checks.find((c) => !c.passed)?.message ?? 'a document it needs could not be fetched'}`;
     case 'not_found':
       return 'Not found';
     case 'not_yet_valid':

@@ -1,4 +1,4 @@
-/** @module GET /verify: drop or choose a baked badge image, or paste an assertion URL, and read the report. */
+/** @module GET /verify: drop or choose a baked badge image, or paste any badge URL, and read the report. */
 import { Layout } from './layout.tsx';
 
 export function VerifyPage({ url }: { url: string }) {
@@ -16,8 +16,8 @@ export function VerifyPage({ url }: { url: string }) {
             <input id="image" name="image" type="file" accept="image/png,image/svg+xml,.png,.svg" />
             <p id="chosen" aria-live="polite"></p>
           </div>
-          <label for="reference">…or paste the badge's assertion URL</label>
-          <input id="reference" name="assertion" type="url" placeholder="https://…/assertions/…" />
+          <label for="reference">…or paste the badge's URL (any issuer: an Open Badges 2.0 assertion or a 3.0 credential)</label>
+          <input id="reference" name="assertion" type="url" placeholder="https://…" />
           <label for="email">Recipient e-mail (optional)</label>
           <input id="email" name="recipient_identity" type="email" autocomplete="off" placeholder="name@example.org" />
           <button type="submit">Verify</button>

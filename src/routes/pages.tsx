@@ -9,8 +9,11 @@ import { recipientMatches } from '../openbadges/recipient.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { SITE_CSS, VERIFY_JS } from '../pages/assets.ts';
 import { htmlResponse } from '../pages/render.ts';
+import { ReportPage } from '../pages/report-page.tsx';
 import { VerifyPage } from '../pages/verify-page.tsx';
 import { verifyBundle } from '../verify/hosted.ts';
+import { verifiableFromReference } from '../verify/reference.ts';
+import { verifyVerifiables } from '../verify/service.ts';
 import { bodyOfType, newRouter } from './router.ts';
 import { idParams, problems } from './schemas.ts';
 
@@ -23,8 +26,17 @@ const uploadPage = createRoute({
   method: 'get',
   path: '/verify',
   tags: ['Pages'],
-  summary: 'Upload page: drop a baked badge image or paste a URL',
-  responses: { 200: html('HTML page') },
+  summary: 'Upload page: drop a baked badge image or paste a URL; with `url`, a shareable page with the verdict on that badge',
+  request: {
+    query: z.object({
+      url: z
+        .url({ protocol: /^https?$/ })
+        .max(2048)
+        .optional()
+        .openapi({ description: "any badge URL: an OB 2.0 assertion or a credential, ours or anyone else's" }),
+    }),
+  },
+  responses: { 200: html('HTML page'), ...problems(400, 422, 429, 503) },
 });
 
 const recipientQuestion = createRoute({
@@ -52,9 +64,16 @@ const recipientQuestion = createRoute({
 });
 
 export const pages = newRouter()
-  .openapi(uploadPage, (c) =>
-    htmlResponse(<VerifyPage url={`${c.var.deps.config.publicBaseUrl}/verify`} />, 200, { 'cache-control': STATIC_CACHE_CONTROL }),
-  )
+  .openapi(uploadPage, async (c) => {
+    const pageUrl = `${c.var.deps.config.publicBaseUrl}/verify`;
+    const { url } = c.req.valid('query');
+    if (!url) return htmlResponse(<VerifyPage url={pageUrl} />, 200, { 'cache-control': STATIC_CACHE_CONTROL });
+    await verifyRateLimit(c, async () => {});
+    const [report] = await verifyVerifiables(c.var.scope, [verifiableFromReference(url, c.var.urls, undefined)]);
+    return htmlResponse(<ReportPage url={url} pageUrl={`${pageUrl}?url=${encodeURIComponent(url)}`} report={report!} />, 200, {
+      'cache-control': PRIVATE_CACHE_CONTROL,
+    });
+  })
   // The address travels in the POST body only, and the answer is never cached.
   .openapi(recipientQuestion, async (c) => {
     const { id } = c.req.valid('param');

@@ -7,17 +7,27 @@ import type { AppEnv } from '../http/app-env.ts';
 import { verifyRateLimit } from '../http/middleware/rate-limit.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import { isPublicId } from '../lib/ids.ts';
+import type { RecipientClaim } from '../openbadges/recipient.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
-import type { VerificationRequest } from '../verify/hosted.ts';
 import { checkJsonComplexity } from '../verify/json-limit.ts';
-import { assertionIdFrom, requestFromDocument, type Verifiable, verifiableFromBakedImage } from '../verify/reference.ts';
+import {
+  type Verifiable,
+  verifiableFromBakedImage,
+  verifiableFromCredential,
+  verifiableFromDocument,
+  verifiableFromReference,
+} from '../verify/reference.ts';
 import { verificationReport } from '../verify/report.ts';
-import { verifyAssertions, verifyHeldCredential, verifyHosted } from '../verify/service.ts';
+import { verifyHosted, verifyVerifiables } from '../verify/service.ts';
 import { bodyOfType, limitBody, newRouter } from './router.ts';
 import { EXAMPLE_BASE, ID_MESSAGE, idParams, problems, recipientClaim } from './schemas.ts';
 
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 export const MAX_BATCH = 100;
+/** Items of a batch that may need the network: each may take up to 30 fetches. */
+export const MAX_REMOTE_IN_BATCH = 10;
+/** A signed assertion or a VC-JWT is longer than a URL. */
+const MAX_REFERENCE = 256 * 1024;
 
 const VERIFY_TYPES = [
   'application/json',
@@ -64,23 +74,39 @@ const report = verificationReport.openapi('VerificationReport', {
   },
 });
 
-const verifyBody = z
-  .object({
-    assertion: z
-      .union([
-        z.string().min(1).max(2048).describe('an id or one of our assertion URLs'),
-        z.looseObject({ id: z.string().max(2048) }).describe('an OB 2.0 assertion document as the verifier received it'),
-      ])
-      .optional(),
-    credential: z.looseObject({}).optional().describe('an OB 3.0 credential with its embedded proof'),
-    recipient: recipientClaim.optional(),
-  })
-  .refine((body) => (body.assertion === undefined) !== (body.credential === undefined), 'give either assertion or credential')
+const verifyItem = z.object({
+  assertion: z
+    .union([
+      z
+        .string()
+        .min(1)
+        .max(MAX_REFERENCE)
+        .describe('an id, an assertion URL (ours or any host), or a signed OB 2.0 assertion (compact JWS)'),
+      z.looseObject({ id: z.string().max(2048) }).describe('an OB 2.0 assertion document as the verifier received it'),
+    ])
+    .optional(),
+  credential: z
+    .union([
+      z.looseObject({}).describe('a Verifiable Credential (OB 3.0 or any VC, Data Model 1.1 or 2.0) with its embedded proofs'),
+      z.string().min(1).max(MAX_REFERENCE).describe('a compact VC-JWT, or the URL the credential is published at'),
+    ])
+    .optional(),
+  recipient: recipientClaim.optional(),
+});
+const oneOf = (body: { assertion?: unknown; credential?: unknown }) => (body.assertion === undefined) !== (body.credential === undefined);
+
+const verifyBody = verifyItem
+  .refine(oneOf, 'give either assertion or credential')
   .openapi({ example: { assertion: 'demo-valid', recipient: { type: 'email', identity: 'alice@example.org' } } });
 
 const verifyForm = z.object({
   image: z.instanceof(File).optional().openapi({ type: 'string', format: 'binary', description: 'a baked PNG or SVG' }),
-  assertion: z.string().max(2048).optional().openapi({ description: 'an id or assertion URL, when no image is sent' }),
+  assertion: z.string().max(MAX_REFERENCE).optional().openapi({ description: 'an id or assertion URL (any host), when no image is sent' }),
+  credential: z
+    .string()
+    .max(MAX_REFERENCE)
+    .optional()
+    .openapi({ description: 'a credential URL or a compact VC-JWT, when no image is sent' }),
   recipient_identity: z.string().optional(),
   recipient_type: z.enum(['email', 'url', 'telephone', 'id']).optional(),
 });
@@ -89,9 +115,16 @@ const bakedImage = { schema: z.string().openapi({ format: 'binary', description:
 
 const batchBody = z
   .object({
-    ids: z.array(z.string().max(2048)).min(1).max(MAX_BATCH),
-    recipient: recipientClaim.optional(),
+    ids: z.array(z.string().max(2048)).min(1).max(MAX_BATCH).optional().describe('ids of our assertions'),
+    items: z
+      .array(verifyItem.refine(oneOf, 'give either assertion or credential'))
+      .min(1)
+      .max(MAX_BATCH)
+      .optional()
+      .describe(`anything POST /verify takes; at most ${MAX_REMOTE_IN_BATCH} that need the network`),
+    recipient: recipientClaim.optional().describe('for every id (an item carries its own)'),
   })
+  .refine((body) => (body.ids === undefined) !== (body.items === undefined), 'give either ids or items')
   .openapi({ example: { ids: ['demo-valid', 'demo-revoked'] } });
 
 const verifyOne = createRoute({
@@ -110,7 +143,8 @@ const verifyAnything = createRoute({
   method: 'post',
   path: '/verify',
   tags: ['Verification'],
-  summary: 'Verify an id, an assertion URL, an assertion document or a baked image, optionally against a recipient',
+  summary:
+    "Verify anyone's badge: an id or assertion URL, an assertion document or signed assertion, a credential (object, VC-JWT or URL), or a baked image; optionally against a recipient",
   middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType(...VERIFY_TYPES), boundedJson] as const,
   request: {
     body: {
@@ -137,7 +171,7 @@ const verifyBatch = createRoute({
   method: 'post',
   path: '/verify/batch',
   tags: ['Verification'],
-  summary: `Verify up to ${MAX_BATCH} assertions in one statement`,
+  summary: `Verify up to ${MAX_BATCH} assertions (ours in one statement) or items`,
   middleware: [verifyRateLimit, limitBody(MAX_UPLOAD_BYTES), bodyOfType('application/json'), boundedJson] as const,
   request: { body: { required: true, content: { 'application/json': { schema: batchBody } } } },
   responses: {
@@ -145,7 +179,7 @@ const verifyBatch = createRoute({
       description: 'One report per id, in order',
       content: { 'application/json': { schema: z.object({ results: z.array(report) }) } },
     },
-    ...problems(400, 413, 415, 429, 503),
+    ...problems(400, 413, 415, 422, 429, 503),
   },
 });
 
@@ -175,21 +209,25 @@ export const verification = newRouter()
       form: () => c.req.valid('form') as z.output<typeof verifyForm>,
       bytes: () => c.req.arrayBuffer(),
     });
-    const verified =
-      verifiable.kind === 'credential'
-        ? await verifyHeldCredential(c.var.scope, verifiable.credential, verifiable.recipient)
-        : (await verifyAssertions(c.var.scope, [verifiable.request]))[0]!;
+    const [verified] = await verifyVerifiables(c.var.scope, [verifiable]);
     // The answer may depend on a recipient identity: no cache may keep it.
     return c.json(verified, 200, { 'cache-control': PRIVATE_CACHE_CONTROL });
   })
   .openapi(verifyBatch, async (c) => {
-    const { ids, recipient } = c.req.valid('json');
-    const malformed = ids.findIndex((id) => !isPublicId(id));
+    const { ids, items, recipient } = c.req.valid('json');
+    const malformed = (ids ?? []).findIndex((id) => !isPublicId(id));
     if (malformed >= 0) throw new Problem(400, 'malformed_id', `ids.${malformed}: ${ID_MESSAGE}.`);
-    const reports = await verifyAssertions(
-      c.var.scope,
-      ids.map((id) => ({ id, recipient })),
-    );
+    const verifiables = ids
+      ? ids.map((id): Verifiable => ({ kind: 'assertion', request: { id, recipient } }))
+      : items!.map((item) => verifiableOfItem(item, c.var.urls));
+    const remote = verifiables.filter((v) => v.kind !== 'assertion' && !('ownId' in v && v.ownId)).length;
+    if (remote > MAX_REMOTE_IN_BATCH)
+      throw new Problem(
+        422,
+        'batch_too_remote',
+        `At most ${MAX_REMOTE_IN_BATCH} items of a batch may need the network; this one has ${remote}.`,
+      );
+    const reports = await verifyVerifiables(c.var.scope, verifiables);
     return c.json({ results: reports }, 200, { 'cache-control': PRIVATE_CACHE_CONTROL });
   });
 
@@ -203,9 +241,16 @@ type VerifyInput = {
   bytes: () => Promise<ArrayBuffer>;
 };
 
+/** One JSON item: an assertion (reference or document) or a credential. */
+function verifiableOfItem(body: z.output<typeof verifyItem>, urls: PublicUrls): Verifiable {
+  if (body.credential !== undefined) return verifiableFromCredential(body.credential, urls, body.recipient);
+  return typeof body.assertion === 'string'
+    ? verifiableFromReference(body.assertion, urls, body.recipient)
+    : verifiableFromDocument(body.assertion!, urls, body.recipient);
+}
+
 /** What a POST /verify body asks about, by its content type (JSON and forms were validated by the route). */
 async function verificationRequest({ contentType, urls, json, form: readForm, bytes }: VerifyInput): Promise<Verifiable> {
-  const assertion = (request: VerificationRequest): Verifiable => ({ kind: 'assertion', request });
   const type = contentType.split(';')[0]!.trim().toLowerCase();
   if (type === 'multipart/form-data') {
     const form = readForm();
@@ -213,16 +258,12 @@ async function verificationRequest({ contentType, urls, json, form: readForm, by
       ? recipientClaim.safeParse({ type: form.recipient_type, identity: form.recipient_identity })
       : undefined;
     if (recipient && !recipient.success) throw new Problem(400, 'invalid_body', 'recipient_identity: give a non-empty identity.');
-    if (form.image) return verifiableFromBakedImage(new Uint8Array(await form.image.arrayBuffer()), urls, recipient?.data);
-    if (form.assertion) return assertion({ id: assertionIdFrom(form.assertion, urls), recipient: recipient?.data });
-    throw new Problem(400, 'invalid_body', 'Send an `image` file or an `assertion` field.');
+    const claim: RecipientClaim | undefined = recipient?.data;
+    if (form.image) return verifiableFromBakedImage(new Uint8Array(await form.image.arrayBuffer()), urls, claim);
+    if (form.assertion) return verifiableFromReference(form.assertion, urls, claim);
+    if (form.credential) return verifiableFromCredential(form.credential, urls, claim);
+    throw new Problem(400, 'invalid_body', 'Send an `image` file, an `assertion` or a `credential` field.');
   }
-  if (type.endsWith('json')) {
-    const body = json();
-    if (body.credential) return { kind: 'credential', credential: body.credential, recipient: body.recipient };
-    return typeof body.assertion === 'string'
-      ? assertion({ id: assertionIdFrom(body.assertion, urls), recipient: body.recipient })
-      : assertion(requestFromDocument(body.assertion!, urls, body.recipient));
-  }
+  if (type.endsWith('json')) return verifiableOfItem(json(), urls);
   return verifiableFromBakedImage(new Uint8Array(await bytes()), urls, undefined);
 }

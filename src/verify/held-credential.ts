@@ -1,67 +1,32 @@
 /**
- * @module Verification of an OB 3.0 credential, in the order of the spec (1EdTech OB 3.0 §9.1):
- * conformance (conformance.ts: the AchievementCredential JSON Schema), the one proof (did:key offline,
- * a did:web of this deployment from its own tiers), status (a Bitstring Status List of this
- * deployment, from its own tiers), the validity window, then the recipient. What lives on another
- * origin is reported "not checked: remote", never fetched.
+ * @module Verification of a Verifiable Credential a verifier holds (OB 3.0 or any VC, Data Model
+ * 1.1 or 2.0), in the order of the spec (1EdTech OB 3.0 §9.1): the JSON Schema as its own verdict,
+ * every proof (embedded Data Integrity / Ed25519Signature2020, or VC-JWT), the status entries,
+ * the validity window, then the recipient. This deployment's own keys and lists come from its
+ * tiers; everything else through the safe fetcher.
  */
-import { z } from 'zod';
 import { overBudget } from '../credentials/canonicalization-guard.ts';
-import { verifyDocument } from '../credentials/data-integrity.ts';
+import type { RemoteContexts } from '../credentials/contexts.ts';
+import { type MethodResolver, type ProofOutcome, verifyEmbeddedProofs } from '../credentials/data-integrity.ts';
 import { parseNQuads } from '../credentials/nquads.ts';
 import { IDENTITY_TYPES } from '../credentials/open-badge-credential.ts';
 import { statusBit } from '../credentials/status-list.ts';
+import { isCompactJws, verifyVcJwt } from '../credentials/vc-jwt.ts';
+import { DomainError } from '../lib/errors.ts';
 import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
-import { type AchievementCredential, conformanceOf } from './conformance.ts';
-import type { Check, VerificationReport } from './report.ts';
+import { RemoteFetchError, type RemoteSession } from '../remote/types.ts';
+import { conformanceOf } from './conformance.ts';
+import { achievementIdsOf, type HeldCredential, identifiersOf, isNode, type Node, readCredential } from './credential-shape.ts';
+import { checkStatus, type StatusOutcome } from './credential-status.ts';
+import type { LocalSources } from './local-sources.ts';
+import type { Check, ProofReport, VerificationReport, VerificationStatus } from './report.ts';
 import { disagreement, factsOfGraph, factsOfJson } from './signed-facts.ts';
-
-/** What this deployment knows of itself, from its own tiers (never the network): its status lists and its issuers' keys. */
-export type LocalSources = {
-  /** The issuer and list number of a list URL of this deployment; undefined for any other URL. */
-  listOf(url: string): { issuerId: string; listNumber: number } | undefined;
-  /** The list's signed JSON, or undefined when there is none. */
-  readList(issuerId: string, listNumber: number): Promise<string | undefined>;
-  /** The issuer id of one of this deployment's did:web DIDs; undefined for any other DID. */
-  issuerOfWeb(did: string): string | undefined;
-  /**
-   * Every public key the issuer ever had (its DID document), as the tiers have it, or from the
-   * primary when `fromPrimary`; undefined when there is no such issuer.
-   */
-  issuerKeys(issuerId: string, fromPrimary?: boolean): Promise<readonly string[] | undefined>;
-  /**
-   * The issuer of the record a URL of this deployment names (an award, a badge class, an issuer);
-   * null for a URL of this deployment that names no record; undefined for any other URL.
-   */
-  ownerOf(url: string): Promise<string | null | undefined>;
-};
+import { methodResolver } from './verification-methods.ts';
 
 const check = (name: string, passed: boolean, pass: string, fail: string): Check => ({ name, passed, message: passed ? pass : fail });
-const issuerIdOf = (credential: AchievementCredential) =>
-  typeof credential.issuer === 'string' ? credential.issuer : credential.issuer.id;
 
-type StatusVerdict = 'active' | 'revoked' | 'none' | 'not checked: remote' | 'not checked: unsupported';
-
-/** The one status entry this verifier checks (W3C Bitstring Status List); other types are reported unchecked. */
-const bitstringStatusListEntry = z.looseObject({
-  type: z.literal('BitstringStatusListEntry'),
-  statusPurpose: z.literal('revocation'),
-  statusListIndex: z.string().regex(/^(0|[1-9][0-9]*)$/),
-  statusListCredential: z.string(),
-});
-
-type StatusEntry = z.infer<typeof bitstringStatusListEntry>;
-
-/** The entry's bit in a list of this deployment (it built and signed the list); undefined when there is no such list. */
-async function statusBitOf(entry: StatusEntry, list: { issuerId: string; listNumber: number }, local: LocalSources) {
-  const json = await local.readList(list.issuerId, list.listNumber);
-  if (!json) return undefined;
-  const { credentialSubject } = JSON.parse(json) as { credentialSubject: { encodedList: string } };
-  return statusBit(credentialSubject.encodedList, Number(entry.statusListIndex));
-}
-
-/** What the proof's graph says against what the JSON says: a reason when they differ (or the graph cannot be read). */
-function graphProblem(credential: AchievementCredential, nquads: string): string | undefined {
+/** What the signed graph says against what the JSON says: a reason when they differ (or the graph cannot be read). */
+function graphProblem(credential: HeldCredential, nquads: string): string | undefined {
   try {
     const differs = disagreement(factsOfJson(credential), factsOfGraph(parseNQuads(nquads)));
     return differs && `what the document shows differs from what its proof signs (${differs})`;
@@ -74,13 +39,11 @@ function graphProblem(credential: AchievementCredential, nquads: string): string
  * The issuers of the records of this deployment a credential names as its id, issuer or
  * achievement (null for a named record that does not exist), and its did:web issuer of ours.
  */
-async function claimsOf(
-  credential: AchievementCredential,
-  issuer: string,
-  webIssuerId: string | undefined,
-  local: LocalSources,
-): Promise<Set<string | null>> {
-  const named = [credential.id, ...(issuer.startsWith('did:') ? [] : [issuer]), credential.credentialSubject.achievement.id];
+async function claimsOf(credential: HeldCredential, webIssuerId: string | undefined, local: LocalSources): Promise<Set<string | null>> {
+  const issuer = credential.issuer.id;
+  const named = [credential.id, ...(issuer.startsWith('did:') ? [] : [issuer]), ...achievementIdsOf(credential)].filter(
+    (url): url is string => typeof url === 'string',
+  );
   const owners = new Set<string | null>();
   for (const owner of await Promise.all(named.map(local.ownerOf))) if (owner !== undefined) owners.add(owner);
   if (webIssuerId) owners.add(webIssuerId);
@@ -105,111 +68,157 @@ async function impersonationOf(
 const RECIPIENT_TYPES = Object.fromEntries(Object.entries(IDENTITY_TYPES).map(([ob2, ob3]) => [ob3, ob2]));
 
 /** The recipient claim against the credential's identifiers (salted hashes, like OB 2.0). */
-async function recipientOf(credential: AchievementCredential, claim: RecipientClaim | undefined): Promise<boolean | null> {
+async function recipientOf(credential: HeldCredential, claim: RecipientClaim | undefined): Promise<boolean | null> {
   if (!claim) return null;
-  for (const identifier of credential.credentialSubject.identifier ?? []) {
+  for (const identifier of identifiersOf(credential)) {
+    if (typeof identifier.identityHash !== 'string') continue;
     const stored = {
-      recipientType: RECIPIENT_TYPES[identifier.identityType] ?? identifier.identityType,
-      recipientHashed: identifier.hashed,
+      recipientType: RECIPIENT_TYPES[String(identifier.identityType)] ?? String(identifier.identityType),
+      recipientHashed: identifier.hashed === true,
       recipientIdentity: identifier.identityHash,
-      recipientSalt: identifier.salt ?? null,
+      recipientSalt: typeof identifier.salt === 'string' ? identifier.salt : null,
     };
     if (await recipientMatches(stored, claim)) return true;
   }
   return false;
 }
 
+/** Remote JSON-LD contexts through the fetcher, kept as definitions. */
+const contextsOf =
+  (session: RemoteSession): RemoteContexts =>
+  async (url) => {
+    const answer = await session.fetchDocument(url, 'definition');
+    if (answer.status !== 200) throw new Error(`context ${url} answered ${answer.status}`);
+    return JSON.parse(answer.body);
+  };
+
+type ProofVerdict = 'verified' | 'failed' | 'unverifiable';
+
+/** All proofs together: verified when one by the issuer holds and none fails. */
+function proofVerdictOf(outcomes: readonly ProofOutcome[], issuer: string): { verdict: ProofVerdict; message: string } {
+  const failed = outcomes.find((o) => o.verdict === 'failed');
+  if (failed) return { verdict: 'failed', message: `Its ${failed.type} proof does not verify: ${failed.reason}.` };
+  const byIssuer = outcomes.find((o) => o.verdict === 'verified' && o.controller === issuer);
+  if (byIssuer)
+    return {
+      verdict: 'verified',
+      message: `Its ${byIssuer.cryptosuite ?? byIssuer.type} proof verifies with the issuer's key (${issuer}).`,
+    };
+  const unverifiable = outcomes.find((o) => o.verdict === 'unverifiable');
+  if (unverifiable) return { verdict: 'unverifiable', message: `Its proof's key could not be fetched: ${unverifiable.reason}.` };
+  if (!outcomes.length) return { verdict: 'failed', message: 'It carries no proof.' };
+  const other = outcomes.find((o) => o.verdict === 'verified');
+  if (other) return { verdict: 'failed', message: `Its proof is by ${other.controller}, not by its issuer (${issuer}).` };
+  return {
+    verdict: 'failed',
+    message: `None of its proofs is of a suite this verifier checks (${outcomes.map((o) => o.reason).join('; ')}).`,
+  };
+}
+
+const proofReportOf = (outcome: ProofOutcome, issuer: string): ProofReport => ({
+  type: outcome.type,
+  ...(outcome.cryptosuite ? { cryptosuite: outcome.cryptosuite } : {}),
+  ...(outcome.verificationMethod ? { verificationMethod: outcome.verificationMethod } : {}),
+  verified: outcome.verdict === 'verified',
+  byIssuer: outcome.controller === issuer,
+  message: outcome.verdict === 'verified' ? 'It verifies.' : `${outcome.verdict}: ${outcome.reason}`,
+});
+
+/** The multibase key of a verified did:key proof: what this deployment's records know their issuers' keys by. */
+const didKeyOf = (outcome: ProofOutcome | undefined) =>
+  outcome?.controller?.startsWith('did:key:') ? outcome.controller.slice('did:key:'.length) : undefined;
+
+/** A held credential: a JSON object, or a compact VC-JWT. */
 export async function verifyCredential(
   supplied: unknown,
   recipient: RecipientClaim | undefined,
   local: LocalSources,
+  session: RemoteSession,
   now: Date,
 ): Promise<VerificationReport> {
   const verifiedAt = now.toISOString();
+  const resolve: MethodResolver = methodResolver(local, session);
+  const jwt = typeof supplied === 'string' && isCompactJws(supplied) ? await verifyVcJwt(supplied, resolve) : undefined;
+  const document: unknown = jwt ? jwt.credential : supplied;
+  const refused = (problem: string): VerificationReport => ({
+    valid: false,
+    status: 'invalid',
+    checks: [check('conformance', false, '', `Not a verifiable credential: ${problem}.`)],
+    recipient: { matched: null },
+    verifiedAt,
+    ob3: { conformance: 'failed', proof: 'not checked', status: 'none' },
+    ...(jwt ? { proofs: [proofReportOf(jwt.outcome, '')] } : {}),
+  });
   // Bounded before any work on it, the schema's included: a long array costs zod as much as canonicalization.
-  const tooMuch = overBudget(supplied);
-  const conformance = tooMuch ? { problem: `document: too large to verify (${tooMuch})` } : conformanceOf(supplied);
-  if ('problem' in conformance) {
-    return {
-      valid: false,
-      status: 'invalid',
-      checks: [check('conformance', false, '', `Not an OB 3.0 credential: ${conformance.problem}.`)],
-      recipient: { matched: null },
-      verifiedAt,
-      ob3: { conformance: 'failed', proof: 'not checked: remote', status: 'none' },
-    };
-  }
-  const { credential } = conformance;
-  const issuer = issuerIdOf(credential);
-
+  const tooMuch = overBudget(document);
+  if (tooMuch) return refused(`document: too large to verify (${tooMuch})`);
+  const held = readCredential(document);
+  if ('problem' in held) return refused(held.problem);
+  const issuer = held.issuer.id;
   const webIssuerId = local.issuerOfWeb(issuer);
-  const checkable = issuer.startsWith('did:key:') || webIssuerId !== undefined;
-  const entry = credential.credentialStatus && bitstringStatusListEntry.safeParse(credential.credentialStatus).data;
-  const list = entry && local.listOf(entry.statusListCredential);
-  // Whose keys decide: a did:web issuer's (the proof), else the list's issuer's (did the did:key signer issue on it?).
-  const ownerId = webIssuerId ?? list?.issuerId;
-  // The proof, the list and the keys may each need a statement when cold: they run side by side.
-  const [proof, revokedBit, ownerKeys] = await Promise.all([
-    checkable ? verifyDocument(supplied as never, issuer) : undefined,
-    entry && list ? statusBitOf(entry, list, local) : undefined,
-    ownerId ? local.issuerKeys(ownerId) : undefined,
-  ]);
-  /** Whether `issuerId` had `keyId`. A key the tiers do not know may be newer than their copy: the primary decides (only for a proof that holds). */
-  const issuerHad = async (issuerId: string, keyId: string) =>
-    Boolean(
-      (issuerId === ownerId ? ownerKeys : await local.issuerKeys(issuerId))?.includes(keyId) ||
-        (await local.issuerKeys(issuerId, true))?.includes(keyId),
-    );
-  const ownerHad = (keyId: string) => (ownerId ? issuerHad(ownerId, keyId) : Promise.resolve(false));
+  const conformance = conformanceOf(document);
 
-  let proofVerdict: 'verified' | 'failed' | 'not checked: remote' = !proof ? 'not checked: remote' : proof.verified ? 'verified' : 'failed';
-  let proofProblem = proof && !proof.verified ? proof.reason : undefined;
-  if (proof?.verified) {
-    proofProblem = graphProblem(credential, proof.nquads);
-    if (!proofProblem && webIssuerId && !(await ownerHad(proof.keyId))) proofProblem = "its key is not in the issuer's DID document";
-    if (proofProblem) proofVerdict = 'failed';
-  }
-  const signedByListIssuer = proof?.verified && list ? (webIssuerId ? webIssuerId === list.issuerId : await ownerHad(proof.keyId)) : true;
-  const statusVerdict: StatusVerdict = !credential.credentialStatus
-    ? 'none'
-    : !entry
-      ? 'not checked: unsupported'
-      : !list
-        ? 'not checked: remote'
-        : // No such list here, or a list of another issuer: nothing vouches for the credential.
-          revokedBit !== false || !signedByListIssuer
-          ? 'revoked'
-          : 'active';
+  const proofs = (async () => {
+    if (jwt) return { outcomes: [jwt.outcome] };
+    const checked = await verifyEmbeddedProofs(held.document as Node & { '@context': unknown }, resolve, contextsOf(session));
+    // The facts a verdict reads must be the ones signed.
+    const problem =
+      checked.nquads && checked.outcomes.some((o) => o.verdict === 'verified') ? graphProblem(held, checked.nquads) : undefined;
+    if (problem)
+      for (const outcome of checked.outcomes)
+        if (outcome.verdict === 'verified') Object.assign(outcome, { verdict: 'failed', reason: problem });
+    return checked;
+  })();
+  const verifiedByIssuer = proofs.then(({ outcomes }) => outcomes.find((o) => o.verdict === 'verified' && o.controller === issuer));
+  /** Whether `issuerId` of this deployment had `keyId` (the tiers, else the primary: a key newer than their copy). */
+  const issuerHad = async (issuerId: string, keyId: string | undefined) =>
+    Boolean(keyId && ((await local.issuerKeys(issuerId))?.includes(keyId) || (await local.issuerKeys(issuerId, true))?.includes(keyId)));
 
-  // Looked up after the proof, so a forged proof costs no lookup, and the issuer just read is in L1.
-  const claims = proof?.verified ? await claimsOf(credential, issuer, webIssuerId, local) : undefined;
-  const impersonation =
-    claims && proof?.verified ? await impersonationOf(claims, webIssuerId, (owner) => issuerHad(owner, proof.keyId)) : undefined;
+  const status: Promise<StatusOutcome> = checkStatus(held, {
+    session,
+    now,
+    async ownBit(url, index) {
+      const list = local.listOf(url);
+      if (!list) return undefined;
+      const [json, signer] = await Promise.all([local.readList(list.issuerId, list.listNumber), verifiedByIssuer]);
+      // No such list here, or a list of another issuer: nothing vouches for the credential.
+      const listIssuers = webIssuerId ? webIssuerId === list.issuerId : !signer || (await issuerHad(list.issuerId, didKeyOf(signer)));
+      if (!json || !listIssuers) return null;
+      const { credentialSubject } = JSON.parse(json) as { credentialSubject: { encodedList: string } };
+      return statusBit(credentialSubject.encodedList, index);
+    },
+    async signedBy(list, listIssuer) {
+      const { outcomes } = await verifyEmbeddedProofs(list as Node & { '@context': unknown }, resolve, contextsOf(session));
+      const verdict = proofVerdictOf(outcomes, listIssuer);
+      return verdict.verdict === 'verified'
+        ? undefined
+        : { problem: verdict.message.replace(/^Its/, 'its').replace(/\.$/, ''), unverifiable: verdict.verdict === 'unverifiable' };
+    },
+  });
+  const [{ outcomes }, statusOutcome] = await Promise.all([proofs, status]);
+  const proof = proofVerdictOf(outcomes, issuer);
 
-  const validFrom = new Date(credential.validFrom);
-  const validUntil = credential.validUntil ? new Date(credential.validUntil) : null;
-  const matched = await recipientOf(credential, recipient);
+  // Looked up after the proof, so a forged proof costs no lookup.
+  const signer = await verifiedByIssuer;
+  const claims = proof.verdict === 'verified' ? await claimsOf(held, webIssuerId, local) : undefined;
+  const impersonation = claims && (await impersonationOf(claims, webIssuerId, (owner) => issuerHad(owner, didKeyOf(signer))));
+
+  const validFrom = held.validFrom ? new Date(held.validFrom) : undefined;
+  const validUntil = held.validUntil ? new Date(held.validUntil) : undefined;
+  const notYet = validFrom !== undefined && validFrom.getTime() > now.getTime();
+  const expired = validUntil !== undefined && validUntil.getTime() <= now.getTime();
+  const matched = await recipientOf(held, recipient);
+  const statusFine = statusOutcome.verdict === 'active' || statusOutcome.verdict === 'none';
   const checks = [
-    check('conformance', true, 'It has the shape of an OB 3.0 AchievementCredential.', ''),
     check(
-      'proof',
-      proofVerdict === 'verified',
-      `Its eddsa-rdfc-2022 proof verifies with the issuer's key (${issuer}).`,
-      proofVerdict === 'failed'
-        ? `Its proof does not verify: ${proofProblem}.`
-        : `Its issuer (${issuer}) is neither a did:key nor a DID of this deployment: the proof was not checked (remote).`,
+      'conformance',
+      !('problem' in conformance),
+      'It has the shape of an OB 3.0 AchievementCredential.',
+      `It does not follow the OB 3.0 JSON Schema: ${'problem' in conformance ? conformance.problem : ''} (a conformance finding: the proof and status are still checked).`,
     ),
-    check(
-      'not_revoked',
-      statusVerdict === 'active' || statusVerdict === 'none',
-      statusVerdict === 'none' ? 'It names no status list.' : 'Its status list says it is not revoked.',
-      statusVerdict === 'revoked'
-        ? 'Its status list says it is revoked (or the list is not the issuer’s).'
-        : statusVerdict === 'not checked: unsupported'
-          ? 'Its status entry is not a revocation BitstringStatusListEntry: not checked.'
-          : 'Its status list is on another origin: not checked (remote).',
-    ),
-    ...(!proof?.verified
+    check('proof', proof.verdict === 'verified', proof.message, proof.message),
+    check('not_revoked', statusFine, statusOutcome.message, statusOutcome.message),
+    ...(proof.verdict !== 'verified'
       ? []
       : [
           check(
@@ -221,31 +230,67 @@ export async function verifyCredential(
             impersonation ?? '',
           ),
         ]),
-    check('valid_from', validFrom.getTime() <= now.getTime(), 'It is valid from a date that has passed.', 'It is not valid yet.'),
-    check('not_expired', !validUntil || validUntil.getTime() > now.getTime(), 'It has not expired.', 'It has expired.'),
+    check('valid_from', !notYet, 'It is valid from a date that has passed.', 'It is not valid yet.'),
+    check('not_expired', !expired, validUntil ? 'It has not expired.' : 'It does not expire.', 'It has expired.'),
     ...(matched === null ? [] : [check('recipient', matched, 'It was issued to this recipient.', 'It was not issued to this recipient.')]),
   ];
-  const status =
-    proofVerdict === 'failed'
+  const overall: VerificationStatus =
+    proof.verdict === 'failed' || statusOutcome.verdict === 'invalid'
       ? 'invalid'
-      : statusVerdict === 'revoked'
+      : statusOutcome.verdict === 'revoked'
         ? 'revoked'
         : impersonation
           ? 'invalid'
-          : validFrom.getTime() > now.getTime()
-            ? 'not_yet_valid'
-            : validUntil && validUntil.getTime() <= now.getTime()
-              ? 'expired'
-              : proofVerdict === 'verified' && (statusVerdict === 'active' || statusVerdict === 'none')
-                ? 'valid'
-                : 'invalid';
+          : proof.verdict === 'unverifiable' || statusOutcome.verdict === 'unverifiable'
+            ? 'unverifiable'
+            : statusOutcome.verdict === 'suspended'
+              ? 'suspended'
+              : notYet
+                ? 'not_yet_valid'
+                : expired
+                  ? 'expired'
+                  : statusFine
+                    ? 'valid'
+                    : 'invalid';
   return {
-    valid: status === 'valid',
-    status,
+    valid: overall === 'valid',
+    status: overall,
     checks,
     recipient: { matched },
     verifiedAt,
-    ob3: { conformance: 'passed', proof: proofVerdict, status: statusVerdict },
-    credential: { id: credential.id, issuer, validFrom: credential.validFrom, validUntil: credential.validUntil ?? null },
+    ob3: { conformance: 'problem' in conformance ? 'failed' : 'passed', proof: proof.verdict, status: statusOutcome.verdict },
+    credential: { id: held.id ?? '', issuer, validFrom: held.validFrom ?? '', validUntil: held.validUntil ?? null },
+    issuer: {
+      id: issuer,
+      name: held.issuer.name ?? issuer,
+      url: held.issuer.url ?? issuer,
+      thisDeployment: webIssuerId !== undefined || (claims?.size ?? 0) > 0,
+    },
+    proofs: outcomes.map((o) => proofReportOf(o, issuer)),
+    schema: { conforms: !('problem' in conformance), problems: 'problem' in conformance ? [conformance.problem] : [] },
+    sources: [...session.sources],
   };
+}
+
+/** A badge fetched from the URL it is published at: JSON, or a compact JWS (a VC-JWT or a signed OB 2.0 assertion). */
+export async function fetchPublished(
+  session: RemoteSession,
+  url: string,
+): Promise<{ document?: Node; jws?: string } | { problem: string; unverifiable: boolean }> {
+  try {
+    const answer = await session.fetchDocument(url, 'status', 'json-or-jwt');
+    // A 404 or 410 is an OB 2.0 host's answer for a missing or revoked assertion: its verifier reads it.
+    if (answer.status !== 200) return {};
+    const body = answer.body.trim();
+    if (isCompactJws(body)) return { jws: body };
+    const parsed: unknown = JSON.parse(body);
+    return isNode(parsed) ? { document: parsed } : { problem: `${url} is not a JSON object`, unverifiable: false };
+  } catch (error) {
+    // A URL the fetcher may never ask for is bad input, not a dependency that failed.
+    if (error instanceof RemoteFetchError && error.code === 'refused_url')
+      throw new DomainError('invalid_value', 'refused_url', error.message);
+    if (error instanceof RemoteFetchError)
+      return { problem: `${url} could not be fetched (${error.code}: ${error.message})`, unverifiable: true };
+    return { problem: `${url} is neither JSON nor a compact JWS`, unverifiable: false };
+  }
 }

@@ -5,14 +5,24 @@
  * or an expired one its end date, under a proof that still holds. The two readings must agree.
  */
 import type { Quad, Term } from '../credentials/nquads.ts';
-import type { AchievementCredential } from './conformance.ts';
+import { achievementIdsOf, type HeldCredential, identifiersOf } from './credential-shape.ts';
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 const CRED = 'https://www.w3.org/2018/credentials#';
-const STATUS = 'https://www.w3.org/ns/credentials/status#';
+/** Where status terms live: Bitstring Status List (VC 2.0) and Status List 2021. */
+const STATUS = ['https://www.w3.org/ns/credentials/status#', 'https://w3id.org/vc/status-list#'];
 const OB = 'https://purl.imsglobal.org/spec/vc/ob/vocab.html#';
+/** `achievement` as the OB 3.0 contexts map it: 3.0.0 `#Achievement`, 3.0.1–3.0.2 `#achievement-0`, 3.0.3 `#achievement`. */
+const ACHIEVEMENT = [`${OB}achievement`, `${OB}achievement-0`, `${OB}Achievement`];
 
-type StatusFact = { bitstring: boolean; purpose?: string | undefined; index?: string | undefined; list?: string | undefined };
+/** A status entry as the verdict reads it: its type's name, purpose, index and list (or, for a revocation list, its id). */
+type StatusFact = {
+  type: string;
+  id?: string | undefined;
+  purpose?: string | undefined;
+  index?: string | undefined;
+  list?: string | undefined;
+};
 type SubjectFact = { achievements: string[]; identifiers: string[] };
 
 /** What the verdict reads: who issued it, when it is valid, its status entries, whom and what it is about. */
@@ -28,32 +38,30 @@ export type CredentialFacts = {
 const identifierFact = (type: unknown, hash: unknown, salt: unknown, hashed: unknown) =>
   JSON.stringify([type ?? null, hash ?? null, salt ?? null, hashed === undefined ? null : String(hashed)]);
 
+const str = (value: unknown) => (value === undefined ? undefined : String(value));
+/** A type's local name: what is after the last `#` or `/` of its IRI (a JSON term is its own name). */
+const localName = (type: string) => type.slice(Math.max(type.lastIndexOf('#'), type.lastIndexOf('/')) + 1);
+
 /** The facts as the JSON says them. */
-export function factsOfJson(credential: AchievementCredential): CredentialFacts {
-  const entry = credential.credentialStatus as Record<string, unknown> | undefined;
-  const bitstring = entry?.type === 'BitstringStatusListEntry';
-  const subject = credential.credentialSubject;
+export function factsOfJson(credential: HeldCredential): CredentialFacts {
+  const { document } = credential;
+  const dates = (...names: string[]) => names.flatMap((name) => (typeof document[name] === 'string' ? [document[name] as string] : []));
   return {
-    id: credential.id,
-    issuer: [typeof credential.issuer === 'string' ? credential.issuer : credential.issuer.id],
-    validFrom: [credential.validFrom],
-    validUntil: credential.validUntil === undefined ? [] : [credential.validUntil],
-    status: entry
-      ? [
-          bitstring
-            ? {
-                bitstring,
-                purpose: String(entry.statusPurpose),
-                index: String(entry.statusListIndex),
-                list: String(entry.statusListCredential),
-              }
-            : { bitstring },
-        ]
-      : [],
+    id: credential.id ?? '',
+    issuer: [credential.issuer.id],
+    validFrom: dates('validFrom', 'issuanceDate'),
+    validUntil: dates('validUntil', 'expirationDate'),
+    status: credential.statuses.map((entry) => ({
+      type: [entry.type].flat().map(String).map(localName).sort().join(' '),
+      id: str(entry.id),
+      purpose: str(entry.statusPurpose),
+      index: str(entry.statusListIndex),
+      list: str(entry.statusListCredential),
+    })),
     subjects: [
       {
-        achievements: [subject.achievement.id],
-        identifiers: (subject.identifier ?? []).map((i) => identifierFact(i.identityType, i.identityHash, i.salt, i.hashed)),
+        achievements: achievementIdsOf(credential),
+        identifiers: identifiersOf(credential).map((i) => identifierFact(i.identityType, i.identityHash, i.salt, i.hashed)),
       },
     ],
   };
@@ -81,30 +89,34 @@ export function factsOfGraph(quads: readonly Quad[]): CredentialFacts | { proble
   return {
     id: credential.kind === 'iri' ? credential.value : '',
     issuer: values(credential, `${CRED}issuer`),
-    validFrom: values(credential, `${CRED}validFrom`),
-    validUntil: values(credential, `${CRED}validUntil`),
+    validFrom: [...values(credential, `${CRED}validFrom`), ...values(credential, `${CRED}issuanceDate`)],
+    validUntil: [...values(credential, `${CRED}validUntil`), ...values(credential, `${CRED}expirationDate`)],
     status: objects(credential, `${CRED}credentialStatus`).map((entry) => {
-      const bitstring = values(entry, RDF_TYPE).includes(`${STATUS}BitstringStatusListEntry`);
-      return bitstring
-        ? {
-            bitstring,
-            purpose: one(entry, `${STATUS}statusPurpose`),
-            index: one(entry, `${STATUS}statusListIndex`),
-            list: one(entry, `${STATUS}statusListCredential`),
-          }
-        : { bitstring };
+      const status = (name: string) => STATUS.map((namespace) => one(entry, `${namespace}${name}`)).find((v) => v !== undefined);
+      return {
+        type: values(entry, RDF_TYPE).map(localName).sort().join(' '),
+        id: entry.kind === 'iri' ? entry.value : undefined,
+        purpose: status('statusPurpose'),
+        index: status('statusListIndex'),
+        list: status('statusListCredential'),
+      };
     }),
-    subjects: objects(credential, `${CRED}credentialSubject`).map((subject) => ({
-      achievements: values(subject, `${OB}achievement`),
-      identifiers: objects(subject, `${OB}identifier`).map((identifier) =>
-        identifierFact(
-          one(identifier, `${OB}identityType`),
-          one(identifier, `${OB}identityHash`),
-          one(identifier, `${OB}salt`),
-          one(identifier, `${OB}hashed`),
-        ),
-      ),
-    })),
+    // One subject's facts, whatever their number in the graph: as the JSON reading gathers them.
+    subjects: [
+      {
+        achievements: objects(credential, `${CRED}credentialSubject`).flatMap((subject) => ACHIEVEMENT.flatMap((p) => values(subject, p))),
+        identifiers: objects(credential, `${CRED}credentialSubject`)
+          .flatMap((subject) => objects(subject, `${OB}identifier`))
+          .map((identifier) =>
+            identifierFact(
+              one(identifier, `${OB}identityType`),
+              one(identifier, `${OB}identityHash`),
+              one(identifier, `${OB}salt`),
+              one(identifier, `${OB}hashed`),
+            ),
+          ),
+      },
+    ],
   };
 }
 

@@ -365,7 +365,7 @@ describe('POST /verify and /verify/batch: bodies and content types', () => {
       ['/verify', post({ 'content-type': 'application/json', body: '' }), [400], 'invalid_body'],
       ['/verify', post({ 'content-type': 'application/json', body: 'null' }), [400], 'invalid_body'],
       ['/verify', post(json({ assertion: 'bad id!' })), [400]],
-      ['/verify', post(json({ assertion: 'https://elsewhere.example/assertions/x' })), [422], 'not_hosted_here'],
+      ['/verify', post(json({ assertion: 'https://10.0.0.1/assertions/x' })), [422], 'refused_url'],
       ['/verify', post(json({ assertion: 'demo-valid', recipient: { type: 'fax', identity: 'x' } })), [400], 'invalid_body'],
       ['/verify', post(json({ assertion: 'demo-valid', extra: 1 })), [200]],
       ['/verify', post({ 'content-type': 'application/ld+json', body: JSON.stringify({ assertion: 'demo-revoked' }) }), [200]],

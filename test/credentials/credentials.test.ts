@@ -167,10 +167,10 @@ describe('POST /verify with an OB 3.0 credential', () => {
       ...credential,
       credentialStatus: { ...credential.credentialStatus, statusListCredential: 'https://other.example/status/1' },
     };
-    // Moving the status list changes the signed document too: the proof fails as well as the status being unchecked.
+    // Moving the status list changes the signed document too: the proof fails, and the list's host cannot be reached.
     expect(await verify(w, { credential: elsewhere })).toMatchObject({
       valid: false,
-      ob3: { proof: 'failed', status: 'not checked: remote' },
+      ob3: { proof: 'failed', status: 'unverifiable' },
     });
     expect(await verify(w, { credential: { hello: 'world' } })).toMatchObject({
       valid: false,
@@ -198,7 +198,8 @@ describe('POST /verify with an OB 3.0 credential', () => {
       status: 'revoked',
       ob3: { proof: 'verified', status: 'revoked' },
     });
-    const otherStatus = { credentialStatus: { id: 'urn:x', type: '1EdTechRevocationList' } };
+    // 1EdTechRevocationList, StatusList2021Entry and BitstringStatusListEntry are checked; a type nobody defined is not.
+    const otherStatus = { credentialStatus: { id: 'urn:x', type: 'https://status.example/vocab#FutureStatusEntry' } };
     expect(await verify(w, { credential: await sign(otherStatus) })).toMatchObject({
       valid: false,
       ob3: { conformance: 'passed', proof: 'verified', status: 'not checked: unsupported' },

@@ -221,11 +221,11 @@ describe('known-bad corpus', () => {
       'not_baked',
     ],
     [
-      'baked url of another host',
+      'baked url of a private address',
       '/verify',
       { method: 'POST', headers: { 'content-type': 'image/png' }, body: bakePng(PNG_1X1, 'http://169.254.169.254/latest/meta-data') },
       422,
-      'not_hosted_here',
+      'refused_url',
     ],
     [
       'baked garbage text',

@@ -97,11 +97,15 @@ describe('POST /verify', () => {
     expect(wrongType.recipient.matched).toBe(false);
   });
 
-  it('verifies one of our assertion URLs and refuses anyone else’s', async () => {
+  it('verifies one of our assertion URLs from the tiers, and anyone else’s through the fetcher', async () => {
     expect((await report(await postJson('/verify', { assertion: `${BASE}/assertions/${ids.valid}` }))).status).toBe('valid');
-    const foreign = await postJson('/verify', { assertion: 'https://elsewhere.example/assertions/abc' });
-    expect(foreign.status).toBe(422);
-    expect(await foreign.json()).toMatchObject({ code: 'not_hosted_here' });
+    // No such host answers: the verdict cannot be had, and says which document is missing.
+    const foreign = await report(await postJson('/verify', { assertion: 'https://elsewhere.example/assertions/abc' }));
+    expect(foreign.status).toBe('unverifiable');
+    expect(foreign.sources?.[0]).toMatchObject({ url: 'https://elsewhere.example/assertions/abc', error: { code: 'unreachable' } });
+    const privateAddress = await postJson('/verify', { assertion: 'https://192.168.0.1/assertions/abc' });
+    expect(privateAddress.status).toBe(422);
+    expect(await privateAddress.json()).toMatchObject({ code: 'refused_url' });
   });
 
   it('checks a supplied assertion document against the hosted one', async () => {
