@@ -12,7 +12,7 @@ import { notFound } from '../http/problem.ts';
 import { LIST_NUMBER, MAX_LIST_NUMBER } from '../openbadges/urls.ts';
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { htmlResponse } from '../pages/render.ts';
-import { verifyBundle } from '../verify/hosted.ts';
+import { verifyBundle } from '../verify/ob2/hosted.ts';
 import { checkedByContractTest, newRouter } from './router.ts';
 import { didDocument as didDocumentSchema, idParams, problems, publicId } from './schemas.ts';
 

@@ -11,7 +11,7 @@ import { REVOCATION_PAGE_SIZE, revocationListStream } from '../openbadges/revoca
 import { AssertionPage } from '../pages/assertion-page.tsx';
 import { BadgePage, IssuerPage } from '../pages/definition-pages.tsx';
 import { htmlResponse } from '../pages/render.ts';
-import { verifyBundle } from '../verify/hosted.ts';
+import { verifyBundle } from '../verify/ob2/hosted.ts';
 import { checkedByContractTest, newRouter } from './router.ts';
 import * as schemas from './schemas.ts';
 

@@ -11,7 +11,7 @@ import { SITE_CSS, VERIFY_JS } from '../pages/assets.ts';
 import { htmlResponse } from '../pages/render.ts';
 import { ReportPage } from '../pages/report-page.tsx';
 import { VerifyPage } from '../pages/verify-page.tsx';
-import { verifyBundle } from '../verify/hosted.ts';
+import { verifyBundle } from '../verify/ob2/hosted.ts';
 import { verifiableFromReference } from '../verify/reference.ts';
 import { verifyVerifiables } from '../verify/service.ts';
 import { bodyOfType, newRouter } from './router.ts';

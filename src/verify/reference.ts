@@ -10,9 +10,9 @@ import { isPublicId } from '../lib/ids.ts';
 import { extractBaked } from '../openbadges/baking/index.ts';
 import type { RecipientClaim } from '../openbadges/recipient.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
-import type { VerificationRequest } from './hosted.ts';
 import { checkJsonComplexity } from './json-limit.ts';
-import type { HeldAssertion } from './remote-assertion.ts';
+import type { VerificationRequest } from './ob2/hosted.ts';
+import type { HeldAssertion } from './ob2/remote-assertion.ts';
 
 /** What a verifier asks about. */
 export type Verifiable =

@@ -12,12 +12,12 @@ import type { RecipientClaim } from '../openbadges/recipient.ts';
 import type { RecordRef } from '../openbadges/urls.ts';
 import { openRemoteSession } from '../remote/session.ts';
 import type { RemoteSession } from '../remote/types.ts';
-import { fetchPublished, verifyCredential } from './held-credential.ts';
-import { notFoundReport, type VerificationRequest, verifyBundle } from './hosted.ts';
 import type { LocalSources } from './local-sources.ts';
+import { notFoundReport, type VerificationRequest, verifyBundle } from './ob2/hosted.ts';
+import { verifyRemoteAssertion } from './ob2/remote-assertion.ts';
 import type { Verifiable } from './reference.ts';
-import { verifyRemoteAssertion } from './remote-assertion.ts';
 import type { VerificationReport } from './report.ts';
+import { fetchPublished, verifyCredential } from './vc/held-credential.ts';
 
 /** Reports in the order of `requests`; all bundles come from one statement however many there are. */
 export async function verifyAssertions(scope: DataScope, requests: readonly VerificationRequest[]): Promise<VerificationReport[]> {

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localStackBindings } from '../../dev/bindings.ts';
 import { resetDemoData } from '../../dev/seed.ts';
 import { serveBundle } from '../../dev/workerd.ts';
-import { conformanceOf } from '../../src/verify/conformance.ts';
+import { conformanceOf } from '../../src/verify/vc/conformance.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const stack = inject('stack');

@@ -10,7 +10,7 @@ import { newDataScope } from '../../src/data/scope.ts';
 import type { RecipientClaim } from '../../src/openbadges/recipient.ts';
 import { depsFor } from '../../src/platform/deps.ts';
 import { openRemoteSession } from '../../src/remote/session.ts';
-import { type HeldAssertion, verifyRemoteAssertion } from '../../src/verify/remote-assertion.ts';
+import { type HeldAssertion, verifyRemoteAssertion } from '../../src/verify/ob2/remote-assertion.ts';
 import { type VerificationReport, verificationReport } from '../../src/verify/report.ts';
 
 const control = (path: string, init?: RequestInit) => fetch(`${env.REMOTE_CONTROL_URL}${path}`, init);

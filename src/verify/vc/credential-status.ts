@@ -5,8 +5,8 @@
  * `status` document (kept at most REMOTE_STATUS_TTL_SECONDS, never served stale), and it vouches
  * only when the credential's issuer signed it, it is valid now, and its purpose is the entry's.
  */
-import { fromBase64 } from '../lib/base64.ts';
-import { RemoteFetchError, type RemoteSession } from '../remote/types.ts';
+import { fromBase64 } from '../../lib/base64.ts';
+import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
 import { type HeldCredential, isNode, listOf, type Node, readCredential } from './credential-shape.ts';
 
 export type StatusVerdict = 'active' | 'revoked' | 'suspended' | 'none' | 'not checked: unsupported' | 'unverifiable' | 'invalid';

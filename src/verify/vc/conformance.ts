@@ -6,7 +6,7 @@
  * every single-step mutation of a credential.
  */
 import { z } from 'zod';
-import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../credentials/contexts.ts';
+import { OB_V3_CONTEXT, VC_V2_CONTEXT } from '../../credentials/contexts.ts';
 
 /** An array of strings that contains one of each group's names (the schema's `contains`). */
 const typeArray = (...groups: string[][]) =>

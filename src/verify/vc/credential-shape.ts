@@ -4,7 +4,7 @@
  * the proof and status checks. 1.1 names its window `issuanceDate` / `expirationDate`, 2.0
  * `validFrom` / `validUntil`.
  */
-import { VC_V1_CONTEXT, VC_V2_CONTEXT } from '../credentials/contexts.ts';
+import { VC_V1_CONTEXT, VC_V2_CONTEXT } from '../../credentials/contexts.ts';
 
 export type Node = Record<string, unknown>;
 export const isNode = (value: unknown): value is Node => value !== null && typeof value === 'object' && !Array.isArray(value);

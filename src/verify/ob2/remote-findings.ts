@@ -1,7 +1,7 @@
 /** @module What one remote OB 2.0 verification found, as it goes, and the report it adds up to. */
-import { dateOf, idOf, isObject, type Json, text } from '../openbadges/ob2-shape.ts';
-import type { Source } from '../remote/types.ts';
-import type { Check, ProofReport, VerificationReport, VerificationStatus } from './report.ts';
+import { dateOf, idOf, isObject, type Json, text } from '../../openbadges/ob2-shape.ts';
+import type { Source } from '../../remote/types.ts';
+import type { Check, ProofReport, VerificationReport, VerificationStatus } from '../report.ts';
 
 /** Everything the checks need to remember between documents; the report is built from it once, at the end. */
 export type Findings = {

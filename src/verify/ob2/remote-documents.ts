@@ -2,11 +2,11 @@
  * @module The documents one remote verification reads: each URL asked once through the session,
  * every answer sorted into what a verdict can use, and what went wrong noted in the findings.
  */
-import { DomainError } from '../lib/errors.ts';
-import { looksLikeJws } from '../openbadges/jws.ts';
-import { hasOb2Context, isObject, type Json, parseObject, text } from '../openbadges/ob2-shape.ts';
-import { RemoteFetchError, type RemoteKind, type RemoteSession } from '../remote/types.ts';
-import { checkJsonComplexity, MAX_JSON_DEPTH, MAX_JSON_VALUES } from './json-limit.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { looksLikeJws } from '../../openbadges/jws.ts';
+import { hasOb2Context, isObject, type Json, parseObject, text } from '../../openbadges/ob2-shape.ts';
+import { RemoteFetchError, type RemoteKind, type RemoteSession } from '../../remote/types.ts';
+import { checkJsonComplexity, MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../json-limit.ts';
 import { type Findings, shown } from './remote-findings.ts';
 
 /** One answer, sorted: a JSON object, a compact JWS, a 404 / 410 (with its body, if JSON), unreadable, or no answer. */

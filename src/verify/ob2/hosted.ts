@@ -1,8 +1,8 @@
 /** @module Open Badges 2.0 hosted verification of one assertion bundle, as a list of checks. */
-import type { AssertionBundle, IssuerRecord } from '../db/records.ts';
-import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
-import type { PublicUrls } from '../openbadges/urls.ts';
-import type { Check, VerificationReport, VerificationStatus } from './report.ts';
+import type { AssertionBundle, IssuerRecord } from '../../db/records.ts';
+import { type RecipientClaim, recipientMatches } from '../../openbadges/recipient.ts';
+import type { PublicUrls } from '../../openbadges/urls.ts';
+import type { Check, VerificationReport, VerificationStatus } from '../report.ts';
 
 /** What a verifier may add to the id: a person to check, and the document they were given. */
 export type VerificationRequest = {

@@ -3,8 +3,8 @@
  * VERIFY_KEY_OWNERSHIP, VERIFY_SIGNED_ASSERTION_NOT_REVOKED): the JWS with the key its creator
  * names, the key owned by the issuer, then the issuer's RevocationList.
  */
-import { readJws, verifyRs256 } from '../openbadges/jws.ts';
-import { idOf, isObject, type Json, many, text, typesOf, verificationTypeOf, withVerificationAlias } from '../openbadges/ob2-shape.ts';
+import { readJws, verifyRs256 } from '../../openbadges/jws.ts';
+import { idOf, isObject, type Json, many, text, typesOf, verificationTypeOf, withVerificationAlias } from '../../openbadges/ob2-shape.ts';
 import { assertionTypeCheck, documentChecks, isOb2, lifecycleChecks } from './remote-checks.ts';
 import { badgeAndIssuer, type Documents, readDocument } from './remote-documents.ts';
 import { check, type Findings, shown } from './remote-findings.ts';

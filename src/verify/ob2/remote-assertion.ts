@@ -3,9 +3,10 @@
  * revoked by a 410 or `revoked: true`) or signed (a compact JWS, see `remote-signed.ts`), with the
  * badge class and issuer it names, as a list of checks in the schema `hosted.ts` produces.
  */
-import { idOf, type Json, text, verificationTypeOf, withVerificationAlias } from '../openbadges/ob2-shape.ts';
-import type { RecipientClaim } from '../openbadges/recipient.ts';
-import type { RemoteSession } from '../remote/types.ts';
+import { idOf, type Json, text, verificationTypeOf, withVerificationAlias } from '../../openbadges/ob2-shape.ts';
+import type { RecipientClaim } from '../../openbadges/recipient.ts';
+import type { RemoteSession } from '../../remote/types.ts';
+import type { VerificationReport } from '../report.ts';
 import {
   assertionTypeCheck,
   documentChecks,
@@ -18,7 +19,6 @@ import {
 import { type Answer, badgeAndIssuer, type Documents, isHttpUrl, remoteDocuments } from './remote-documents.ts';
 import { check, type Findings, newFindings, reportOf, shown } from './remote-findings.ts';
 import { verifySigned } from './remote-signed.ts';
-import type { VerificationReport } from './report.ts';
 
 /** What a verifier holds: an assertion URL, an assertion document (JSON or baked), or a signed assertion's compact JWS. */
 export type HeldAssertion = { url: string } | { document: Record<string, unknown> } | { jws: string };

@@ -5,21 +5,21 @@
  * the validity window, then the recipient. This deployment's own keys and lists come from its
  * tiers; everything else through the safe fetcher.
  */
-import { overBudget } from '../credentials/canonicalization-guard.ts';
-import type { RemoteContexts } from '../credentials/contexts.ts';
-import { type MethodResolver, type ProofOutcome, verifyEmbeddedProofs } from '../credentials/data-integrity.ts';
-import { parseNQuads } from '../credentials/nquads.ts';
-import { IDENTITY_TYPES } from '../credentials/open-badge-credential.ts';
-import { statusBit } from '../credentials/status-list.ts';
-import { isCompactJws, verifyVcJwt } from '../credentials/vc-jwt.ts';
-import { DomainError } from '../lib/errors.ts';
-import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
-import { RemoteFetchError, type RemoteSession } from '../remote/types.ts';
+import { overBudget } from '../../credentials/canonicalization-guard.ts';
+import type { RemoteContexts } from '../../credentials/contexts.ts';
+import { type MethodResolver, type ProofOutcome, verifyEmbeddedProofs } from '../../credentials/data-integrity.ts';
+import { parseNQuads } from '../../credentials/nquads.ts';
+import { IDENTITY_TYPES } from '../../credentials/open-badge-credential.ts';
+import { statusBit } from '../../credentials/status-list.ts';
+import { isCompactJws, verifyVcJwt } from '../../credentials/vc-jwt.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { type RecipientClaim, recipientMatches } from '../../openbadges/recipient.ts';
+import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
+import type { LocalSources } from '../local-sources.ts';
+import type { Check, ProofReport, VerificationReport, VerificationStatus } from '../report.ts';
 import { conformanceOf } from './conformance.ts';
 import { achievementIdsOf, type HeldCredential, identifiersOf, isNode, type Node, readCredential } from './credential-shape.ts';
 import { checkStatus, type StatusOutcome } from './credential-status.ts';
-import type { LocalSources } from './local-sources.ts';
-import type { Check, ProofReport, VerificationReport, VerificationStatus } from './report.ts';
 import { disagreement, factsOfGraph, factsOfJson } from './signed-facts.ts';
 import { methodResolver } from './verification-methods.ts';
 

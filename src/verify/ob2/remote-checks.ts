@@ -10,8 +10,8 @@ import {
   missingProperties,
   text,
   typesOf,
-} from '../openbadges/ob2-shape.ts';
-import { type RecipientClaim, recipientMatches } from '../openbadges/recipient.ts';
+} from '../../openbadges/ob2-shape.ts';
+import { type RecipientClaim, recipientMatches } from '../../openbadges/recipient.ts';
 import { check, type Findings, recipientOf } from './remote-findings.ts';
 
 /** Whether the assertion (a document just read) is OB 2.0 and the other checks apply; when not, why, in `f`. */

@@ -4,11 +4,11 @@
  * did:web (`https://host/…/did.json`) and HTTP(S) key URLs through the safe fetcher, kept as
  * definitions. A key must be listed for assertions by the document that controls it.
  */
-import type { MethodResolution, MethodResolver } from '../credentials/data-integrity.ts';
-import { keyOfMethod } from '../credentials/public-keys.ts';
-import { resolveSelfDescribing } from '../credentials/self-describing-dids.ts';
-import { RemoteFetchError, type RemoteSession } from '../remote/types.ts';
-import type { LocalSources } from './local-sources.ts';
+import type { MethodResolution, MethodResolver } from '../../credentials/data-integrity.ts';
+import { keyOfMethod } from '../../credentials/public-keys.ts';
+import { resolveSelfDescribing } from '../../credentials/self-describing-dids.ts';
+import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
+import type { LocalSources } from '../local-sources.ts';
 
 type Node = Record<string, unknown>;
 const isNode = (value: unknown): value is Node => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -4,7 +4,7 @@
  * rename a JSON key without changing the graph, so a revoked credential could hide its status,
  * or an expired one its end date, under a proof that still holds. The two readings must agree.
  */
-import type { Quad, Term } from '../credentials/nquads.ts';
+import type { Quad, Term } from '../../credentials/nquads.ts';
 import { achievementIdsOf, type HeldCredential, identifiersOf } from './credential-shape.ts';
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
