@@ -27,16 +27,29 @@ const LIST_TYPES: Record<string, { credential: string; subject: string }> = {
   StatusList2021Entry: { credential: 'StatusList2021Credential', subject: 'StatusList2021' },
 };
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+/** Lists larger than this (decompressed) are not read: 134 million entries, far above any real list (131,072 by default). */
+const MAX_LIST_BYTES = 16 * 1024 * 1024;
 
-/** The bit at `index` of an encoded list: gzip, base64url, multibase `u` (Bitstring) or bare (Status List 2021). */
+/**
+ * The bit at `index` of an encoded list: gzip, base64url, multibase `u` (Bitstring) or bare (Status
+ * List 2021). Decompressed only up to the byte it needs, so a gzip bomb costs no more than that.
+ */
 async function bitOf(encodedList: string, index: number): Promise<boolean | undefined> {
-  const bits = await gunzip(fromBase64(encodedList.startsWith('u') ? encodedList.slice(1) : encodedList));
-  if (index >= bits.length * 8) return undefined;
-  return (bits[index >> 3]! & (0x80 >> (index & 7))) !== 0;
+  const byte = index >> 3;
+  if (byte >= MAX_LIST_BYTES) return undefined;
+  const compressed = fromBase64(encodedList.startsWith('u') ? encodedList.slice(1) : encodedList);
+  const reader = new Blob([compressed]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  let offset = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return undefined;
+      if (byte < offset + value.length) return (value[byte - offset]! & (0x80 >> (index & 7))) !== 0;
+      offset += value.length;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
 }
 
 async function fetchStatusDocument(session: RemoteSession, url: string): Promise<Node | StatusOutcome> {
