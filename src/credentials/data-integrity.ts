@@ -10,6 +10,7 @@ import { canonize } from './canonize.ts';
 import { isBundledContext, type RemoteContexts } from './contexts.ts';
 import { sign } from './keys.ts';
 import { base58btc, fromBase58btc } from './multibase.ts';
+import { proofMemoKey, rememberedProof, rememberProof } from './proof-memo.ts';
 import type { VerifierKey } from './public-keys.ts';
 import { verifyWith } from './public-keys.ts';
 import { resolveSelfDescribing } from './self-describing-dids.ts';
@@ -122,6 +123,8 @@ export async function verifyEmbeddedProofs(document: Signed, resolve: MethodReso
     nquads ??= canonize(unsigned, remote);
     return nquads.then(sha256);
   };
+  // A document over bundled contexts only canonicalizes the same way forever: its proofs' outcomes can be remembered.
+  const memoable = !unknownContext(document, isBundledContext);
   await Promise.all(
     proofs.map(async (proof, i) => {
       const outcome = outcomes[i]!;
@@ -132,13 +135,18 @@ export async function verifyEmbeddedProofs(document: Signed, resolve: MethodReso
         return Object.assign(outcome, { verdict: method.unverifiable ? 'unverifiable' : 'failed', reason: method.problem });
       outcome.controller = method.controller;
       const { proofValue, ...options } = proof;
-      try {
-        const [proofHash, docHash] = await Promise.all([canonicalOptions(document, options, remote).then(sha256), documentHash()]);
-        const holds = await verifyWith(method.key, new Uint8Array([...proofHash, ...docHash]), fromBase58btc(proofValue as string)!);
-        if (!holds) return Object.assign(outcome, { reason: 'the signature does not match the document' });
-      } catch (error) {
-        return Object.assign(outcome, { reason: `the document cannot be canonicalized: ${(error as Error).message}` });
-      }
+      const memoKey = memoable ? await proofMemoKey(document, i, method.key.jwk) : undefined;
+      const remembered = memoKey && rememberedProof(memoKey);
+      if (remembered) nquads ??= Promise.resolve(remembered);
+      else
+        try {
+          const [proofHash, docHash] = await Promise.all([canonicalOptions(document, options, remote).then(sha256), documentHash()]);
+          const holds = await verifyWith(method.key, new Uint8Array([...proofHash, ...docHash]), fromBase58btc(proofValue as string)!);
+          if (!holds) return Object.assign(outcome, { reason: 'the signature does not match the document' });
+          if (memoKey) rememberProof(memoKey, await nquads!);
+        } catch (error) {
+          return Object.assign(outcome, { reason: `the document cannot be canonicalized: ${(error as Error).message}` });
+        }
       const notOwned = await method.confirm?.();
       return Object.assign(outcome, notOwned ? { reason: notOwned } : { verdict: 'verified' });
     }),
