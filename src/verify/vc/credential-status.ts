@@ -5,7 +5,7 @@
  * `status` document (kept at most REMOTE_STATUS_TTL_SECONDS, never served stale), and it vouches
  * only when the credential's issuer signed it, it is valid now, and its purpose is the entry's.
  */
-import { fromBase64 } from '../../lib/base64.ts';
+import { bitAt } from '../../credentials/status-list.ts';
 import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
 import { type HeldCredential, isNode, listOf, type Node, readCredential } from './credential-shape.ts';
 
@@ -26,31 +26,6 @@ const LIST_TYPES: Record<string, { credential: string; subject: string }> = {
   BitstringStatusListEntry: { credential: 'BitstringStatusListCredential', subject: 'BitstringStatusList' },
   StatusList2021Entry: { credential: 'StatusList2021Credential', subject: 'StatusList2021' },
 };
-
-/** Lists larger than this (decompressed) are not read: 134 million entries, far above any real list (131,072 by default). */
-const MAX_LIST_BYTES = 16 * 1024 * 1024;
-
-/**
- * The bit at `index` of an encoded list: gzip, base64url, multibase `u` (Bitstring) or bare (Status
- * List 2021). Decompressed only up to the byte it needs, so a gzip bomb costs no more than that.
- */
-async function bitOf(encodedList: string, index: number): Promise<boolean | undefined> {
-  const byte = index >> 3;
-  if (byte >= MAX_LIST_BYTES) return undefined;
-  const compressed = fromBase64(encodedList.startsWith('u') ? encodedList.slice(1) : encodedList);
-  const reader = new Blob([compressed]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
-  let offset = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return undefined;
-      if (byte < offset + value.length) return (value[byte - offset]! & (0x80 >> (index & 7))) !== 0;
-      offset += value.length;
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-}
 
 async function fetchStatusDocument(session: RemoteSession, url: string): Promise<Node | StatusOutcome> {
   try {
@@ -89,7 +64,7 @@ async function checkListEntry(
     const problem = await listProblem(list, kind, purpose, issuer, url, context);
     if (problem) return problem;
     const subject = list.credentialSubject as Node;
-    const bit = await bitOf(String(subject.encodedList), Number(index)).catch(() => undefined);
+    const bit = await bitAt(String(subject.encodedList), Number(index)).catch(() => undefined);
     if (bit === undefined) return { verdict: 'invalid', message: `Its status list ${url} cannot be read at index ${index}.` };
     return verdictOf(bit, purpose, url);
   }

@@ -9,10 +9,7 @@ import { keyOfMethod } from '../../credentials/public-keys.ts';
 import { resolveSelfDescribing } from '../../credentials/self-describing-dids.ts';
 import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
 import type { LocalSources } from '../local-sources.ts';
-
-type Node = Record<string, unknown>;
-const isNode = (value: unknown): value is Node => value !== null && typeof value === 'object' && !Array.isArray(value);
-const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+import { isNode, listOf, type Node } from './credential-shape.ts';
 
 /** The URL of a did:web's DID document (did:web method spec §3.2): host (`%3A` for a port), then path segments. */
 export function didWebUrl(did: string): string | undefined {
