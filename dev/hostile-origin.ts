@@ -12,6 +12,8 @@
  * - `/declared-big`: a Content-Length of 20 MiB, then a trickle.
  * - `/redirect?to=URL` (302), `/chain?n=` (n redirects, then JSON).
  * - `/html`, `/gone` (410), `/status/{code}`, `/echo-headers` (the request's headers as JSON).
+ * - `PUT /planted/{path}` keeps the request body, which `GET /planted/{path}` then serves as JSON:
+ *   an attacker's documents at URLs of its choosing (a key document, a profile, a status list).
  */
 import http from 'node:http';
 import { listenOnLoopback, sendJson } from './controls.ts';
@@ -67,9 +69,25 @@ async function streamBig(res: http.ServerResponse, bytes: number, hits: Hits) {
   res.end('"}');
 }
 
+const planted = new Map<string, string>();
+
+async function plant(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  planted.set(pathname, Buffer.concat(chunks).toString('utf8'));
+  sendJson(res, 201, { planted: pathname });
+}
+
 async function route(req: http.IncomingMessage, res: http.ServerResponse, hits: Hits) {
   const { pathname, searchParams: query } = new URL(req.url ?? '/', `http://${HOST}`);
   if (pathname === '/json') return serveJson(req, res, query, hits);
+  if (pathname.startsWith('/planted/')) {
+    if (req.method === 'PUT') return plant(req, res, pathname);
+    const body = planted.get(pathname);
+    if (body === undefined) return sendJson(res, 404, { error: 'nothing planted here' });
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    return res.end(body);
+  }
   if (pathname === '/slow') {
     await Promise.race([sleep(Number(query.get('ms') ?? 5_000)), closed(res)]);
     return res.writableEnded || res.destroyed ? undefined : sendJson(res, 200, { slow: true });

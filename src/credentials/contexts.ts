@@ -35,6 +35,25 @@ export const isBundledContext = (url: unknown): boolean => typeof url === 'strin
 /** Any other context by URL (fetched and kept by the caller), or a refusal. */
 export type RemoteContexts = (url: string) => Promise<unknown>;
 
+/** A remote context that could not be had (not one that was refused): the proofs over it are unverifiable, not failed. */
+export class ContextUnavailable extends Error {
+  override name = 'ContextUnavailable';
+}
+
+/** The error a jsonld.js error was caused by (it wraps its loader's errors in `details.cause`, with a generic message). */
+export function rootCauseOf(error: unknown): unknown {
+  let e = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const next =
+      e && typeof e === 'object'
+        ? ((e as { details?: { cause?: unknown } }).details?.cause ?? (e as { cause?: unknown }).cause)
+        : undefined;
+    if (!next) break;
+    e = next;
+  }
+  return e;
+}
+
 /** A jsonld.js document loader: the bundled contexts, then `remote` (when given) for any other https URL. */
 export function documentLoaderWith(remote?: RemoteContexts) {
   return async (url: string) => {

@@ -7,7 +7,7 @@
  */
 import { overBudget, unknownContext } from './canonicalization-guard.ts';
 import { canonize } from './canonize.ts';
-import { isBundledContext, type RemoteContexts } from './contexts.ts';
+import { ContextUnavailable, isBundledContext, type RemoteContexts, rootCauseOf } from './contexts.ts';
 import { sign } from './keys.ts';
 import { base58btc, fromBase58btc } from './multibase.ts';
 import { proofMemoKey, rememberedProof, rememberProof } from './proof-memo.ts';
@@ -57,9 +57,11 @@ export type MethodResolution =
       key: VerifierKey;
       controller: string;
       /** Checked only once the signature holds (so a forged proof costs no lookup): why the key is not the controller's, if it is not. */
-      confirm?: () => Promise<string | undefined>;
+      confirm?: () => Promise<MethodProblem | undefined>;
     }
-  | { problem: string; unverifiable?: boolean };
+  | MethodProblem;
+/** Why a key cannot be used; `unverifiable` when a document it needs could not be fetched. */
+export type MethodProblem = { problem: string; unverifiable?: boolean };
 export type MethodResolver = (verificationMethod: string) => Promise<MethodResolution>;
 
 /** What one proof showed. `unsupported`: a suite this verifier does not check; `unverifiable`: its key could not be fetched. */
@@ -76,6 +78,9 @@ export type ProofOutcome = {
 /** Every proof's outcome; `nquads` is the canonical document the proofs sign (present when it was built). */
 export type ProofsCheck = { outcomes: ProofOutcome[]; nquads?: string };
 
+/** Proofs checked on one document: real ones carry one or two, and each may cost a key lookup and a canonicalization. */
+export const MAX_PROOFS = 4;
+
 const SUITES = new Set(['DataIntegrityProof/eddsa-rdfc-2022', 'Ed25519Signature2020/']);
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -83,6 +88,12 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 /** The proofs a document carries, one object or an array (what issuers emit varies). */
 export const proofsOf = (document: Signed): unknown[] =>
   Array.isArray(document.proof) ? document.proof : document.proof === undefined ? [] : [document.proof];
+
+/** A proof's outcome when its key cannot be used. */
+export const failure = (why: MethodProblem): Pick<ProofOutcome, 'verdict' | 'reason'> => ({
+  verdict: why.unverifiable ? 'unverifiable' : 'failed',
+  reason: why.problem,
+});
 
 /** Why a proof cannot be checked before any key or canonicalization, or undefined. */
 function proofShapeProblem(proof: Record<string, unknown>): Pick<ProofOutcome, 'verdict' | 'reason'> | undefined {
@@ -103,6 +114,8 @@ function proofShapeProblem(proof: Record<string, unknown>): Pick<ProofOutcome, '
 export async function verifyEmbeddedProofs(document: Signed, resolve: MethodResolver, remote?: RemoteContexts): Promise<ProofsCheck> {
   const proofs = proofsOf(document).map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>) : {}));
   if (!proofs.length) return { outcomes: [] };
+  if (proofs.length > MAX_PROOFS)
+    return { outcomes: [{ type: 'proofs', verdict: 'failed', reason: `it carries ${proofs.length} proofs, more than ${MAX_PROOFS}` }] };
   const outcomes: ProofOutcome[] = proofs.map((proof) => ({
     type: text(proof.type) ?? 'unknown',
     cryptosuite: text(proof.cryptosuite),
@@ -131,8 +144,7 @@ export async function verifyEmbeddedProofs(document: Signed, resolve: MethodReso
       const shape = proofShapeProblem(proof);
       if (shape) return Object.assign(outcome, shape);
       const method = await resolve(proof.verificationMethod as string);
-      if ('problem' in method)
-        return Object.assign(outcome, { verdict: method.unverifiable ? 'unverifiable' : 'failed', reason: method.problem });
+      if ('problem' in method) return Object.assign(outcome, failure(method));
       outcome.controller = method.controller;
       const { proofValue, ...options } = proof;
       const memoKey = memoable ? await proofMemoKey(document, i, method.key.jwk) : undefined;
@@ -145,10 +157,12 @@ export async function verifyEmbeddedProofs(document: Signed, resolve: MethodReso
           if (!holds) return Object.assign(outcome, { reason: 'the signature does not match the document' });
           if (memoKey) rememberProof(memoKey, await nquads!);
         } catch (error) {
-          return Object.assign(outcome, { reason: `the document cannot be canonicalized: ${(error as Error).message}` });
+          const cause = rootCauseOf(error);
+          const reason = `the document cannot be canonicalized: ${cause instanceof Error ? cause.message : String(cause)}`;
+          return Object.assign(outcome, { reason, ...(cause instanceof ContextUnavailable ? { verdict: 'unverifiable' } : {}) });
         }
       const notOwned = await method.confirm?.();
-      return Object.assign(outcome, notOwned ? { reason: notOwned } : { verdict: 'verified' });
+      return Object.assign(outcome, notOwned ? failure(notOwned) : { verdict: 'verified' });
     }),
   );
   return { outcomes, ...(nquads ? { nquads: await nquads.catch(() => undefined) } : {}) } as ProofsCheck;

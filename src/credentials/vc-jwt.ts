@@ -5,7 +5,7 @@
  * canonicalization is needed.
  */
 import { fromBase64 } from '../lib/base64.ts';
-import type { MethodResolver, ProofOutcome } from './data-integrity.ts';
+import { failure, type MethodResolver, type ProofOutcome } from './data-integrity.ts';
 import { verifyWith } from './public-keys.ts';
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -35,29 +35,41 @@ function json(part: string): Claims | undefined {
 const isoOf = (seconds: unknown) =>
   typeof seconds === 'number' ? new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') : undefined;
 
-/** The credential a JWT's claims describe (VCDM 1.1 §6.3.1 mapping); a problem when claims and credential disagree. */
+const V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
+
+/**
+ * The credential a JWT's claims describe, its registered claims read as the credential's own
+ * (VCDM 1.1 §6.3.1 for a `vc` claim; VC-JOSE-COSE for a 2.0 payload): a claim fills what the
+ * credential leaves out, and a claim that disagrees with the credential is a problem, so neither
+ * `exp` nor `validUntil` can be dropped by the other.
+ */
 function credentialOf(claims: Claims): Claims | { problem: string } {
-  if (!('vc' in claims)) return claims['@context'] ? claims : { problem: 'the JWT carries no credential (no `vc` claim)' };
-  const vc = claims.vc;
+  const inVc = 'vc' in claims;
+  if (!inVc && !claims['@context']) return { problem: 'the JWT carries no credential (no `vc` claim)' };
+  const vc = inVc ? claims.vc : claims;
   if (!vc || typeof vc !== 'object' || Array.isArray(vc)) return { problem: 'its `vc` claim is not an object' };
   const credential: Claims = { ...(vc as Claims) };
+  const v2 = [credential['@context']].flat().includes(V2_CONTEXT);
   const mapped: Array<[string, unknown]> = [
     ['id', claims.jti],
     ['issuer', claims.iss],
-    ['issuanceDate', isoOf(claims.nbf)],
-    ['expirationDate', isoOf(claims.exp)],
+    [v2 ? 'validFrom' : 'issuanceDate', isoOf(claims.nbf)],
+    [v2 ? 'validUntil' : 'expirationDate', isoOf(claims.exp)],
   ];
   for (const [name, value] of mapped) {
     if (value === undefined) continue;
     const current = credential[name];
     const currentId = current && typeof current === 'object' ? (current as Claims).id : current;
     if (currentId === undefined) credential[name] = value;
-    else if (name.endsWith('Date') ? Date.parse(String(currentId)) !== Date.parse(String(value)) : currentId !== value)
+    else if (/Date$|^valid/.test(name) ? Date.parse(String(currentId)) !== Date.parse(String(value)) : currentId !== value)
       return { problem: `its ${name} differs from its JWT claim` };
   }
   const subject = credential.credentialSubject;
-  if (typeof claims.sub === 'string' && subject && typeof subject === 'object' && !Array.isArray(subject) && !(subject as Claims).id)
-    credential.credentialSubject = { ...(subject as Claims), id: claims.sub };
+  if (typeof claims.sub === 'string' && subject && typeof subject === 'object' && !Array.isArray(subject)) {
+    const id = (subject as Claims).id;
+    if (id === undefined) credential.credentialSubject = { ...(subject as Claims), id: claims.sub };
+    else if (id !== claims.sub) return { problem: 'its credentialSubject.id differs from its JWT sub claim' };
+  }
   return credential;
 }
 
@@ -88,8 +100,7 @@ export async function verifyVcJwt(jwt: string, resolve: MethodResolver): Promise
   outcome.verificationMethod = method;
   if (!method) return { credential, outcome: { ...outcome, reason: 'its header names no key (kid) the issuer can be tied to' } };
   const resolved = await resolve(method);
-  if ('problem' in resolved)
-    return { credential, outcome: { ...outcome, verdict: resolved.unverifiable ? 'unverifiable' : 'failed', reason: resolved.problem } };
+  if ('problem' in resolved) return { credential, outcome: { ...outcome, ...failure(resolved) } };
   outcome.controller = resolved.controller;
   const alg = header.alg === 'Ed25519' ? 'EdDSA' : header.alg;
   if (resolved.key.algorithm !== alg)
@@ -97,5 +108,5 @@ export async function verifyVcJwt(jwt: string, resolve: MethodResolver): Promise
   const holds = await verifyWith(resolved.key, new TextEncoder().encode(`${h}.${p}`), fromBase64(s));
   if (!holds) return { credential, outcome: { ...outcome, reason: 'the signature does not match' } };
   const notOwned = await resolved.confirm?.();
-  return { credential, outcome: notOwned ? { ...outcome, reason: notOwned } : { ...outcome, verdict: 'verified' } };
+  return { credential, outcome: { ...outcome, ...(notOwned ? failure(notOwned) : { verdict: 'verified' }) } };
 }

@@ -140,6 +140,8 @@ export type Config = {
   remote: {
     /** Local only: host name → loopback origin that answers for it (path and query kept). */
     hosts: ReadonlyMap<string, string>;
+    /** PUBLIC_BASE_URL's host: never fetched (its records are read from the tiers; a Worker fetching itself would loop). */
+    ownHost: string;
     /** At most this long fresh, whatever the headers allow: issuer profiles, badge classes, keys, DID documents, contexts. */
     definitionTtlSeconds: number;
     /** At most this long fresh: documents that carry revocation. */
@@ -198,6 +200,7 @@ export function parseConfig(bindings: Partial<Bindings>): Config {
     },
     remote: {
       hosts: env.REMOTE_FETCH_HOSTS,
+      ownHost: new URL(env.PUBLIC_BASE_URL).hostname,
       definitionTtlSeconds: env.REMOTE_DEFINITION_TTL_SECONDS,
       statusTtlSeconds: env.REMOTE_STATUS_TTL_SECONDS,
     },

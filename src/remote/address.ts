@@ -14,8 +14,12 @@ const PRIVATE_SUFFIXES = ['localhost', 'local', 'internal', 'home.arpa'];
 /** An IPv4 literal after parsing: WHATWG turns decimal, octal, hex and short forms into this. */
 const IPV4_LITERAL = /^\d+\.\d+\.\d+\.\d+$/;
 
+/** What decides which hosts may be asked: the local map (REMOTE_FETCH_HOSTS) and this deployment's own host. */
+export type HostRules = { hosts: ReadonlyMap<string, string>; ownHost: string };
+
 /** Why `url` (with `host`, its name without trailing dots) may not be fetched, if it may not. */
-function refusal(url: URL, host: string, hosts: ReadonlyMap<string, string>): string | undefined {
+function refusal(url: URL, host: string, { hosts, ownHost }: HostRules): string | undefined {
+  if (host === ownHost) return "this deployment's own host (its badges are read from its records)";
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && hosts.has(host))) return 'only https URLs are fetched';
   if (url.username || url.password) return 'a URL with credentials';
   if (url.port) return 'only the default port is fetched';
@@ -29,14 +33,14 @@ function refusal(url: URL, host: string, hosts: ReadonlyMap<string, string>): st
  * The URL to fetch for `raw` (resolved against `base`, for a redirect), normalised: trailing dots
  * of the host and the fragment dropped. Throws `refused_url` naming `asked`, the document's URL.
  *
- * @example checkRemoteUrl('https://issuer.example/profile', url, hosts) // URL
- * @example checkRemoteUrl('http://2130706433/', url, hosts) // throws refused_url
+ * @example checkRemoteUrl('https://issuer.example/profile', url, rules) // URL
+ * @example checkRemoteUrl('http://2130706433/', url, rules) // throws refused_url
  */
-export function checkRemoteUrl(raw: string, asked: string, hosts: ReadonlyMap<string, string>, base?: URL): URL {
+export function checkRemoteUrl(raw: string, asked: string, rules: HostRules, base?: URL): URL {
   const url = URL.parse(raw, base?.href);
   if (!url) throw new RemoteFetchError(asked, 'refused_url', `Refused ${raw}: not a URL.`);
   const host = url.hostname.replace(/\.+$/, '');
-  const problem = refusal(url, host, hosts);
+  const problem = refusal(url, host, rules);
   if (problem) throw new RemoteFetchError(asked, 'refused_url', `Refused ${url.href}: ${problem}.`);
   url.hostname = host;
   url.hash = '';

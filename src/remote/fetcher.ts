@@ -13,7 +13,7 @@ import { remoteDocumentKey } from '../cache/keys.ts';
 import { MemoryCache } from '../cache/memory.ts';
 import type { Config } from '../platform/config.ts';
 import { checkRemoteUrl } from './address.ts';
-import { boundOf, freshnessOf, type PolicyRequest, policyOf } from './freshness.ts';
+import { boundOf, cacheHeadersOf, freshnessOf, type PolicyRequest, policyOf } from './freshness.ts';
 import { ACCEPT_HEADER } from './media.ts';
 import { BadStatusError, FETCH_TIMEOUT_MS, fetchFollowing } from './network.ts';
 import { type RemoteAccept, type RemoteDocument, RemoteFetchError, type RemoteKind, type Source } from './types.ts';
@@ -78,7 +78,7 @@ export class RemoteFetcher {
   /** The document at `url`, or why it could not be had; only a bug throws. */
   async get(url: string, kind: RemoteKind, accept: RemoteAccept, context: LoadContext): Promise<Fetched | Failed> {
     try {
-      const ask = { url: checkRemoteUrl(url, url, this.config.hosts), kind, accept };
+      const ask = { url: checkRemoteUrl(url, url, this.config), kind, accept };
       const key = remoteDocumentKey(accept, ask.url.href);
       const near = context.store.inMemory(key);
       if (near && this.#freshness(near, ask).fresh) return this.#served('cache', near, ask);
@@ -138,13 +138,13 @@ export class RemoteFetcher {
       url: ask.url,
       accept: ask.accept,
       headers: keptPolicy ? stringsOnly(keptPolicy.revalidationHeaders(request)) : request.headers,
-      hosts: this.config.hosts,
+      rules: this.config,
       spend: () => context.spend(ask.url.href),
     });
     if (answer.status === 304) {
       // Only a conditional request may be answered 304.
       if (!kept || !keptPolicy) throw new BadStatusError(ask.url.href, 304);
-      const { policy } = keptPolicy.revalidatedPolicy(request, { status: 304, headers: Object.fromEntries(answer.headers) });
+      const { policy } = keptPolicy.revalidatedPolicy(request, { status: 304, headers: cacheHeadersOf(answer.headers) });
       return this.#keep(key, { document: kept.document, policy: policy.toObject() }, ask, 'revalidated', context);
     }
     const { status, contentType, body } = answer;

@@ -20,9 +20,19 @@ export const boundOf = (kind: RemoteKind, status: number, bounds: Config['remote
  * long as a revocation may go unseen anyway, which headers allowing more could not extend either.
  */
 export function policyOf(request: PolicyRequest, status: number, headers: Headers, bound: number): CachePolicy {
-  const plain: Record<string, string> = Object.fromEntries(headers);
+  const plain = cacheHeadersOf(headers);
   if (!('cache-control' in plain || 'expires' in plain || 'pragma' in plain)) plain['cache-control'] = `max-age=${bound}`;
   return new CachePolicy(request, { status, headers: plain }, { shared: true });
+}
+
+/**
+ * An answer's headers as the policy reads them. `Age` is a non-negative integer (RFC 9111 §5.1):
+ * any other (a negative one would make a copy younger than new, fresh past every bound) is dropped.
+ */
+export function cacheHeadersOf(headers: Headers): Record<string, string> {
+  const plain: Record<string, string> = Object.fromEntries(headers);
+  if ('age' in plain && !/^\d{1,10}$/.test(plain.age!.trim())) delete plain.age;
+  return plain;
 }
 
 export type Freshness = {

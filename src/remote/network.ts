@@ -4,7 +4,7 @@
  * re-checked as the URL first asked was, the body cut off while it streams, the whole document
  * within one timeout. Only the headers given are sent: no cookies, no credentials.
  */
-import { checkRemoteUrl, routeOf } from './address.ts';
+import { checkRemoteUrl, type HostRules, routeOf } from './address.ts';
 import { isAccepted, mayBeAccepted, mediaTypeOf } from './media.ts';
 import { type RemoteAccept, RemoteFetchError } from './types.ts';
 
@@ -34,8 +34,8 @@ export type NetworkRequest = {
   accept: RemoteAccept;
   /** Every header sent: Accept, User-Agent, and the revalidation headers of a kept copy. */
   headers: Record<string, string>;
-  /** REMOTE_FETCH_HOSTS. */
-  hosts: ReadonlyMap<string, string>;
+  /** Which hosts a redirect may lead to. */
+  rules: HostRules;
   /** Takes one request from the session's budget before each hop; throws `over_budget` when none is left. */
   spend(): void;
 };
@@ -71,7 +71,7 @@ async function follow(request: NetworkRequest, signal: AbortSignal): Promise<Net
   let url = request.url;
   for (let hop = 0; ; hop++) {
     request.spend();
-    const response = await fetch(routeOf(url, request.hosts), { headers: request.headers, redirect: 'manual', signal });
+    const response = await fetch(routeOf(url, request.rules.hosts), { headers: request.headers, redirect: 'manual', signal });
     const { status } = response;
     if (REDIRECTS.has(status)) {
       await response.body?.cancel();
@@ -79,7 +79,7 @@ async function follow(request: NetworkRequest, signal: AbortSignal): Promise<Net
       if (!location) throw new BadStatusError(asked, status);
       if (hop === MAX_REDIRECTS)
         throw new RemoteFetchError(asked, 'too_many_redirects', `${asked} redirects more than ${MAX_REDIRECTS} times.`);
-      url = checkRemoteUrl(location, asked, request.hosts, url);
+      url = checkRemoteUrl(location, asked, request.rules, url);
       continue;
     }
     const contentType = mediaTypeOf(response.headers.get('content-type'));

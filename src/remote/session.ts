@@ -8,11 +8,14 @@ import type { Failed, Fetched } from './fetcher.ts';
 import { remoteStoreOf } from './store.ts';
 import { type RemoteAccept, type RemoteDocument, RemoteFetchError, type RemoteKind, type RemoteSession, type Source } from './types.ts';
 
+/** Network requests per verification, redirect hops included (cache hits are free). */
+export const MAX_REMOTE_REQUESTS = 20;
 /**
- * Network requests per verification, redirect hops included (cache hits are free): with its Redis
- * calls a verification stays under the 50 subrequests a Workers Free plan request may make.
+ * Network requests per client request, however many verifications it holds (a batch): with its
+ * Redis calls a request stays near the 50 subrequests a Workers Free plan request may make, and
+ * one client cannot make this Worker send thousands of requests to an origin.
  */
-export const MAX_REMOTE_REQUESTS = 30;
+export const MAX_REMOTE_REQUESTS_PER_REQUEST = 40;
 /** All of one verification's remote documents, however many: a client waits for its answer. */
 export const SESSION_DEADLINE_MS = 8_000;
 
@@ -36,6 +39,12 @@ export function openRemoteSession(scope: DataScope): RemoteSession {
   const spend = (url: string) => {
     if (requests >= MAX_REMOTE_REQUESTS)
       throw new RemoteFetchError(url, 'over_budget', `This verification used its ${MAX_REMOTE_REQUESTS} requests for remote documents.`);
+    if (scope.cache.remoteFetches >= MAX_REMOTE_REQUESTS_PER_REQUEST)
+      throw new RemoteFetchError(
+        url,
+        'over_budget',
+        `This request used its ${MAX_REMOTE_REQUESTS_PER_REQUEST} requests for remote documents (send fewer items per batch).`,
+      );
     requests++;
     scope.cache.remoteFetches++;
   };

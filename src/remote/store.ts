@@ -22,6 +22,15 @@ function decode(value: string): StoredDocument | undefined {
   }
 }
 
+/**
+ * What remote documents may take of Redis: a copy above MAX_REDIS_COPY_BYTES stays in L1 only, and
+ * one client request writes at most MAX_REDIS_BYTES_PER_REQUEST (a batch of large documents
+ * cannot fill the database every isolate shares).
+ */
+export const MAX_REDIS_COPY_BYTES = 256 * 1024;
+export const MAX_REDIS_BYTES_PER_REQUEST = 1024 * 1024;
+const writtenByRequest = new WeakMap<DataScope, number>();
+
 export function remoteStoreOf(scope: DataScope): RemoteStore {
   const { l1 } = scope.deps.tiers;
   return {
@@ -32,8 +41,12 @@ export function remoteStoreOf(scope: DataScope): RemoteStore {
     },
     keep(key, stored, freshForMs, redisSeconds) {
       l1?.set(key, stored, versionOf(stored), freshForMs, stored.document.body.length);
-      if (redisSeconds !== undefined)
-        inBackground(scope, 'remote document write', writeNewerToRedis(scope, [{ key, value: encode(stored) }], Math.ceil(redisSeconds)));
+      if (redisSeconds === undefined) return;
+      const value = encode(stored);
+      const written = (writtenByRequest.get(scope) ?? 0) + value.length;
+      if (value.length > MAX_REDIS_COPY_BYTES || written > MAX_REDIS_BYTES_PER_REQUEST) return;
+      writtenByRequest.set(scope, written);
+      inBackground(scope, 'remote document write', writeNewerToRedis(scope, [{ key, value }], Math.ceil(redisSeconds)));
     },
   };
 }

@@ -48,6 +48,10 @@ export class RemoteFetchError extends Error {
   }
 }
 
+/** A failure that says the document could not be had now; a refused URL can never be had, so it is no dependency that failed. */
+export const isUnavailable = (error: unknown): error is RemoteFetchError =>
+  error instanceof RemoteFetchError && error.code !== 'refused_url';
+
 /** One remote document a verification used (or failed to get), as the report lists it. */
 export type Source = {
   url: string;

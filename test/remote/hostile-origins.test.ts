@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/remote/network.ts';
-import { MAX_REMOTE_REQUESTS } from '../../src/remote/session.ts';
+import { MAX_REMOTE_REQUESTS, MAX_REMOTE_REQUESTS_PER_REQUEST, openRemoteSession } from '../../src/remote/session.ts';
 import { fetchOnce, forgetRemoteCopies, hitsOf, hostileUrl, isolate } from './hostile.ts';
 
 afterAll(forgetRemoteCopies);
@@ -93,6 +93,26 @@ describe('budget', () => {
     expect(session.sources).toHaveLength(MAX_REMOTE_REQUESTS + 1);
     // Another verification has its own budget.
     expect(await isolate().session().session.fetchDocument(last, 'definition')).toMatchObject({ status: 200 });
+  });
+
+  it(`refuses the request after the ${MAX_REMOTE_REQUESTS_PER_REQUEST}th of one client request, however many verifications it holds`, async () => {
+    const { scope } = isolate().session();
+    const sessions = Array.from({ length: Math.ceil(MAX_REMOTE_REQUESTS_PER_REQUEST / MAX_REMOTE_REQUESTS) + 1 }, () =>
+      openRemoteSession(scope),
+    );
+    const outcomes = await Promise.all(
+      sessions.flatMap((session) =>
+        Array.from({ length: MAX_REMOTE_REQUESTS }, () =>
+          session.fetchDocument(hostileUrl('/json'), 'definition').then(
+            () => 'fetched',
+            (error: { code: string }) => error.code,
+          ),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'fetched')).toHaveLength(MAX_REMOTE_REQUESTS_PER_REQUEST);
+    expect(new Set(outcomes.filter((o) => o !== 'fetched'))).toEqual(new Set(['over_budget']));
+    expect(scope.cache.remoteFetches).toBe(MAX_REMOTE_REQUESTS_PER_REQUEST);
   });
 
   it('counts a redirect hop that would pass the budget', async () => {

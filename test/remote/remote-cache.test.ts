@@ -48,6 +48,17 @@ describe('fresh copies', () => {
     expect(scope.cache.remoteFetches).toBe(2);
   });
 
+  it('ignores a negative or malformed Age, which would keep a copy fresh past every bound', async () => {
+    const w = isolate(SHORT);
+    for (const age of ['-100000000', 'soon']) {
+      const url = hostileUrl(`/json?max-age=60&age=${age}`);
+      expect((await fetchOnce(w, url, 'status')).source).toMatchObject({ ageSeconds: 0, freshForSeconds: 2 });
+      await sleep(2_100);
+      expect((await fetchOnce(w, url, 'status')).source).toMatchObject({ from: 'network' });
+      expect((await hitsOf(url)).hits).toBe(2);
+    }
+  });
+
   it('keeps a document without caching headers for its kind’s bound', async () => {
     const w = isolate(SHORT);
     expect((await fetchOnce(w, hostileUrl('/json'))).source).toMatchObject({ freshForSeconds: 3 });

@@ -2,7 +2,8 @@
  * @module One URL per resource, and one `Accept` per format. The edge cache keys on the URL as sent, so a second spelling of
  * a URL (percent-encoded characters, a trailing slash, a query string no route reads) would be
  * a second entry that no purge by path could be sure to reach. Such GETs are redirected to the
- * canonical URL (permanently: the mapping never changes); the redirect itself holds no data.
+ * canonical URL (permanently: the mapping never changes); the redirect itself holds no data. A
+ * route that reads its query keeps the parameters it reads, in one order and one encoding.
  */
 import { createMiddleware } from 'hono/factory';
 import { REDIRECT_CACHE_CONTROL, REDIRECT_CDN_CACHE_CONTROL } from '../../edge/headers.ts';
@@ -24,13 +25,31 @@ function canonicalPath(rawPath: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
+/** The routes that read their query string, and the parameters each reads, in their canonical order. */
+const QUERY_PARAMETERS: Record<string, readonly string[]> = {
+  '/verify': ['url'],
+};
+
+/** The canonical query of `path`: the parameters it reads, once each, in order, encoded as URLSearchParams writes them; '' for none. */
+function canonicalQuery(path: string, search: URLSearchParams): string {
+  const read = QUERY_PARAMETERS[path] ?? [];
+  const kept = new URLSearchParams();
+  for (const name of read) {
+    const value = search.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  const query = kept.toString();
+  return query && `?${query}`;
+}
+
 export const canonicalUrl = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
   const url = new URL(c.req.url);
   const canonical = canonicalPath(url.pathname);
-  if (canonical === url.pathname && !url.search) return next();
+  const query = canonicalQuery(canonical, url.searchParams);
+  if (canonical === url.pathname && query === url.search) return next();
   return c.body(null, 301, {
-    location: canonical,
+    location: `${canonical}${query}`,
     'cache-control': REDIRECT_CACHE_CONTROL,
     'cdn-cache-control': REDIRECT_CDN_CACHE_CONTROL,
   });

@@ -6,7 +6,7 @@
  * only when the credential's issuer signed it, it is valid now, and its purpose is the entry's.
  */
 import { bitAt } from '../../credentials/status-list.ts';
-import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
+import { isUnavailable, RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
 import { type HeldCredential, isNode, listOf, type Node, readCredential } from './credential-shape.ts';
 
 export type StatusVerdict = 'active' | 'revoked' | 'suspended' | 'none' | 'not checked: unsupported' | 'unverifiable' | 'invalid';
@@ -18,8 +18,8 @@ export type StatusContext = {
   now: Date;
   /** A list of this deployment, from its tiers: its bit, or undefined when it is not one of ours; `null` when ours but missing. */
   ownBit(listUrl: string, index: number): Promise<boolean | null | undefined>;
-  /** Whether a status list credential's own proofs hold, made by `issuer`'s key: undefined when they do, else why not. */
-  signedBy(list: Node, issuer: string): Promise<{ problem: string; unverifiable?: boolean } | undefined>;
+  /** Whether the status list credential at `url` has proofs that hold, made by `issuer`'s key: undefined when they do, else why not. */
+  signedBy(url: string, list: Node, issuer: string): Promise<{ problem: string; unverifiable?: boolean } | undefined>;
 };
 
 const LIST_TYPES: Record<string, { credential: string; subject: string }> = {
@@ -27,16 +27,23 @@ const LIST_TYPES: Record<string, { credential: string; subject: string }> = {
   StatusList2021Entry: { credential: 'StatusList2021Credential', subject: 'StatusList2021' },
 };
 
-async function fetchStatusDocument(session: RemoteSession, url: string): Promise<Node | StatusOutcome> {
+/** The list document, or the outcome when there is none; wrapped, so no property of a remote document can pass for an outcome. */
+async function fetchStatusDocument(session: RemoteSession, url: string): Promise<{ list: Node } | { outcome: StatusOutcome }> {
   try {
     const answer = await session.fetchDocument(url, 'status');
-    if (answer.status !== 200) return { verdict: 'unverifiable', message: `Its status list ${url} answered ${answer.status}.` };
+    if (answer.status !== 200)
+      return { outcome: { verdict: 'unverifiable', message: `Its status list ${url} answered ${answer.status}.` } };
     const parsed: unknown = JSON.parse(answer.body);
-    return isNode(parsed) ? parsed : { verdict: 'invalid', message: `Its status list ${url} is not a JSON object.` };
+    return isNode(parsed) ? { list: parsed } : { outcome: { verdict: 'invalid', message: `Its status list ${url} is not a JSON object.` } };
   } catch (error) {
     if (error instanceof RemoteFetchError)
-      return { verdict: 'unverifiable', message: `Its status list ${url} could not be fetched (${error.code}): its status is unknown.` };
-    return { verdict: 'invalid', message: `Its status list ${url} is not JSON.` };
+      return {
+        outcome: {
+          verdict: isUnavailable(error) ? 'unverifiable' : 'invalid',
+          message: `Its status list ${url} could not be fetched (${error.code}): its status is unknown.`,
+        },
+      };
+    return { outcome: { verdict: 'invalid', message: `Its status list ${url} is not JSON.` } };
   }
 }
 
@@ -59,8 +66,9 @@ async function checkListEntry(
   const own = await context.ownBit(url, Number(index));
   if (own === null) return { verdict: 'revoked', message: 'Its status list of this deployment does not exist: nothing vouches for it.' };
   if (own === undefined) {
-    const list = await fetchStatusDocument(context.session, url);
-    if ('verdict' in list) return list as StatusOutcome;
+    const fetched = await fetchStatusDocument(context.session, url);
+    if ('outcome' in fetched) return fetched.outcome;
+    const { list } = fetched;
     const problem = await listProblem(list, kind, purpose, issuer, url, context);
     if (problem) return problem;
     const subject = list.credentialSubject as Node;
@@ -102,7 +110,7 @@ async function listProblem(
   const now = context.now.getTime();
   if (read.validFrom && Date.parse(read.validFrom) > now) return invalid('is not valid yet');
   if (read.validUntil && Date.parse(read.validUntil) <= now) return invalid('has expired');
-  const signed = await context.signedBy(list, issuer);
+  const signed = await context.signedBy(url, list, issuer);
   if (signed) return { verdict: signed.unverifiable ? 'unverifiable' : 'invalid', message: `Its status list ${url}: ${signed.problem}.` };
   return undefined;
 }
@@ -112,8 +120,9 @@ async function checkRevocationList(entry: Node, credential: HeldCredential, cont
   const url = entry.id;
   if (typeof url !== 'string' || !/^https?:\/\//.test(url))
     return { verdict: 'invalid', message: 'Its 1EdTechRevocationList entry names no list URL.' };
-  const list = await fetchStatusDocument(context.session, url);
-  if ('verdict' in list) return list as StatusOutcome;
+  const fetched = await fetchStatusDocument(context.session, url);
+  if ('outcome' in fetched) return fetched.outcome;
+  const { list } = fetched;
   const issuer = isNode(list.issuer) ? list.issuer.id : list.issuer;
   if (issuer !== undefined && issuer !== credential.issuer.id)
     return { verdict: 'invalid', message: `Its revocation list ${url} is another issuer's.` };
@@ -127,9 +136,14 @@ async function checkRevocationList(entry: Node, credential: HeldCredential, cont
 
 const RANK: StatusVerdict[] = ['invalid', 'revoked', 'suspended', 'unverifiable', 'not checked: unsupported', 'active', 'none'];
 
+/** Status entries checked on one credential: real ones carry one or two (revocation, suspension), each a fetch and a list. */
+export const MAX_STATUS_ENTRIES = 8;
+
 /** Every status entry checked side by side; the verdict is the gravest of them. */
 export async function checkStatus(credential: HeldCredential, context: StatusContext): Promise<StatusOutcome> {
   if (!credential.statuses.length) return { verdict: 'none', message: 'It names no status list.' };
+  if (credential.statuses.length > MAX_STATUS_ENTRIES)
+    return { verdict: 'invalid', message: `It names ${credential.statuses.length} status entries, more than ${MAX_STATUS_ENTRIES}.` };
   const outcomes = await Promise.all(
     credential.statuses.map((entry) => {
       const type = listOf(entry.type).map(String);

@@ -6,15 +6,15 @@
  * tiers; everything else through the safe fetcher.
  */
 import { overBudget } from '../../credentials/canonicalization-guard.ts';
-import type { RemoteContexts } from '../../credentials/contexts.ts';
-import { type MethodResolver, type ProofOutcome, verifyEmbeddedProofs } from '../../credentials/data-integrity.ts';
+import { ContextUnavailable, type RemoteContexts } from '../../credentials/contexts.ts';
+import { type MethodProblem, type MethodResolver, type ProofOutcome, verifyEmbeddedProofs } from '../../credentials/data-integrity.ts';
 import { parseNQuads } from '../../credentials/nquads.ts';
 import { IDENTITY_TYPES } from '../../credentials/open-badge-credential.ts';
 import { statusBit } from '../../credentials/status-list.ts';
 import { isCompactJws, verifyVcJwt } from '../../credentials/vc-jwt.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { type RecipientClaim, recipientMatches } from '../../openbadges/recipient.ts';
-import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
+import { isUnavailable, RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
 import type { LocalSources } from '../local-sources.ts';
 import type { Check, ProofReport, VerificationReport, VerificationStatus } from '../report.ts';
 import { conformanceOf } from './conformance.ts';
@@ -83,14 +83,24 @@ async function recipientOf(credential: HeldCredential, claim: RecipientClaim | u
   return false;
 }
 
-/** Remote JSON-LD contexts through the fetcher, kept as definitions. */
-const contextsOf =
-  (session: RemoteSession): RemoteContexts =>
-  async (url) => {
-    const answer = await session.fetchDocument(url, 'definition');
+/** Remote contexts one verification may use, and the size of each: a context is expanded on every canonicalization. */
+export const REMOTE_CONTEXT_LIMITS = { count: 4, bytes: 65_536 } as const;
+
+/** Remote JSON-LD contexts through the fetcher, kept as definitions, within REMOTE_CONTEXT_LIMITS. */
+function contextsOf(session: RemoteSession): RemoteContexts {
+  const used = new Set<string>();
+  return async (url) => {
+    used.add(url);
+    if (used.size > REMOTE_CONTEXT_LIMITS.count) throw new Error(`it uses more than ${REMOTE_CONTEXT_LIMITS.count} remote contexts`);
+    const answer = await session.fetchDocument(url, 'definition').catch((error: unknown) => {
+      throw isUnavailable(error) ? new ContextUnavailable(`context ${url} could not be fetched (${error.code})`) : error;
+    });
     if (answer.status !== 200) throw new Error(`context ${url} answered ${answer.status}`);
+    if (answer.body.length > REMOTE_CONTEXT_LIMITS.bytes)
+      throw new Error(`context ${url} is larger than ${REMOTE_CONTEXT_LIMITS.bytes / 1024} KiB`);
     return JSON.parse(answer.body);
   };
+}
 
 type ProofVerdict = 'verified' | 'failed' | 'unverifiable';
 
@@ -138,6 +148,7 @@ export async function verifyCredential(
 ): Promise<VerificationReport> {
   const verifiedAt = now.toISOString();
   const resolve: MethodResolver = methodResolver(local, session);
+  const contexts = contextsOf(session);
   const jwt = typeof supplied === 'string' && isCompactJws(supplied) ? await verifyVcJwt(supplied, resolve) : undefined;
   const document: unknown = jwt ? jwt.credential : supplied;
   const refused = (problem: string): VerificationReport => ({
@@ -160,7 +171,7 @@ export async function verifyCredential(
 
   const proofs = (async () => {
     if (jwt) return { outcomes: [jwt.outcome] };
-    const checked = await verifyEmbeddedProofs(held.document as Node & { '@context': unknown }, resolve, contextsOf(session));
+    const checked = await verifyEmbeddedProofs(held.document as Node & { '@context': unknown }, resolve, contexts);
     // The facts a verdict reads must be the ones signed.
     const problem =
       checked.nquads && checked.outcomes.some((o) => o.verdict === 'verified') ? graphProblem(held, checked.nquads) : undefined;
@@ -174,6 +185,8 @@ export async function verifyCredential(
   const issuerHad = async (issuerId: string, keyId: string | undefined) =>
     Boolean(keyId && ((await local.issuerKeys(issuerId))?.includes(keyId) || (await local.issuerKeys(issuerId, true))?.includes(keyId)));
 
+  /** Each status list's proof checked once, however many entries name it. */
+  const listProofs = new Map<string, Promise<MethodProblem | undefined>>();
   const status: Promise<StatusOutcome> = checkStatus(held, {
     session,
     now,
@@ -187,12 +200,21 @@ export async function verifyCredential(
       const { credentialSubject } = JSON.parse(json) as { credentialSubject: { encodedList: string } };
       return statusBit(credentialSubject.encodedList, index);
     },
-    async signedBy(list, listIssuer) {
-      const { outcomes } = await verifyEmbeddedProofs(list as Node & { '@context': unknown }, resolve, contextsOf(session));
-      const verdict = proofVerdictOf(outcomes, listIssuer);
-      return verdict.verdict === 'verified'
-        ? undefined
-        : { problem: verdict.message.replace(/^Its/, 'its').replace(/\.$/, ''), unverifiable: verdict.verdict === 'unverifiable' };
+    signedBy(url, list, listIssuer) {
+      const known = listProofs.get(url);
+      if (known) return known;
+      const checked = (async () => {
+        // A list's proof costs a canonicalization: spent only on a credential whose own proof holds.
+        if (!(await verifiedByIssuer))
+          return { problem: "its proof is not checked, since the credential's own proof does not hold", unverifiable: true };
+        const { outcomes } = await verifyEmbeddedProofs(list as Node & { '@context': unknown }, resolve, contexts);
+        const verdict = proofVerdictOf(outcomes, listIssuer);
+        return verdict.verdict === 'verified'
+          ? undefined
+          : { problem: verdict.message.replace(/^Its/, 'its').replace(/\.$/, ''), unverifiable: verdict.verdict === 'unverifiable' };
+      })();
+      listProofs.set(url, checked);
+      return checked;
     },
   });
   const [{ outcomes }, statusOutcome] = await Promise.all([proofs, status]);

@@ -4,10 +4,10 @@
  * did:web (`https://host/…/did.json`) and HTTP(S) key URLs through the safe fetcher, kept as
  * definitions. A key must be listed for assertions by the document that controls it.
  */
-import type { MethodResolution, MethodResolver } from '../../credentials/data-integrity.ts';
+import type { MethodProblem, MethodResolution, MethodResolver } from '../../credentials/data-integrity.ts';
 import { keyOfMethod } from '../../credentials/public-keys.ts';
 import { resolveSelfDescribing } from '../../credentials/self-describing-dids.ts';
-import { RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
+import { isUnavailable, RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
 import type { LocalSources } from '../local-sources.ts';
 import { isNode, listOf, type Node } from './credential-shape.ts';
 
@@ -25,16 +25,16 @@ export function didWebUrl(did: string): string | undefined {
   }
 }
 
-/** A remote document as JSON, or why not (`unverifiable` when it could not be fetched). */
-async function fetchNode(session: RemoteSession, url: string): Promise<Node | { problem: string; unverifiable?: boolean }> {
+/** A remote document as JSON, or why not (`unverifiable` when it could not be fetched); wrapped, so no property of it can pass for a problem. */
+async function fetchNode(session: RemoteSession, url: string): Promise<{ node: Node } | MethodProblem> {
   try {
     const answer = await session.fetchDocument(url, 'definition');
     if (answer.status !== 200) return { problem: `${url} answered ${answer.status}` };
     const parsed: unknown = JSON.parse(answer.body);
-    return isNode(parsed) ? parsed : { problem: `${url} is not a JSON object` };
+    return isNode(parsed) ? { node: parsed } : { problem: `${url} is not a JSON object` };
   } catch (error) {
     if (error instanceof RemoteFetchError)
-      return { problem: `${url} could not be fetched (${error.code}: ${error.message})`, unverifiable: true };
+      return { problem: `${url} could not be fetched (${error.code}: ${error.message})`, unverifiable: isUnavailable(error) };
     return { problem: `${url} is not JSON` };
   }
 }
@@ -58,8 +58,9 @@ function methodIn(document: Node, id: string): Node | undefined {
 async function resolveDidWeb(session: RemoteSession, method: string, did: string): Promise<MethodResolution> {
   const url = didWebUrl(did);
   if (!url) return { problem: `${did} is not a valid did:web` };
-  const document = await fetchNode(session, url);
-  if ('problem' in document) return document as MethodResolution;
+  const fetched = await fetchNode(session, url);
+  if (!('node' in fetched)) return fetched;
+  const document = fetched.node;
   if (document.id !== did) return { problem: `the DID document at ${url} is not ${did}'s` };
   const node = methodIn(document, method);
   if (!node) return { problem: `${did}'s DID document has no key ${method}` };
@@ -69,25 +70,35 @@ async function resolveDidWeb(session: RemoteSession, method: string, did: string
   return key ? { key, controller: did } : { problem: `${method} is not a supported key type` };
 }
 
-/** An HTTP(S) key URL: the key document names its controller, and the controller's document must list the key. */
+/**
+ * An HTTP(S) key URL. The key document says who controls it, but only the controller's own
+ * document, fetched from the controller's URL, can vouch for the key: a document speaks for its
+ * own URL only, so a key document that claims to be someone else's profile proves nothing.
+ */
 async function resolveKeyUrl(session: RemoteSession, method: string): Promise<MethodResolution> {
   const url = method.split('#')[0]!;
-  const document = await fetchNode(session, url);
-  if ('problem' in document) return document as MethodResolution;
+  const fetched = await fetchNode(session, url);
+  if (!('node' in fetched)) return fetched;
+  const document = fetched.node;
+  if (document.id !== url && document.id !== method) return { problem: `the document at ${url} names itself ${String(document.id)}` };
   const node = methodIn(document, method);
   if (!node) return { problem: `${url} holds no key ${method}` };
   const controller = node.controller ?? node.owner ?? (node === document ? undefined : document.id);
   if (typeof controller !== 'string') return { problem: `the key ${method} names no controller` };
+  if (!/^https:\/\//.test(controller)) return { problem: `the key ${method} names a controller that is not an HTTPS URL` };
   const key = await keyOfMethod(node);
   if (!key) return { problem: `${method} is not a supported key type` };
   return {
     key,
     controller,
     async confirm() {
-      const owner = controller === document.id ? document : await fetchNode(session, controller);
-      if ('problem' in owner) return `its controller ${owner.problem}`;
-      const listed = ['assertionMethod', 'verificationMethod', 'publicKey'].some((r) => lists(owner as Node, r, method));
-      return listed ? undefined : `its controller ${controller} does not list the key`;
+      const found = controller === url ? { node: document } : await fetchNode(session, controller);
+      if (!('node' in found)) return { ...found, problem: `its controller ${found.problem}` };
+      const owner = found.node;
+      if (owner.id !== controller) return { problem: `the document at ${controller} names itself ${String(owner.id)}` };
+      return lists(owner, 'assertionMethod', method)
+        ? undefined
+        : { problem: `its controller ${controller} does not list the key for assertions` };
     },
   };
 }
@@ -108,7 +119,7 @@ function resolveOwnDidWeb(
       controller: did,
       async confirm() {
         const had = (await local.issuerKeys(issuerId))?.includes(keyId) || (await local.issuerKeys(issuerId, true))?.includes(keyId);
-        return had ? undefined : "its key is not in the issuer's DID document";
+        return had ? undefined : { problem: "its key is not in the issuer's DID document" };
       },
     };
   });
