@@ -36,6 +36,10 @@ export async function resetDemoData(stack: { postgresUrl: string; upstashUrl: st
   });
 }
 
+/** The demo award's claim code and an open exchange for it (reset on every seed): the README's pickup walkthrough and the OpenAPI examples use them. */
+export const DEMO_CLAIM_CODE = 'demo-claim-code-0001';
+export const DEMO_EXCHANGE = 'demo-exchange';
+
 const SALT = 'demo-salt-7f3a';
 const identity = `sha256$${createHash('sha256')
   .update(DEMO_RECIPIENT + SALT)
@@ -89,6 +93,16 @@ export async function seedDemoData(databaseUrl: string) {
           [id, identity, SALT, issuedOn, expires, revocationReason, position],
         );
       }
+      await client.query(
+        `INSERT INTO claim_codes (code_hash, assertion_id, expires_at) VALUES ($1, 'demo-valid', now() + interval '1 year')
+         ON CONFLICT (code_hash) DO UPDATE SET expires_at = excluded.expires_at`,
+        [createHash('sha256').update(DEMO_CLAIM_CODE).digest('base64url')],
+      );
+      await client.query(
+        `INSERT INTO wallet_exchanges (id, assertion_id, challenge, expires_at) VALUES ($1, 'demo-valid', 'demo-challenge', now() + interval '1 day')
+         ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at, used_at = NULL`,
+        [DEMO_EXCHANGE],
+      );
       // The list changed (demo-revoked is revoked again): a new version, so a kept copy is replaced.
       await client.query(
         `INSERT INTO status_lists (issuer_id, list_number) VALUES ('demo-issuer', 0)

@@ -1,5 +1,5 @@
 // The signing side of Digital Bazaar's libraries (they ship no types), as the remote-issuer
-// fixtures and their contract test use them. test/contract/verifier-libraries.d.ts declares the
+// fixtures, their contract test and the wallet-pickup test use them. test/contract/verifier-libraries.d.ts declares the
 // verifying side; ambient module declarations merge, so only what it lacks is declared here
 // (functions only in modules it already declares: a second class or const would clash).
 
@@ -24,6 +24,16 @@ declare module '@digitalbazaar/vc' {
     /** The controller document of the proof's key (skips loading and framing it). */
     controller?: object;
   }): Promise<{ verified: boolean; error?: { errors?: Error[] } & Error; results?: Array<{ verified: boolean; error?: Error }> }>;
+  /** An unsigned presentation (VC 1.1 context) of `holder`. */
+  export function createPresentation(options: { holder?: string; verifiableCredential?: object[] }): Record<string, unknown>;
+  /** Signs `presentation` for authentication over `challenge` (a wallet's DID-Auth). */
+  export function signPresentation(options: {
+    presentation: object;
+    suite: unknown;
+    challenge: string;
+    domain?: string;
+    documentLoader: (url: string) => Promise<object>;
+  }): Promise<Record<string, unknown>>;
   /** Loads the contexts of VC 1.1 and 2.0 and security v1/v2, nothing else. */
   export function defaultDocumentLoader(url: string): Promise<{ document: object }>;
 }

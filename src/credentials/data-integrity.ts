@@ -78,6 +78,9 @@ export type ProofOutcome = {
 /** Every proof's outcome; `nquads` is the canonical document the proofs sign (present when it was built). */
 export type ProofsCheck = { outcomes: ProofOutcome[]; nquads?: string };
 
+/** What a proof is for: a credential's claims (`assertionMethod`), or a holder proving who it is (`authentication`, DID-Auth). */
+export type ProofPurpose = 'assertionMethod' | 'authentication';
+
 /** Proofs checked on one document: real ones carry one or two, and each may cost a key lookup and a canonicalization. */
 export const MAX_PROOFS = 4;
 
@@ -96,10 +99,10 @@ export const failure = (why: MethodProblem): Pick<ProofOutcome, 'verdict' | 'rea
 });
 
 /** Why a proof cannot be checked before any key or canonicalization, or undefined. */
-function proofShapeProblem(proof: Record<string, unknown>): Pick<ProofOutcome, 'verdict' | 'reason'> | undefined {
+function proofShapeProblem(proof: Record<string, unknown>, purpose: ProofPurpose): Pick<ProofOutcome, 'verdict' | 'reason'> | undefined {
   const suite = `${text(proof.type)}/${proof.type === 'DataIntegrityProof' ? text(proof.cryptosuite) : ''}`;
   if (!SUITES.has(suite)) return { verdict: 'unsupported', reason: `${suite.replace(/\/$/, '')} is not a suite this verifier checks` };
-  if (proof.proofPurpose !== 'assertionMethod') return { verdict: 'failed', reason: 'its purpose is not assertionMethod' };
+  if (proof.proofPurpose !== purpose) return { verdict: 'failed', reason: `its purpose is not ${purpose}` };
   if (typeof proof.verificationMethod !== 'string') return { verdict: 'failed', reason: 'it names no verification method' };
   if (fromBase58btc(text(proof.proofValue) ?? '')?.length !== 64)
     return { verdict: 'failed', reason: 'the proof value is not a base58btc Ed25519 signature' };
@@ -111,7 +114,12 @@ function proofShapeProblem(proof: Record<string, unknown>): Pick<ProofOutcome, '
  * bundled ones come from `remote` (refused without it). Canonicalization is the costly part and a
  * made-up proof reaches it: the work is bounded first, and the document is canonicalized once.
  */
-export async function verifyEmbeddedProofs(document: Signed, resolve: MethodResolver, remote?: RemoteContexts): Promise<ProofsCheck> {
+export async function verifyEmbeddedProofs(
+  document: Signed,
+  resolve: MethodResolver,
+  remote?: RemoteContexts,
+  purpose: ProofPurpose = 'assertionMethod',
+): Promise<ProofsCheck> {
   const proofs = proofsOf(document).map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>) : {}));
   if (!proofs.length) return { outcomes: [] };
   if (proofs.length > MAX_PROOFS)
@@ -123,7 +131,7 @@ export async function verifyEmbeddedProofs(document: Signed, resolve: MethodReso
     verdict: 'failed',
   }));
   const failAll = (reason: string): ProofsCheck => ({
-    outcomes: outcomes.map((o, i) => ({ ...o, ...(proofShapeProblem(proofs[i]!) ?? { verdict: 'failed', reason }) })),
+    outcomes: outcomes.map((o, i) => ({ ...o, ...(proofShapeProblem(proofs[i]!, purpose) ?? { verdict: 'failed', reason }) })),
   });
   const tooMuch = overBudget(document);
   if (tooMuch) return failAll(`the document is too large to canonicalize (${tooMuch})`);
@@ -141,7 +149,7 @@ export async function verifyEmbeddedProofs(document: Signed, resolve: MethodReso
   await Promise.all(
     proofs.map(async (proof, i) => {
       const outcome = outcomes[i]!;
-      const shape = proofShapeProblem(proof);
+      const shape = proofShapeProblem(proof, purpose);
       if (shape) return Object.assign(outcome, shape);
       const method = await resolve(proof.verificationMethod as string);
       if ('problem' in method) return Object.assign(outcome, failure(method));

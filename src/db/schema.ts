@@ -201,3 +201,27 @@ export type BadgeClass = typeof badgeClasses.$inferSelect;
 export type NewBadgeClass = typeof badgeClasses.$inferInsert;
 export type Assertion = typeof assertions.$inferSelect;
 export type NewAssertion = typeof assertions.$inferInsert;
+
+/**
+ * A claim code an earner received for one award, to pick its OB 3.0 credential up in a wallet.
+ * Only its SHA-256 is stored: the code itself is shown once, to the admin who asked for it.
+ */
+export const claimCodes = pgTable('claim_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  assertionId: text('assertion_id')
+    .notNull()
+    .references(() => assertions.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One wallet pickup (a VC-API exchange) opened with a claim code: used once, within minutes, over its own challenge. */
+export const walletExchanges = pgTable('wallet_exchanges', {
+  id: text('id').primaryKey(),
+  assertionId: text('assertion_id')
+    .notNull()
+    .references(() => assertions.id, { onDelete: 'cascade' }),
+  challenge: text('challenge').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});

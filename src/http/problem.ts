@@ -31,6 +31,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -50,6 +51,7 @@ export function problemResponse(status: number, code: ProblemCode, detail: strin
 const STATUS_OF: Record<ErrorKind, ContentfulStatusCode> = {
   malformed: 400,
   not_found: 404,
+  gone: 410,
   already_exists: 409,
   unknown_reference: 422,
   invalid_value: 422,

@@ -35,6 +35,11 @@ export function publicUrls(base: string) {
     verification: (id: string) => `${base}/assertions/${id}/verify`,
     credential: (id: string) => `${base}/credentials/${id}`,
     credentialImage: (id: string) => `${base}/credentials/${id}/image`,
+    walletPickup: (id: string) => `${base}/assertions/${id}/wallet`,
+    exchange: (id: string) => `${base}/exchanges/${id}`,
+    /** The Learner Credential Wallet's deep link into exchange `id` (its `request.html`, VC-API with a bearer challenge). */
+    walletRequest: (id: string, challenge: string) =>
+      `https://lcw.app/request.html?${new URLSearchParams({ issuer: base, auth_type: 'bearer', challenge, vc_request_url: `${base}/exchanges/${id}` })}`,
     statusList: (issuerId: string, listNumber: number) => `${base}/status/${issuerId}/${listNumber}`,
     /** The issuer and list number of one of our status list URLs, or undefined for any other URL. */
     statusListOf(url: string): { issuerId: string; listNumber: number } | undefined {

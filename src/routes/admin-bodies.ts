@@ -136,6 +136,18 @@ export const newAssertionsBatchBody = z
 /** What one award needs, whether it came alone or in a batch. */
 export type AwardFields = Omit<z.output<typeof newAssertionBody>, 'badgeId'>;
 
+export const claimCodeBody = z
+  .strictObject({ expiresInDays: z.number().int().min(1).max(365).optional().describe('default 30') })
+  .openapi({ example: { expiresInDays: 30 } });
+
+export const claimCodeIssued = z
+  .object({
+    claimCode: z.string().describe('shown only here: only its SHA-256 is stored'),
+    expiresAt: z.string(),
+    pickupUrl: z.url().describe("the earner's page, where the code opens a wallet exchange"),
+  })
+  .openapi('ClaimCode');
+
 export const revokeBody = z.strictObject({ reason: text(500) }).openapi({ example: { reason: 'Issued in error' } });
 
 const version = z.number().int().describe('the record version this write made');

@@ -8,6 +8,7 @@ import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssert
 import type { AssertionRecord } from '../db/records.ts';
 import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import type { NewAward } from '../db/writes.ts';
+import { NO_STORE } from '../edge/headers.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { checkAdminToken } from '../http/middleware/rate-limit.ts';
 import { Problem } from '../http/problem.ts';
@@ -16,6 +17,7 @@ import { newPublicId } from '../lib/ids.ts';
 import { checkBadgeImage } from '../openbadges/badge-image.ts';
 import type { ImageKind } from '../openbadges/baking/index.ts';
 import { hashIdentity, newSalt } from '../openbadges/recipient.ts';
+import { newClaimCode } from '../wallet/pickup.ts';
 import {
   type AwardFields,
   assertionIssued,
@@ -23,6 +25,8 @@ import {
   assertionsIssued,
   badgePatchBody,
   badgeWritten,
+  claimCodeBody,
+  claimCodeIssued,
   issuerPatchBody,
   issuerWritten,
   keyRotated,
@@ -222,6 +226,14 @@ const routes = {
     request: { params: idParams('demo-valid'), ...body(revokeBody) },
     responses: { 200: written(assertionRevoked), ...adminProblems, ...problems(404) },
   }),
+  claimCode: createRoute({
+    ...adminOperation,
+    method: 'post',
+    path: '/admin/assertions/{id}/claim-code',
+    summary: 'A claim code for the earner, to pick the credential up in a wallet (shown once; each call makes another)',
+    request: { params: idParams('demo-valid'), ...body(claimCodeBody) },
+    responses: { 201: { description: 'The claim code', content: json(claimCodeIssued) }, ...adminProblems, ...problems(404) },
+  }),
 };
 
 export const admin = newRouter();
@@ -290,6 +302,13 @@ admin
       },
       201,
     );
+  })
+  .openapi(routes.claimCode, async (c) => {
+    const { id } = c.req.valid('param');
+    const { claimCode, expiresAt } = await newClaimCode(c.var.scope, id, c.req.valid('json').expiresInDays);
+    return c.json({ claimCode, expiresAt: expiresAt.toISOString(), pickupUrl: c.var.urls.walletPickup(id) }, 201, {
+      'cache-control': NO_STORE,
+    });
   })
   .openapi(routes.revoke, async (c) => {
     const { reason } = c.req.valid('json');
