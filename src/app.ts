@@ -6,6 +6,7 @@ import { timing } from 'hono/timing';
 import type { AppEnv } from './http/app-env.ts';
 import { canonicalUrl } from './http/middleware/canonical-url.ts';
 import { notFoundOrNotAllowed } from './http/middleware/method-not-allowed.ts';
+import { requestMetrics } from './http/middleware/request-metrics.ts';
 import { requestScope } from './http/middleware/request-scope.ts';
 import { renderProblem } from './http/problem.ts';
 import { admin } from './routes/admin.ts';
@@ -20,6 +21,8 @@ import { verification } from './routes/verify.ts';
 
 export const app = new OpenAPIHono<AppEnv>();
 
+// First: its log line and metrics point see every answer (redirects, errors, early refusals).
+app.use(requestMetrics);
 app.use(timing({ totalDescription: 'worker' }));
 // Before anything cacheable: one URL per resource, so no second cache entry can outlive a purge.
 app.use(canonicalUrl);
@@ -28,7 +31,7 @@ const publicCors = cors({
   origin: '*',
   allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
   allowHeaders: ['content-type', 'if-none-match'],
-  exposeHeaders: ['etag', 'server-timing', 'x-cache', 'retry-after'],
+  exposeHeaders: ['etag', 'server-timing', 'x-cache', 'retry-after', 'request-id'],
   maxAge: 86_400,
 });
 app.use((c, next) => (c.req.path.startsWith('/admin') ? next() : publicCors(c, next)));
