@@ -36,6 +36,7 @@ import {
   newIssuerBody,
   revokeBody,
 } from './admin-bodies.ts';
+import { adminStatus } from './admin-status.ts';
 import { bodyOfType, limitBody, newRouter } from './router.ts';
 import { idParams, problems } from './schemas.ts';
 
@@ -238,6 +239,8 @@ const routes = {
 
 export const admin = newRouter();
 admin.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(MAX_BODY_BYTES), bodyOfType('application/json'), idempotencyKey);
+// GET /admin/status, behind the same authentication.
+admin.route('/', adminStatus);
 admin
   .openapi(routes.createIssuer, async (c) => {
     const { id, ...input } = c.req.valid('json');
