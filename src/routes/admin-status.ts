@@ -102,8 +102,8 @@ const statusRoute = createRoute({
 
 export const adminStatus = newRouter().openapi(statusRoute, async (c) => {
   const { deps } = c.var;
-  let limit = limits.get(deps);
-  if (!limit) limits.set(deps, (limit = new IsolateCount(PER_MINUTE)));
+  const limit = limits.get(deps) ?? new IsolateCount(PER_MINUTE);
+  limits.set(deps, limit);
   const address = clientIp(c);
   const left = limit.remaining(address);
   if (left.remaining <= 0)
