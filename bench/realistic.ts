@@ -48,7 +48,8 @@ const ASSERTIONS = Number(flags.assertions);
 const ISSUERS = 10;
 const BADGES = 50;
 const ADMIN_TOKEN = 'realistic-bench-admin-token';
-const DATABASE = 'badge_realistic';
+// BENCH_DATABASE: another name, so runs from several checkouts on one server do not share (and truncate) one database.
+const DATABASE = process.env.BENCH_DATABASE ?? 'badge_realistic';
 const PUBLIC_BASE_URL = 'https://badges.bench';
 const results = path.join(root, 'bench/results');
 const log = (line: string) => console.log(`[realistic ${label}] ${line}`);
