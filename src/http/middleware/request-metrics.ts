@@ -62,7 +62,13 @@ export const requestMetrics = createMiddleware<AppEnv>(async (c, next) => {
   c.set('background', work);
   await next();
   const durationMs = performance.now() - started;
-  c.res.headers.set('request-id', requestId);
+  try {
+    c.res.headers.set('request-id', requestId);
+  } catch {
+    // A response passed through from fetch() has immutable headers: answer a copy.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set('request-id', requestId);
+  }
   const scope = c.var.scope as AppEnv['Variables']['scope'] | undefined;
   // What the request path did, before background work adds to the same counters.
   const statements = scope?.meter.statements ?? 0;
