@@ -95,6 +95,16 @@ describe('request metrics', () => {
     }
   });
 
+  it('writes a drain point after each Cron Trigger run, with the outbox depth left', async () => {
+    await resetCollector();
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    await worker({ OUTBOX_RETRY_AFTER_SECONDS: '0' }).scheduled();
+    const drains = (await collected()).filter((p) => (p as { kind: string }).kind === 'drain') as unknown as Array<Record<string, unknown>>;
+    expect(drains).toHaveLength(1);
+    expect(drains[0]).toMatchObject({ kind: 'drain', done: true, depth: 0, oldestSeconds: 0 });
+    expect(drains[0]!.statements).toBeGreaterThanOrEqual(2); // the pending rows, then the depth
+  });
+
   it('never fails a request when the sink fails', async () => {
     const warnings: string[] = [];
     vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));

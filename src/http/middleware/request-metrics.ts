@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { CacheTrace } from '../../data/scope.ts';
+import { withTimeLimit } from '../../lib/time-limit.ts';
 import { reportPoint } from '../../metrics/report.ts';
 import type { AnsweredBy, PurgeOutcome, RequestPoint } from '../../metrics/types.ts';
 import type { AppEnv, BackgroundWork } from '../app-env.ts';
@@ -75,21 +76,23 @@ export const requestMetrics = createMiddleware<AppEnv>(async (c, next) => {
   const redisCalls = scope?.cache.redisRequests ?? 0;
   const base = { requestId, method: c.req.method, route: routeOf(c), status: c.res.status };
   c.executionCtx.waitUntil(
-    settledWithin(work.settled(), SETTLE_AT_MOST_MS).then(() => {
-      const after = scope?.after;
-      const point: RequestPoint = {
-        kind: 'request',
-        ...base,
-        tier: answeredBy(scope?.cache),
-        statements,
-        redisCalls,
-        statementsTotal: (scope?.meter.statements ?? 0) + (after?.meter.statements ?? 0),
-        redisCallsTotal: (scope?.cache.redisRequests ?? 0) + (after?.cache.redisRequests ?? 0),
-        remoteFetches: (scope?.cache.remoteFetches ?? 0) + (after?.cache.remoteFetches ?? 0),
-        purge: purgeOutcome(scope?.cache),
-        durationMs,
-      };
-      return reportPoint(point, c.var.deps?.metrics);
-    }),
+    withTimeLimit(work.settled(), SETTLE_AT_MOST_MS)
+      .catch(() => undefined)
+      .then(() => {
+        const after = scope?.after;
+        const point: RequestPoint = {
+          kind: 'request',
+          ...base,
+          tier: answeredBy(scope?.cache),
+          statements,
+          redisCalls,
+          statementsTotal: (scope?.meter.statements ?? 0) + (after?.meter.statements ?? 0),
+          redisCallsTotal: (scope?.cache.redisRequests ?? 0) + (after?.cache.redisRequests ?? 0),
+          remoteFetches: (scope?.cache.remoteFetches ?? 0) + (after?.cache.remoteFetches ?? 0),
+          purge: purgeOutcome(scope?.cache),
+          durationMs,
+        };
+        return reportPoint(point, c.var.deps?.metrics);
+      }),
   );
 });
