@@ -53,8 +53,6 @@ export function answeredBy(trace: CacheTrace | undefined): AnsweredBy {
 
 const purgeOutcome = (trace: CacheTrace | undefined): PurgeOutcome => (!trace?.purges ? 'none' : trace.purgeFailures ? 'failed' : 'done');
 
-const settledWithin = (work: Promise<void>, ms: number) => Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
-
 export const requestMetrics = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   const ray = c.req.header('cf-ray');
