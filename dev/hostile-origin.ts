@@ -6,7 +6,8 @@
  *
  * - `/json?max-age=&etag=&last-modified=&age=&cache-control=&type=&body=&fail-after=&hang-after=`:
  *   a JSON document (or `body`, as `type`) with those caching headers; a matching If-None-Match
- *   (or, without an ETag, If-Modified-Since) gets 304; after `fail-after` hits it answers 503, after `hang-after` hits never.
+ *   (or, without an ETag, If-Modified-Since) gets 304 (with `304-etag`, any If-None-Match gets a 304 with that other ETag);
+ *   after `fail-after` hits it answers 503, after `hang-after` hits never.
  * - `/slow?ms=`: JSON after `ms` milliseconds; `/trickle?ms=`: its headers at once, its body after `ms`.
  * - `/big?bytes=`: that many bytes of a JSON-looking body, streamed without a Content-Length.
  * - `/declared-big`: a Content-Length of 20 MiB, then a trickle.
@@ -43,9 +44,11 @@ function serveJson(req: http.IncomingMessage, res: http.ServerResponse, query: U
   const unchanged = headers.etag
     ? req.headers['if-none-match'] === headers.etag
     : Boolean(headers['last-modified']) && req.headers['if-modified-since'] === headers['last-modified'];
-  if (unchanged) {
+  // `304-etag`: any conditional request gets a 304 carrying this other ETag (a broken or hostile cache in front of the origin).
+  const otherEtag = query.get('304-etag');
+  if (unchanged || (otherEtag !== null && req.headers['if-none-match'])) {
     hits.notModified++;
-    res.writeHead(304, headers);
+    res.writeHead(304, otherEtag === null ? headers : { ...headers, etag: otherEtag });
     return res.end();
   }
   res.writeHead(200, headers);

@@ -38,6 +38,8 @@ export async function resetDemoData(stack: { postgresUrl: string; upstashUrl: st
 
 /** The demo award's claim code and an open exchange for it (reset on every seed): the README's pickup walkthrough and the OpenAPI examples use them. */
 export const DEMO_CLAIM_CODE = 'demo-claim-code-0001';
+/** A revoked API key of the demo issuer, for the API reference's examples: its stored hash is of no secret, so it never works. */
+export const DEMO_API_KEY_ID = '0000000000000d30';
 export const DEMO_EXCHANGE = 'demo-exchange';
 
 const SALT = 'demo-salt-7f3a';
@@ -102,6 +104,11 @@ export async function seedDemoData(databaseUrl: string) {
         `INSERT INTO wallet_exchanges (id, assertion_id, challenge, expires_at) VALUES ($1, 'demo-valid', 'demo-challenge', now() + interval '1 day')
          ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at, used_at = NULL`,
         [DEMO_EXCHANGE],
+      );
+      await client.query(
+        `INSERT INTO api_keys (id, issuer_id, actions, label, secret_hash, revoked_at) VALUES ($1, 'demo-issuer', '{issue,revoke}', 'Demo key (revoked)', 'none', now())
+         ON CONFLICT (id) DO NOTHING`,
+        [DEMO_API_KEY_ID],
       );
       // The list changed (demo-revoked is revoked again): a new version, so a kept copy is replaced.
       await client.query(

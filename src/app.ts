@@ -4,12 +4,16 @@ import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { timing } from 'hono/timing';
 import type { AppEnv } from './http/app-env.ts';
+import { adminEnabled, adminToken, bearerScheme, idempotencyKey } from './http/middleware/admin-auth.ts';
 import { canonicalUrl } from './http/middleware/canonical-url.ts';
 import { notFoundOrNotAllowed } from './http/middleware/method-not-allowed.ts';
 import { requestMetrics } from './http/middleware/request-metrics.ts';
 import { requestScope } from './http/middleware/request-scope.ts';
 import { renderProblem } from './http/problem.ts';
 import { admin } from './routes/admin.ts';
+import { adminStatus } from './routes/admin-status.ts';
+import { apiKeys } from './routes/api-keys.ts';
+import { audit } from './routes/audit.ts';
 import { credentials } from './routes/credentials.tsx';
 import { docs } from './routes/docs.tsx';
 import { documents } from './routes/documents.tsx';
@@ -17,6 +21,7 @@ import { exchanges } from './routes/exchanges.tsx';
 import { health } from './routes/health.ts';
 import { images } from './routes/images.ts';
 import { pages } from './routes/pages.tsx';
+import { bodyOfType, limitBody } from './routes/router.ts';
 import { verification } from './routes/verify.ts';
 
 export const app = new OpenAPIHono<AppEnv>();
@@ -41,6 +46,8 @@ app.use((c, next) => (c.req.path.startsWith('/admin') ? next() : publicCors(c, n
 const etags = etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'content-security-policy', 'x-content-type-options'] });
 app.use((c, next) => (c.req.path.endsWith('/revocations') ? next() : etags(c, next)));
 app.use(requestScope);
+// Every admin route: the root token or an issuer's API key, a bounded JSON body, an optional Idempotency-Key.
+app.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(2 * 1024 * 1024), bodyOfType('application/json'), idempotencyKey);
 
 app.route('/', health);
 app.route('/', documents);
@@ -50,8 +57,15 @@ app.route('/', pages);
 app.route('/', credentials);
 app.route('/', exchanges);
 app.route('/', admin);
+app.route('/', apiKeys);
+app.route('/', audit);
+app.route('/', adminStatus);
 
-app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' });
+app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'The root ADMIN_TOKEN, or an API key `bv_<keyId>_<secret>` of one issuer (or of every issuer)',
+});
 
 /** What every GET can answer besides its own responses: the canonical-URL redirect and revalidation. */
 function withGetResponses(document: ReturnType<typeof app.getOpenAPI31Document>) {

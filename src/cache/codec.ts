@@ -5,12 +5,12 @@
  * Assertions, the long tail, are a JSON array with dates as epoch milliseconds (compact).
  */
 
-import type { AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/records.ts';
+import type { ApiKeyRecord, AssertionRecord, BadgeClassRecord, IssuerRecord } from '../db/records.ts';
 import type { RecordKind } from '../db/schema.ts';
 import { fromBase64, toBase64 } from '../lib/base64.ts';
 import type { ImageKind } from '../openbadges/baking/index.ts';
 
-export type RecordOf = { assertion: AssertionRecord; badge: BadgeClassRecord; issuer: IssuerRecord };
+export type RecordOf = { assertion: AssertionRecord; badge: BadgeClassRecord; issuer: IssuerRecord; apiKey: ApiKeyRecord };
 export type AnyRecord = RecordOf[RecordKind];
 
 /** Positions in the stored array; badgeClassId, issuerId and version live in the prefix. */
@@ -50,19 +50,26 @@ function decodeAssertion(stored: string): AssertionRecord | undefined {
   return record as AssertionRecord;
 }
 
-function encodeDefinition(record: BadgeClassRecord | IssuerRecord): string {
-  return `${record.version}|${JSON.stringify({ ...record, updatedAt: record.updatedAt.getTime() })}`;
+/** Dates of a definition's JSON, as epoch milliseconds. */
+const DEFINITION_DATES = ['updatedAt', 'createdAt', 'expiresAt', 'revokedAt'] as const;
+type Definition = BadgeClassRecord | IssuerRecord | ApiKeyRecord;
+
+function encodeDefinition(record: Definition): string {
+  const json: Record<string, unknown> = { ...record };
+  for (const field of DEFINITION_DATES) if (json[field] instanceof Date) json[field] = (json[field] as Date).getTime();
+  return `${record.version}|${JSON.stringify(json)}`;
 }
 
-function decodeDefinition<T extends BadgeClassRecord | IssuerRecord>(stored: string): T | undefined {
+function decodeDefinition<T extends Definition>(stored: string): T | undefined {
   const match = /^(\d+)\|(.*)$/s.exec(stored);
   if (!match) return undefined;
-  const record = JSON.parse(match[2]!) as T & { updatedAt: number };
-  return { ...record, updatedAt: new Date(record.updatedAt), version: Number(match[1]) };
+  const record = JSON.parse(match[2]!) as Record<string, unknown>;
+  for (const field of DEFINITION_DATES) if (typeof record[field] === 'number') record[field] = new Date(record[field] as number);
+  return { ...record, version: Number(match[1]) } as T;
 }
 
 export const encodeRecord = (kind: RecordKind, record: AnyRecord): string =>
-  kind === 'assertion' ? encodeAssertion(record as AssertionRecord) : encodeDefinition(record as BadgeClassRecord | IssuerRecord);
+  kind === 'assertion' ? encodeAssertion(record as AssertionRecord) : encodeDefinition(record as Definition);
 
 /** The record in `stored`, or undefined when it is not in this format (never trusted blindly). */
 export function decodeRecord<K extends RecordKind>(kind: K, stored: string): RecordOf[K] | undefined {

@@ -8,6 +8,7 @@ export const recordKeyPrefix: Record<RecordKind, string> = {
   assertion: 'v3:a:',
   badge: 'v3:b:',
   issuer: 'v4:i:',
+  apiKey: 'v1:k:',
 };
 
 export const recordKey = (kind: RecordKind, id: string) => `${recordKeyPrefix[kind]}${id}`;

@@ -31,12 +31,13 @@ const sha256 = async (text: string) => new Uint8Array(await crypto.subtle.digest
 const canonicalOptions = (document: Signed, options: object, remote?: RemoteContexts) =>
   canonize({ '@context': document['@context'], ...options }, remote);
 
-/** `document` with one proof by the key `verificationMethod` names (`did…#z6Mk…`), made at `created`. */
+/** `document` with one proof by the key `verificationMethod` names (`did…#z6Mk…`), made at `created`; contexts beyond the bundled ones from `remote`. */
 export async function signDocument<T extends Signed>(
   document: T,
   verificationMethod: string,
   privateKey: CryptoKey,
   created: Date,
+  remote?: RemoteContexts,
 ): Promise<T & { proof: Proof[] }> {
   const options = {
     type: 'DataIntegrityProof' as const,
@@ -46,7 +47,10 @@ export async function signDocument<T extends Signed>(
     proofPurpose: 'assertionMethod' as const,
   };
   const { proof: _, ...unsigned } = document;
-  const [proofHash, documentHash] = await Promise.all([canonicalOptions(document, options).then(sha256), canonize(unsigned).then(sha256)]);
+  const [proofHash, documentHash] = await Promise.all([
+    canonicalOptions(document, options, remote).then(sha256),
+    canonize(unsigned, remote).then(sha256),
+  ]);
   const signature = await sign(privateKey, new Uint8Array([...proofHash, ...documentHash]));
   return { ...document, proof: [{ ...options, proofValue: base58btc(signature) }] };
 }
@@ -106,6 +110,9 @@ function proofShapeProblem(proof: Record<string, unknown>, purpose: ProofPurpose
   if (typeof proof.verificationMethod !== 'string') return { verdict: 'failed', reason: 'it names no verification method' };
   if (fromBase58btc(text(proof.proofValue) ?? '')?.length !== 64)
     return { verdict: 'failed', reason: 'the proof value is not a base58btc Ed25519 signature' };
+  // Data Integrity: a proof past its `expires` no longer vouches (the document may still be valid under another proof).
+  if (proof.expires !== undefined && !(Date.parse(String(proof.expires)) > Date.now()))
+    return { verdict: 'failed', reason: 'the proof has expired' };
   return undefined;
 }
 

@@ -23,31 +23,60 @@ export async function encodeStatusBits(positions: Iterable<number>): Promise<str
 /** Lists larger than this (decompressed) are not read: 134 million entries, far above any real list (131,072 by default). */
 const MAX_LIST_BYTES = 16 * 1024 * 1024;
 
+/** A list's bit, undefined past its end or when it cannot be read; `over_budget` when its reader's bytes ran out. */
+export type ListBit = boolean | undefined | 'over_budget';
+
 /**
- * The bit at `position` of an encoded list: gzip, base64url, multibase `u` (Bitstring) or bare
- * (Status List 2021); undefined past the list's end. Decompressed only up to the byte it needs, so
- * a gzip bomb from another issuer costs no more than that.
+ * A reader of encoded lists (gzip, base64url, multibase `u` for Bitstring or bare for Status List
+ * 2021) that decompresses each list once, however many positions are asked of it, and at most
+ * `budget` bytes in all: one client request naming a gzip bomb in many entries, or many bombs,
+ * inflates one bomb's worth.
  */
-export async function bitAt(encodedList: string, position: number): Promise<boolean | undefined> {
-  const byte = position >> 3;
-  if (byte >= MAX_LIST_BYTES) return undefined;
-  const compressed = fromBase64(encodedList.startsWith('u') ? encodedList.slice(1) : encodedList);
-  const reader = new Blob([compressed]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
-  let offset = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return undefined;
-      if (byte < offset + value.length) return (value[byte - offset]! & (0x80 >> (position & 7))) !== 0;
-      offset += value.length;
+export function statusListReader(budget = MAX_LIST_BYTES): (encodedList: string, position: number) => Promise<ListBit> {
+  const lists = new Map<string, Promise<Uint8Array | undefined | 'over_budget'>>();
+  let left = budget;
+  async function inflate(encodedList: string): Promise<Uint8Array | undefined | 'over_budget'> {
+    const compressed = fromBase64(encodedList.startsWith('u') ? encodedList.slice(1) : encodedList);
+    const reader = new Blob([compressed]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.length;
+        left -= value.length;
+        if (size > MAX_LIST_BYTES) return undefined;
+        if (left < 0) return 'over_budget';
+        chunks.push(value);
+      }
+    } finally {
+      reader.cancel().catch(() => {});
     }
-  } finally {
-    reader.cancel().catch(() => {});
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
   }
+  return async (encodedList, position) => {
+    let list = lists.get(encodedList);
+    if (!list) {
+      list = inflate(encodedList).catch(() => undefined);
+      lists.set(encodedList, list);
+    }
+    const bytes = await list;
+    if (!(bytes instanceof Uint8Array)) return bytes;
+    const byte = position >> 3;
+    return byte < bytes.length ? (bytes[byte]! & (0x80 >> (position & 7))) !== 0 : undefined;
+  };
 }
 
 /** The bit at `position` of one of our own lists (positions past its end are not set). */
-export const statusBit = async (encodedList: string, position: number): Promise<boolean> => (await bitAt(encodedList, position)) ?? false;
+export const statusBit = async (encodedList: string, position: number): Promise<boolean> =>
+  (await statusListReader()(encodedList, position)) === true;
 
 /** The unsigned list credential of `listUrl`, issued by the DID `issuerDid`; `encodedList` from `encodeStatusBits`. */
 export function statusListCredential(listUrl: string, issuerDid: string, encodedList: string, validFrom: Date) {

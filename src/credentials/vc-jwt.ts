@@ -48,6 +48,9 @@ function credentialOf(claims: Claims): Claims | { problem: string } {
   if (!inVc && !claims['@context']) return { problem: 'the JWT carries no credential (no `vc` claim)' };
   const vc = inVc ? claims.vc : claims;
   if (!vc || typeof vc !== 'object' || Array.isArray(vc)) return { problem: 'its `vc` claim is not an object' };
+  // RFC 7519 NumericDate: a window claim that is no finite number is not ignored (it would hide an end date).
+  for (const name of ['nbf', 'exp'] as const)
+    if (claims[name] !== undefined && !Number.isFinite(claims[name])) return { problem: `its ${name} claim is not a NumericDate` };
   const credential: Claims = { ...(vc as Claims) };
   const v2 = [credential['@context']].flat().includes(V2_CONTEXT);
   const mapped: Array<[string, unknown]> = [

@@ -5,14 +5,17 @@
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import {
+  type ApiKeyRecord,
   type AssertionBundle,
+  type AssertionRecord,
+  apiKeyColumns,
   assertionColumns,
   type BadgeClassRecord,
   badgeClassColumns,
   type IssuerRecord,
   issuerColumns,
 } from './records.ts';
-import { assertions, badgeClasses, issuerKeys, issuers, STATUS_LIST_SIZE, statusLists } from './schema.ts';
+import { apiKeys, assertions, badgeClasses, issuerKeys, issuers, type RecordKind, STATUS_LIST_SIZE, statusLists } from './schema.ts';
 
 export type RevocationPage = { issuerExists: boolean; revoked: Array<{ id: string; revocationReason: string | null }> };
 
@@ -87,6 +90,32 @@ export function loadIssuers(db: Database, ids: readonly string[]): Promise<Issue
 
 export function loadBadgeClasses(db: Database, ids: readonly string[]): Promise<BadgeClassRecord[]> {
   return prepared(db).badgeClasses.execute({ ids: [...ids] });
+}
+
+export function loadApiKeys(db: Database, ids: readonly string[]): Promise<ApiKeyRecord[]> {
+  return db
+    .select(apiKeyColumns)
+    .from(apiKeys)
+    .where(sql`${apiKeys.id} = any(${sql.param([...ids])}::text[])`);
+}
+
+type RecordsLoader = (db: Database, ids: readonly string[]) => Promise<Array<{ id: string; version: number }>>;
+
+/** The current records of each kind by id (for the write path's replays and the outbox drain): one statement per kind. */
+export const loadRecordsOf: Record<RecordKind, RecordsLoader> = {
+  assertion: async (db: Database, ids: readonly string[]): Promise<AssertionRecord[]> =>
+    (await loadAssertionBundles(db, ids)).map((bundle) => bundle.assertion),
+  badge: loadBadgeClasses,
+  issuer: loadIssuers,
+  apiKey: loadApiKeys,
+};
+
+/** Every API key (a deployment has a few per issuer), newest first, with its last use. */
+export function loadApiKeyList(db: Database) {
+  return db
+    .select({ ...apiKeyColumns, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .orderBy(sql`${apiKeys.createdAt} desc`);
 }
 
 export async function loadBadgeImage(db: Database, badgeClassId: string): Promise<BadgeImage | undefined> {

@@ -3,7 +3,7 @@
  * definition for every query and write that returns it), and the record types they give.
  */
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
-import { assertions, badgeClasses, issuers } from './schema.ts';
+import { apiKeys, assertions, badgeClasses, issuers } from './schema.ts';
 
 export const issuerColumns = {
   id: issuers.id,
@@ -54,7 +54,22 @@ export const assertionColumns = {
   version: assertions.version,
 };
 
+/** An API key as the tiers keep it: its secret's hash, scope and lifetime (`last_used_at` is not part of it). */
+export const apiKeyColumns = {
+  id: apiKeys.id,
+  issuerId: apiKeys.issuerId,
+  actions: apiKeys.actions,
+  label: apiKeys.label,
+  secretHash: apiKeys.secretHash,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+  createdAt: apiKeys.createdAt,
+  updatedAt: apiKeys.updatedAt,
+  version: apiKeys.version,
+};
+
 export type IssuerRecord = SelectResultFields<typeof issuerColumns>;
+export type ApiKeyRecord = SelectResultFields<typeof apiKeyColumns>;
 export type BadgeClassRecord = SelectResultFields<typeof badgeClassColumns>;
 export type AssertionRecord = SelectResultFields<typeof assertionColumns>;
 /** An assertion with the badge class and issuer it needs to be verified or rendered. */

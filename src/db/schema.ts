@@ -156,7 +156,7 @@ export const assertions = pgTable(
 );
 
 /** Which kind of cached record a write changed. */
-export type RecordKind = 'assertion' | 'badge' | 'issuer';
+export type RecordKind = 'assertion' | 'badge' | 'issuer' | 'apiKey';
 
 /**
  * What committed writes still have to refresh in the caches, inserted by the write's own
@@ -225,3 +225,46 @@ export const walletExchanges = pgTable('wallet_exchanges', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
 });
+
+/** What an API key may do; the root ADMIN_TOKEN may do everything, and alone manages keys. */
+export const API_KEY_ACTIONS = ['issue', 'revoke', 'edit', 'rotate-keys'] as const;
+export type ApiKeyAction = (typeof API_KEY_ACTIONS)[number];
+
+/**
+ * An API key of one issuer (or of every issuer: `issuer_id` null), read through the record tiers
+ * like any record (a revoke bumps its version). Only the SHA-256 of its 256-bit secret is stored.
+ */
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  issuerId: text('issuer_id').references(() => issuers.id, { onDelete: 'cascade' }),
+  actions: text('actions').array().$type<ApiKeyAction[]>().notNull(),
+  label: text('label'),
+  secretHash: text('secret_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  /** Written at most once a minute per key, off the request path; not part of the cached record. */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  version: bigint('version', { mode: 'number' }).notNull().default(1),
+});
+
+/**
+ * Who did what to which records, and when: one row per admin write, inserted by the write's own
+ * statement (so there is no write without its row, and no row without its write).
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** `root` (the ADMIN_TOKEN) or `key:{id}`. */
+    principal: text('principal').notNull(),
+    action: text('action').notNull(),
+    recordKind: text('record_kind').$type<RecordKind>().notNull(),
+    recordIds: text('record_ids').array().notNull(),
+    /** The issuers of the records written (empty for a key of every issuer). */
+    issuerIds: text('issuer_ids').array().notNull(),
+  },
+  (t) => [index('audit_log_issuer_idx').using('gin', t.issuerIds)],
+);

@@ -4,26 +4,26 @@
  * exchange has one winner.
  */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { type AuditEntry, auditRow } from './audit.ts';
 import type { Database } from './client.ts';
 import { assertions, claimCodes, walletExchanges } from './schema.ts';
 
-/** Stores a claim code's hash for award `assertionId`; false when there is no such award. */
-export async function insertClaimCode(db: Database, assertionId: string, codeHash: string, expiresAt: Date): Promise<boolean> {
-  const rows = await db
-    .insert(claimCodes)
-    .select(
-      db
-        .select({
-          codeHash: sql<string>`${codeHash}`.as('code_hash'),
-          assertionId: assertions.id,
-          expiresAt: sql<Date>`${expiresAt.toISOString()}::timestamptz`.as('expires_at'),
-          createdAt: sql<Date>`now()`.as('created_at'),
-        })
-        .from(assertions)
-        .where(eq(assertions.id, assertionId)),
-    )
-    .returning({ assertionId: claimCodes.assertionId });
-  return rows.length === 1;
+/** Stores a claim code's hash for award `assertionId`, with its audit row; false when there is no such award. */
+export async function insertClaimCode(
+  db: Database,
+  assertionId: string,
+  codeHash: string,
+  expiresAt: Date,
+  by: AuditEntry,
+): Promise<boolean> {
+  const result = await db.execute(sql`
+    with changed as (
+      insert into ${claimCodes} (code_hash, assertion_id, expires_at)
+      select ${codeHash}, id, ${expiresAt.toISOString()}::timestamptz from ${assertions} where id = ${assertionId}
+      returning assertion_id as id, (select issuer_id from ${assertions} where id = ${assertionId}) as issuer_id),
+    ${auditRow('assertion', by)}
+    select id from changed`);
+  return result.rows.length === 1;
 }
 
 /** What opening an exchange found: the code (when it is one for this award), and the exchange when it was opened. */

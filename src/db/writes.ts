@@ -5,9 +5,12 @@
  */
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { type AuditEntry, auditRow } from './audit.ts';
 import type { Database } from './client.ts';
 import {
+  type ApiKeyRecord,
   type AssertionRecord,
+  apiKeyColumns,
   assertionColumns,
   type BadgeClassRecord,
   badgeClassColumns,
@@ -15,6 +18,7 @@ import {
   issuerColumns,
 } from './records.ts';
 import {
+  apiKeys,
   assertions,
   badgeClasses,
   cacheOutbox,
@@ -31,6 +35,11 @@ import {
 /** The `Idempotency-Key` an admin write is made under: who sent it, the key, and what the request was. */
 export type IdempotencyClaim = { principal: string; key: string; requestHash: string };
 
+/** Who sends an admin write (`root` or `key:{id}`), and the `Idempotency-Key` it came with. */
+export type Writer = { principal: string; claim?: IdempotencyClaim | undefined };
+/** A writer and what its write is: its audit row, and its idempotency key. */
+export type WrittenBy = AuditEntry & Writer;
+
 /** The constraint a second write under the same key breaks: the whole statement, its change included, is undone. */
 export const IDEMPOTENCY_CONSTRAINT = 'idempotency_keys_pkey';
 
@@ -43,16 +52,16 @@ const idempotencyRow = (kind: RecordKind, claim: IdempotencyClaim) =>
 
 /**
  * A data-modifying statement returning `id, version, ...`, wrapped so the same statement records
- * its outbox rows (and its idempotency key, when given). `before` and `after` are further CTEs
+ * its outbox rows (and, for an admin write, its audit row and idempotency key). `before` and `after` are further CTEs
  * (`name as (...)`) of the same statement: data-modifying CTEs must sit at the top level, and
  * `after` may read `changed`.
  */
 function recorded(
   kind: RecordKind,
   change: SQLWrapper,
-  { before, after, claim }: { before?: SQL; after?: SQL; claim?: IdempotencyClaim | undefined } = {},
+  { before, after, by }: { before?: SQL; after?: SQL; by?: WrittenBy | undefined } = {},
 ): SQL {
-  const more = [after, claim && idempotencyRow(kind, claim)].filter((cte) => cte !== undefined);
+  const more = [after, by && auditRow(kind, by), by?.claim && idempotencyRow(kind, by.claim)].filter((cte) => cte !== undefined);
   // getSQL(): a builder embedded as-is would be wrapped in parentheses, which a CTE body cannot be.
   return sql`with ${before ? sql`${before}, ` : sql``}changed as (${change.getSQL()}),
     outbox as (insert into ${cacheOutbox} (record_kind, record_id, version) select ${kind}, id, version from changed)${more.length ? sql`, ${sql.join(more, sql`, `)}` : sql``}
@@ -87,10 +96,10 @@ const bumped = <T extends { version: PgColumn; updatedAt: PgColumn }>(table: T) 
   version: sql`${table.version} + 1`,
 });
 
-export const insertIssuerStatement = (db: Database, values: NewIssuer, claim?: IdempotencyClaim) =>
-  recorded('issuer', db.insert(issuers).values(values).returning(issuerColumns), { claim });
+export const insertIssuerStatement = (db: Database, values: NewIssuer, by?: WrittenBy) =>
+  recorded('issuer', db.insert(issuers).values(values).returning(issuerColumns), { by });
 
-export const updateIssuerStatement = (db: Database, id: string, patch: Partial<NewIssuer>, claim?: IdempotencyClaim) =>
+export const updateIssuerStatement = (db: Database, id: string, patch: Partial<NewIssuer>, by?: WrittenBy) =>
   recorded(
     'issuer',
     db
@@ -98,13 +107,13 @@ export const updateIssuerStatement = (db: Database, id: string, patch: Partial<N
       .set({ ...patch, ...bumped(issuers) })
       .where(sql`${issuers.id} = ${id}`)
       .returning(issuerColumns),
-    { claim },
+    { by },
   );
 
-export const insertBadgeClassStatement = (db: Database, values: NewBadgeClass, claim?: IdempotencyClaim) =>
-  recorded('badge', db.insert(badgeClasses).values(values).returning(badgeClassColumns), { claim });
+export const insertBadgeClassStatement = (db: Database, values: NewBadgeClass, by?: WrittenBy) =>
+  recorded('badge', db.insert(badgeClasses).values(values).returning(badgeClassColumns), { by });
 
-export const updateBadgeClassStatement = (db: Database, id: string, patch: Partial<NewBadgeClass>, claim?: IdempotencyClaim) =>
+export const updateBadgeClassStatement = (db: Database, id: string, patch: Partial<NewBadgeClass>, by?: WrittenBy) =>
   recorded(
     'badge',
     db
@@ -112,7 +121,7 @@ export const updateBadgeClassStatement = (db: Database, id: string, patch: Parti
       .set({ ...patch, ...bumped(badgeClasses) })
       .where(sql`${badgeClasses.id} = ${id}`)
       .returning(badgeClassColumns),
-    { claim },
+    { by },
   );
 
 /** One recipient of an award; only the salted hash of the identity is ever here. */
@@ -133,7 +142,7 @@ export type NewAward = {
  * status lists in the same statement (the issuer's row lock orders concurrent issuance). No rows
  * when the badge class is unknown.
  */
-export function insertAssertionsStatement(badgeClassId: string, awards: readonly NewAward[], claim?: IdempotencyClaim): SQL {
+export function insertAssertionsStatement(badgeClassId: string, awards: readonly NewAward[], by?: WrittenBy): SQL {
   const column = <K extends keyof NewAward>(
     key: K,
     encode: (value: NewAward[K]) => string | null = (v) => (v === null ? null : String(v)),
@@ -155,7 +164,7 @@ export function insertAssertionsStatement(badgeClassId: string, awards: readonly
           with ordinality as a(id, recipient_type, identity, salt, issued_on, expires, evidence, narrative, n)
       where b.id = ${badgeClassId}
       returning *`,
-    { before: positions, claim },
+    { before: positions, by },
   );
 }
 
@@ -163,7 +172,7 @@ export function insertAssertionsStatement(badgeClassId: string, awards: readonly
  * Revokes once: a second revoke keeps the first time, and updates the reason. The award's status
  * list gets a new version in the same statement: its bit is the revocation itself.
  */
-export const revokeAssertionStatement = (db: Database, id: string, reason: string, claim?: IdempotencyClaim) =>
+export const revokeAssertionStatement = (db: Database, id: string, reason: string, by?: WrittenBy) =>
   recorded(
     'assertion',
     db
@@ -175,7 +184,7 @@ export const revokeAssertionStatement = (db: Database, id: string, reason: strin
       after: sql`status as (
         insert into ${statusLists} (issuer_id, list_number) select issuer_id, status_index / ${STATUS_LIST_SIZE} from changed where status_index is not null
         on conflict (issuer_id, list_number) do update set version = ${statusLists}.version + 1)`,
-      claim,
+      by,
     },
   );
 
@@ -188,7 +197,7 @@ export const setSigningKeyStatement = (
   issuerId: string,
   key: { id: string; privateKeyCiphertext: Uint8Array },
   onlyIfNone: boolean,
-  claim?: IdempotencyClaim,
+  by?: WrittenBy,
 ) =>
   recorded(
     'issuer',
@@ -202,29 +211,59 @@ export const setSigningKeyStatement = (
         .insert(issuerKeys)
         .select(sql`select ${key.id}, id, ${sql.param(key.privateKeyCiphertext, issuerKeys.privateKeyCiphertext)}, now() from changed`)
         .getSQL()})`,
-      claim,
+      by,
     },
   );
 
-export const insertIssuer = (db: Database, values: NewIssuer, claim?: IdempotencyClaim) =>
-  run(db, insertIssuerStatement(db, values, claim), issuerRows);
-export const updateIssuer = (db: Database, id: string, patch: Partial<NewIssuer>, claim?: IdempotencyClaim) =>
-  run(db, updateIssuerStatement(db, id, patch, claim), issuerRows);
-export const insertBadgeClass = (db: Database, values: NewBadgeClass, claim?: IdempotencyClaim) =>
-  run(db, insertBadgeClassStatement(db, values, claim), badgeClassRows);
-export const updateBadgeClass = (db: Database, id: string, patch: Partial<NewBadgeClass>, claim?: IdempotencyClaim) =>
-  run(db, updateBadgeClassStatement(db, id, patch, claim), badgeClassRows);
-export const insertAssertions = (db: Database, badgeClassId: string, awards: readonly NewAward[], claim?: IdempotencyClaim) =>
-  run(db, insertAssertionsStatement(badgeClassId, awards, claim), assertionRows);
-export const revokeAssertion = (db: Database, id: string, reason: string, claim?: IdempotencyClaim) =>
-  run(db, revokeAssertionStatement(db, id, reason, claim), assertionRows);
+export const insertIssuer = (db: Database, values: NewIssuer, by?: WrittenBy) => run(db, insertIssuerStatement(db, values, by), issuerRows);
+export const updateIssuer = (db: Database, id: string, patch: Partial<NewIssuer>, by?: WrittenBy) =>
+  run(db, updateIssuerStatement(db, id, patch, by), issuerRows);
+export const insertBadgeClass = (db: Database, values: NewBadgeClass, by?: WrittenBy) =>
+  run(db, insertBadgeClassStatement(db, values, by), badgeClassRows);
+export const updateBadgeClass = (db: Database, id: string, patch: Partial<NewBadgeClass>, by?: WrittenBy) =>
+  run(db, updateBadgeClassStatement(db, id, patch, by), badgeClassRows);
+export const insertAssertions = (db: Database, badgeClassId: string, awards: readonly NewAward[], by?: WrittenBy) =>
+  run(db, insertAssertionsStatement(badgeClassId, awards, by), assertionRows);
+export const revokeAssertion = (db: Database, id: string, reason: string, by?: WrittenBy) =>
+  run(db, revokeAssertionStatement(db, id, reason, by), assertionRows);
 export const setSigningKey = (
   db: Database,
   issuerId: string,
   key: { id: string; privateKeyCiphertext: Uint8Array },
   onlyIfNone: boolean,
-  claim?: IdempotencyClaim,
-) => run(db, setSigningKeyStatement(db, issuerId, key, onlyIfNone, claim), issuerRows);
+  by?: WrittenBy,
+) => run(db, setSigningKeyStatement(db, issuerId, key, onlyIfNone, by), issuerRows);
+
+const apiKeyRows = rowsAs<ApiKeyRecord>(apiKeyColumns);
+
+export type NewApiKey = typeof apiKeys.$inferInsert;
+
+export const insertApiKey = (db: Database, values: NewApiKey, by: WrittenBy) =>
+  run(db, recorded('apiKey', db.insert(apiKeys).values(values).returning(apiKeyColumns), { by }), apiKeyRows);
+
+/** Revokes once (a second revoke keeps the first time); the new version reaches every isolate through the tiers. */
+export const revokeApiKey = (db: Database, id: string, by: WrittenBy) =>
+  run(
+    db,
+    recorded(
+      'apiKey',
+      db
+        .update(apiKeys)
+        .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())`, ...bumped(apiKeys) })
+        .where(sql`${apiKeys.id} = ${id}`)
+        .returning(apiKeyColumns),
+      { by },
+    ),
+    apiKeyRows,
+  );
+
+/** Notes a key's use, at most once a minute (not a versioned change: the tiers' copy stays). */
+export async function touchApiKey(db: Database, id: string): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(sql`${apiKeys.id} = ${id} and (${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`);
+}
 
 /** The write first made under an idempotency key; undefined when there is none. */
 export async function loadIdempotentWrite(db: Database, principal: string, key: string) {

@@ -1,5 +1,6 @@
 /** @module The Hono environment shared by every route: bindings in, request-scoped helpers on the context. */
 import type { TimingVariables } from 'hono/timing';
+import type { Principal } from '../access/principal.ts';
 import type { DataScope } from '../data/scope.ts';
 import type { IdempotencyClaim } from '../db/writes.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
@@ -22,6 +23,8 @@ export type AppEnv = {
     urls: PublicUrls;
     /** How a cached answer's 404 is cached: set by `withCachePolicy`, applied by the error path. */
     notFoundHeaders?: Record<string, string>;
+    /** Who sent an admin request (set by its authentication). */
+    principal?: Principal;
     /** An admin write's `Idempotency-Key`, with who sent it and a hash of the request. */
     idempotency?: IdempotencyClaim | undefined;
     background?: BackgroundWork;

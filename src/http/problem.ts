@@ -50,6 +50,7 @@ export function problemResponse(status: number, code: ProblemCode, detail: strin
 
 const STATUS_OF: Record<ErrorKind, ContentfulStatusCode> = {
   malformed: 400,
+  forbidden: 403,
   not_found: 404,
   gone: 410,
   already_exists: 409,

@@ -5,7 +5,15 @@
  */
 
 /** The kinds a caller can act on: the status follows from the kind, the `code` names the case. */
-export type ErrorKind = 'malformed' | 'not_found' | 'gone' | 'already_exists' | 'unknown_reference' | 'invalid_value' | 'unavailable';
+export type ErrorKind =
+  | 'malformed'
+  | 'forbidden'
+  | 'not_found'
+  | 'gone'
+  | 'already_exists'
+  | 'unknown_reference'
+  | 'invalid_value'
+  | 'unavailable';
 
 export class DomainError extends Error {
   override name = 'DomainError';

@@ -144,7 +144,9 @@ export class RemoteFetcher {
     if (answer.status === 304) {
       // Only a conditional request may be answered 304.
       if (!kept || !keptPolicy) throw new BadStatusError(ask.url.href, 304);
-      const { policy } = keptPolicy.revalidatedPolicy(request, { status: 304, headers: cacheHeadersOf(answer.headers) });
+      const { policy, matches } = keptPolicy.revalidatedPolicy(request, { status: 304, headers: cacheHeadersOf(answer.headers) });
+      // A 304 whose validators are not the kept copy's does not renew it (RFC 9111 §4.3.4): asked again, unconditionally.
+      if (!matches) return this.#fetch(key, ask, undefined, context);
       return this.#keep(key, { document: kept.document, policy: policy.toObject() }, ask, 'revalidated', context);
     }
     const { status, contentType, body } = answer;

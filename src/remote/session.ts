@@ -3,6 +3,7 @@
  * requests and a deadline shared by every remote document it needs, and the list of those
  * documents for its report. Each document is had once per session, however often it is asked for.
  */
+import { type ListBit, statusListReader } from '../credentials/status-list.ts';
 import type { DataScope } from '../data/scope.ts';
 import type { Failed, Fetched } from './fetcher.ts';
 import { remoteStoreOf } from './store.ts';
@@ -11,11 +12,15 @@ import { type RemoteAccept, type RemoteDocument, RemoteFetchError, type RemoteKi
 /** Network requests per verification, redirect hops included (cache hits are free). */
 export const MAX_REMOTE_REQUESTS = 20;
 /**
- * Network requests per client request, however many verifications it holds (a batch): with its
- * Redis calls a request stays near the 50 subrequests a Workers Free plan request may make, and
- * one client cannot make this Worker send thousands of requests to an origin.
+ * Network requests per client request, however many verifications it holds (a batch): with the
+ * remote documents' Redis calls (store.ts MAX_REDIS_CALLS_PER_REQUEST) a request stays under the
+ * 50 subrequests a Workers Free plan request may make, and one client cannot make this Worker send
+ * thousands of requests to an origin.
  */
-export const MAX_REMOTE_REQUESTS_PER_REQUEST = 40;
+export const MAX_REMOTE_REQUESTS_PER_REQUEST = 30;
+/** Other issuers' status lists, read once per client request within one list's decompressed bytes. */
+const listReaders = new WeakMap<DataScope, (encodedList: string, position: number) => Promise<ListBit>>();
+
 /** All of one verification's remote documents, however many: a client waits for its answer. */
 export const SESSION_DEADLINE_MS = 8_000;
 
@@ -75,7 +80,14 @@ export function openRemoteSession(scope: DataScope): RemoteSession {
     return document;
   }
 
+  let readList = listReaders.get(scope);
+  if (!readList) {
+    readList = statusListReader();
+    listReaders.set(scope, readList);
+  }
+
   return {
+    readStatusBit: readList,
     fetchDocument(url, kind, accept = 'json') {
       const key = `${kind} ${accept} ${url}`;
       let pending = asked.get(key);

@@ -29,13 +29,28 @@ function decode(value: string): StoredDocument | undefined {
  */
 export const MAX_REDIS_COPY_BYTES = 256 * 1024;
 export const MAX_REDIS_BYTES_PER_REQUEST = 1024 * 1024;
+/**
+ * Redis calls (reads and writes) remote documents may make in one client request: each is a
+ * subrequest, and with the fetcher's MAX_REMOTE_REQUESTS_PER_REQUEST a request stays under the
+ * 50 a Workers Free plan request may make. Past it a read is a miss and a copy stays in L1.
+ */
+export const MAX_REDIS_CALLS_PER_REQUEST = 16;
 const writtenByRequest = new WeakMap<DataScope, number>();
+const callsByRequest = new WeakMap<DataScope, number>();
+/** Whether this request may make one more Redis call for remote documents; counts it when it may. */
+function mayCallRedis(scope: DataScope): boolean {
+  const calls = callsByRequest.get(scope) ?? 0;
+  if (calls >= MAX_REDIS_CALLS_PER_REQUEST) return false;
+  callsByRequest.set(scope, calls + 1);
+  return true;
+}
 
 export function remoteStoreOf(scope: DataScope): RemoteStore {
   const { l1 } = scope.deps.tiers;
   return {
     inMemory: (key) => l1?.lookup<StoredDocument>(key)?.value,
     async inRedis(key) {
+      if (!mayCallRedis(scope)) return undefined;
       const value = await readValueFromRedis(scope, key);
       return value ? decode(value) : undefined;
     },
@@ -44,7 +59,7 @@ export function remoteStoreOf(scope: DataScope): RemoteStore {
       if (redisSeconds === undefined) return;
       const value = encode(stored);
       const written = (writtenByRequest.get(scope) ?? 0) + value.length;
-      if (value.length > MAX_REDIS_COPY_BYTES || written > MAX_REDIS_BYTES_PER_REQUEST) return;
+      if (value.length > MAX_REDIS_COPY_BYTES || written > MAX_REDIS_BYTES_PER_REQUEST || !mayCallRedis(scope)) return;
       writtenByRequest.set(scope, written);
       inBackground(scope, 'remote document write', writeNewerToRedis(scope, [{ key, value }], Math.ceil(redisSeconds)));
     },

@@ -2,6 +2,7 @@
  * @module What verification gets from the internet: one session per verification, through the one
  * safe fetcher (`fetcher.ts`), with every remote document it used listed as a source.
  */
+import type { ListBit } from '../credentials/status-list.ts';
 
 /**
  * How long a remote document may be kept: `definition` (issuer profiles, badge classes, keys, DID
@@ -76,4 +77,6 @@ export interface RemoteSession {
   fetchDocument(url: string, kind: RemoteKind, accept?: RemoteAccept): Promise<RemoteDocument>;
   /** Every document asked for, in the order first asked, once each. */
   readonly sources: readonly Source[];
+  /** A bit of a status list fetched here, each list decompressed once per client request, within one large list's bytes in all. */
+  readStatusBit(encodedList: string, position: number): Promise<ListBit>;
 }

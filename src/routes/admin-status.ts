@@ -2,12 +2,13 @@
  * @module GET /admin/status: what an operator needs to know about the background work, cheaply.
  * One SQL statement (the outbox's depth and oldest row, which is also the database check), one
  * Redis command (the ops hash, `metrics/ops-state.ts`: the last drain and the last purge error,
- * which is also the Redis check), reused for 5 s per isolate and limited per address. Mounted
- * on the admin router, behind its authentication.
+ * which is also the Redis check), reused for 5 s per isolate and limited per address. Behind the
+ * admin authentication (app.ts), for the root token only: it is about every issuer's writes.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { outboxDepth } from '../db/outbox.ts';
 import { NO_STORE } from '../edge/headers.ts';
+import { principalIn } from '../http/middleware/admin-auth.ts';
 import { clientIp } from '../http/middleware/rate-limit.ts';
 import { Problem } from '../http/problem.ts';
 import { type OpsState, readOpsState } from '../metrics/ops-state.ts';
@@ -90,17 +91,19 @@ const statusRoute = createRoute({
   path: '/admin/status',
   tags: ['Admin'],
   security: [{ adminToken: [] }],
-  summary: 'Outbox depth and oldest row, the last drain and purge error, database and Redis reachability, the build version',
+  summary:
+    '(root token only) Outbox depth and oldest row, the last drain and purge error, database and Redis reachability, the build version',
   responses: {
     200: {
       description: 'The status (also when a dependency is down: see its check)',
       content: { 'application/json': { schema: adminStatusReport } },
     },
-    ...problems(401, 429, 503),
+    ...problems(401, 403, 429, 503),
   },
 });
 
 export const adminStatus = newRouter().openapi(statusRoute, async (c) => {
+  if (principalIn(c).kind !== 'root') throw new Problem(403, 'root_only', 'Only the root ADMIN_TOKEN reads the status.');
   const { deps } = c.var;
   const limit = limits.get(deps) ?? new IsolateCount(PER_MINUTE);
   limits.set(deps, limit);

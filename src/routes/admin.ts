@@ -1,8 +1,7 @@
 /** @module Authenticated writes: issuers, badge classes, assertions, revocation. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
-import { createMiddleware } from 'hono/factory';
+import { authorizeOn } from '../access/principal.ts';
 import { setNewSigningKey } from '../data/signing/keys.ts';
 import { createBadgeClass, createIssuer, editBadgeClass, editIssuer, issueAssertions, revokeAssertion } from '../data/write/records.ts';
 import type { AssertionRecord } from '../db/records.ts';
@@ -10,8 +9,7 @@ import type { NewBadgeClass, NewIssuer } from '../db/schema.ts';
 import type { NewAward } from '../db/writes.ts';
 import { NO_STORE } from '../edge/headers.ts';
 import type { AppEnv } from '../http/app-env.ts';
-import { checkAdminToken } from '../http/middleware/rate-limit.ts';
-import { Problem } from '../http/problem.ts';
+import { principalIn, writerOf } from '../http/middleware/admin-auth.ts';
 import { fromBase64 } from '../lib/base64.ts';
 import { newPublicId } from '../lib/ids.ts';
 import { checkBadgeImage } from '../openbadges/badge-image.ts';
@@ -36,58 +34,8 @@ import {
   newIssuerBody,
   revokeBody,
 } from './admin-bodies.ts';
-import { adminStatus } from './admin-status.ts';
-import { bodyOfType, limitBody, newRouter } from './router.ts';
+import { newRouter } from './router.ts';
 import { idParams, problems } from './schemas.ts';
-
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-/** Without a configured token the admin routes are closed (503), never open. */
-const adminEnabled = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.var.deps.config.adminToken) throw new Problem(503, 'admin_disabled', 'Admin routes are disabled: ADMIN_TOKEN is not configured.');
-  await next();
-});
-
-/** A credential of another scheme (Basic, say) is no bearer token: 401 with the challenge (RFC 6750), not hono's 400. */
-const bearerScheme = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header('authorization');
-  if (header !== undefined && !/^Bearer +\S/i.test(header)) {
-    throw new Problem(401, 'unauthorized', 'Admin routes take `Authorization: Bearer <token>`.', {
-      'www-authenticate': 'Bearer realm="admin"',
-    });
-  }
-  await next();
-});
-
-/** Constant-time comparison of the bearer token; the token itself is never logged. A failure counts against the address. */
-const adminToken = bearerAuth({
-  verifyToken: (token, c) => checkAdminToken(c as Context<AppEnv>, token, (c as Context<AppEnv>).var.deps.config.adminToken!),
-});
-
-/** Printable ASCII, as most clients send a key (a UUID); a structured-field string's quotes are dropped. */
-const IDEMPOTENCY_KEY = /^"?([\x21\x23-\x7e]{1,255})"?$/;
-
-const sha256Hex = async (text: string) =>
-  [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('');
-
-/**
- * `Idempotency-Key` on any admin write: the write records the key in its own statement, so a
- * retry (after a lost reply, say) writes nothing and gets the first answer, marked
- * `Idempotent-Replayed: true`. The same key with another method, path or body is a 422.
- */
-const idempotencyKey = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header('idempotency-key');
-  if (header !== undefined) {
-    const key = IDEMPOTENCY_KEY.exec(header.trim())?.[1];
-    if (!key) throw new Problem(400, 'invalid_idempotency_key', 'Idempotency-Key takes 1–255 printable ASCII characters.');
-    const requestHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${await c.req.text()}`);
-    c.set('idempotency', { principal: 'root', key, requestHash });
-  }
-  await next();
-  if (c.var.scope.replayed) c.res.headers.set('idempotent-replayed', 'true');
-});
 
 /** The uploaded image's bytes, checked (a `BakedImageError`, 422 with its reason, unless it is a clean image of its declared type). */
 function badgeImageBytes(image: { type: ImageKind; base64: string }): Uint8Array {
@@ -143,7 +91,7 @@ const issuedLinks = (c: Context<AppEnv>, record: AssertionRecord) => ({
   imageUrl: c.var.urls.assertionImage(record.id),
 });
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 /** Every admin write takes an optional `Idempotency-Key` (checked by `idempotencyKey`). */
 const idempotencyHeaders = z.object({
   'idempotency-key': z.string().optional().openapi({
@@ -158,8 +106,8 @@ const written = <T extends z.ZodType>(schema: T) => ({
   content: json(schema),
 });
 /** What every admin write may answer besides its own. */
-const adminProblems = problems(400, 401, 413, 415, 422, 429, 503);
-const adminOperation = { tags: ['Admin'], security: [{ adminToken: [] }] };
+export const adminProblems = problems(400, 401, 403, 413, 415, 422, 429, 503);
+export const adminOperation = { tags: ['Admin'], security: [{ adminToken: [] }] };
 
 const routes = {
   createIssuer: createRoute({
@@ -238,59 +186,56 @@ const routes = {
 };
 
 export const admin = newRouter();
-admin.use('/admin/*', adminEnabled, bearerScheme, adminToken, limitBody(MAX_BODY_BYTES), bodyOfType('application/json'), idempotencyKey);
-// GET /admin/status, behind the same authentication.
-admin.route('/', adminStatus);
 admin
   .openapi(routes.createIssuer, async (c) => {
     const { id, ...input } = c.req.valid('json');
+    await authorizeOn(c.var.scope, principalIn(c), 'edit', { issuer: null });
     const { cache, ...issuer } = await createIssuer(
       c.var.scope,
       { ...(issuerColumns(input) as NewIssuer), id: id ?? newPublicId() },
-      c.var.idempotency,
+      writerOf(c),
     );
     return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 201);
   })
   .openapi(routes.editIssuer, async (c) => {
-    const { cache, ...issuer } = await editIssuer(
-      c.var.scope,
-      c.req.valid('param').id,
-      issuerColumns(c.req.valid('json')),
-      c.var.idempotency,
-    );
+    const { id } = c.req.valid('param');
+    await authorizeOn(c.var.scope, principalIn(c), 'edit', { issuer: id });
+    const { cache, ...issuer } = await editIssuer(c.var.scope, id, issuerColumns(c.req.valid('json')), writerOf(c));
     return c.json({ id: issuer.id, version: issuer.version, url: c.var.urls.issuer(issuer.id), cache }, 200);
   })
   .openapi(routes.createBadge, async (c) => {
     const { id, issuerId, ...input } = c.req.valid('json');
+    await authorizeOn(c.var.scope, principalIn(c), 'edit', { issuer: issuerId });
     const { cache, ...badge } = await createBadgeClass(
       c.var.scope,
       { id: id ?? newPublicId(), issuerId, ...(badgeColumns(input) as Omit<NewBadgeClass, 'id' | 'issuerId'>) },
-      c.var.idempotency,
+      writerOf(c),
     );
     return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 201);
   })
   .openapi(routes.editBadge, async (c) => {
-    const { cache, ...badge } = await editBadgeClass(
-      c.var.scope,
-      c.req.valid('param').id,
-      badgeColumns(c.req.valid('json')),
-      c.var.idempotency,
-    );
+    const { id } = c.req.valid('param');
+    await authorizeOn(c.var.scope, principalIn(c), 'edit', { badge: id });
+    const { cache, ...badge } = await editBadgeClass(c.var.scope, id, badgeColumns(c.req.valid('json')), writerOf(c));
     return c.json({ id: badge.id, issuerId: badge.issuerId, version: badge.version, url: c.var.urls.badge(badge.id), cache }, 200);
   })
   .openapi(routes.issue, async (c) => {
     const { badgeId, ...input } = c.req.valid('json');
-    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, [await award(input)], c.var.idempotency);
+    await authorizeOn(c.var.scope, principalIn(c), 'issue', { badge: badgeId });
+    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, [await award(input)], writerOf(c));
     return c.json({ ...issuedLinks(c, issued[0]!), cache }, 201);
   })
   .openapi(routes.issueBatch, async (c) => {
     const { badgeId, recipients, ...shared } = c.req.valid('json');
+    await authorizeOn(c.var.scope, principalIn(c), 'issue', { badge: badgeId });
     const awards = await Promise.all(recipients.map(({ id, ...recipient }) => award({ ...shared, id, recipient })));
-    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, awards, c.var.idempotency);
+    const { issued, cache } = await issueAssertions(c.var.scope, badgeId, awards, writerOf(c));
     return c.json({ count: issued.length, assertions: issued.map((record) => issuedLinks(c, record)), cache }, 201);
   })
   .openapi(routes.rotateKey, async (c) => {
-    const { cache, ...issuer } = await setNewSigningKey(c.var.scope, c.req.valid('param').id, false, c.var.idempotency);
+    const { id } = c.req.valid('param');
+    await authorizeOn(c.var.scope, principalIn(c), 'rotate-keys', { issuer: id });
+    const { cache, ...issuer } = await setNewSigningKey(c.var.scope, id, false, writerOf(c));
     const keyId = issuer.signingKeyId!;
     const { dids } = c.var.deps;
     return c.json(
@@ -308,14 +253,17 @@ admin
   })
   .openapi(routes.claimCode, async (c) => {
     const { id } = c.req.valid('param');
-    const { claimCode, expiresAt } = await newClaimCode(c.var.scope, id, c.req.valid('json').expiresInDays);
+    await authorizeOn(c.var.scope, principalIn(c), 'issue', { assertion: id });
+    const { claimCode, expiresAt } = await newClaimCode(c.var.scope, id, writerOf(c), c.req.valid('json').expiresInDays);
     return c.json({ claimCode, expiresAt: expiresAt.toISOString(), pickupUrl: c.var.urls.walletPickup(id) }, 201, {
       'cache-control': NO_STORE,
     });
   })
   .openapi(routes.revoke, async (c) => {
     const { reason } = c.req.valid('json');
-    const { cache, ...assertion } = await revokeAssertion(c.var.scope, c.req.valid('param').id, reason, c.var.idempotency);
+    const { id } = c.req.valid('param');
+    await authorizeOn(c.var.scope, principalIn(c), 'revoke', { assertion: id });
+    const { cache, ...assertion } = await revokeAssertion(c.var.scope, id, reason, writerOf(c));
     return c.json(
       { id: assertion.id, version: assertion.version, revoked: true as const, url: c.var.urls.assertion(assertion.id), cache },
       200,

@@ -31,6 +31,7 @@ export const problem = z
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed id or invalid body',
   401: 'Missing or wrong bearer token',
+  403: "The API key may not do this, or not to this issuer's records",
   404: 'No such record',
   409: 'A record with this id already exists',
   410: 'Revoked',

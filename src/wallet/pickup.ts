@@ -8,6 +8,7 @@
 import { issueCredentialTo } from '../data/read/signed-credentials.ts';
 import type { DataScope } from '../data/scope.ts';
 import { openExchange, readExchange, storeClaimCode, useExchange } from '../data/write/wallet.ts';
+import type { Writer } from '../db/writes.ts';
 import { toBase64url } from '../lib/base64.ts';
 import { DomainError } from '../lib/errors.ts';
 import { authenticate, presentationIn } from './did-auth.ts';
@@ -21,10 +22,10 @@ const random = (bytes: number) => toBase64url(crypto.getRandomValues(new Uint8Ar
 const sha256 = async (text: string) => toBase64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
 
 /** A new claim code (128 random bits, shown once) for award `assertionId`. */
-export async function newClaimCode(scope: DataScope, assertionId: string, days = CLAIM_CODE_DAYS) {
+export async function newClaimCode(scope: DataScope, assertionId: string, writer: Writer, days = CLAIM_CODE_DAYS) {
   const claimCode = random(16);
   const expiresAt = new Date(Date.now() + days * 86_400_000);
-  if (!(await storeClaimCode(scope, assertionId, await sha256(claimCode), expiresAt)))
+  if (!(await storeClaimCode(scope, assertionId, await sha256(claimCode), expiresAt, writer)))
     throw new DomainError('not_found', 'not_found', 'No assertion with this id.');
   return { claimCode, expiresAt };
 }

@@ -129,7 +129,7 @@ describe('privacy', () => {
           body: JSON.stringify({ assertion: id, recipient: { identity } }),
         }),
         w.fetch(`/assertions/${id}/verify?recipient=${encodeURIComponent(identity)}&token=${token}`),
-        w.fetch(`/verify?url=${encodeURIComponent(`https://x.example.org/?email=${identity}`)}`),
+        w.fetch(`/verify?url=${encodeURIComponent(`https://badges.test/assertions/nope?email=${identity}`)}`),
         w.fetch('/admin/issuers', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' }),
         w.fetch('/admin/issuers', { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` }, body: '{}' }),
       ];

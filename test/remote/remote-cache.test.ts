@@ -142,6 +142,18 @@ describe('revalidation', () => {
     expect(await hitsOf(url)).toMatchObject({ hits: 2, notModified: 1 });
   });
 
+  it('does not renew a stale copy with a 304 whose ETag is another: it asks again, unconditionally', async () => {
+    const w = isolate();
+    const url = hostileUrl('/json?max-age=1&etag=%22v1%22&304-etag=%22v2%22');
+    await fetchOnce(w, url, 'status');
+    await sleep(1_100);
+    const { document, source, trace } = await fetchOnce(w, url, 'status');
+    expect(source).toMatchObject({ from: 'network', status: 200 });
+    expect(JSON.parse((document as { body: string }).body)).toMatchObject({ hit: 3 });
+    expect(trace.remoteFetches).toBe(2);
+    expect(await hitsOf(url)).toMatchObject({ hits: 3, notModified: 1 });
+  });
+
   it('fetches a stale copy without validators again in full', async () => {
     const w = isolate();
     const url = hostileUrl('/json?max-age=1');

@@ -19,6 +19,21 @@ describe('GET /admin/status', () => {
     expect((await worker().get('/admin/status', { authorization: 'Bearer not-the-admin-token' })).status).toBe(401);
   });
 
+  it("is the root token's: an API key, even one for every issuer, gets 403", async () => {
+    const w = worker();
+    const created = await (await w.admin('POST', '/admin/api-keys', { issuerId: null, actions: ['issue'], label: 'status test' })).json<{
+      id: string;
+      token: string;
+    }>();
+    try {
+      const res = await w.get('/admin/status', { authorization: `Bearer ${created.token}` });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ code: 'root_only' });
+    } finally {
+      await w.admin('DELETE', `/admin/api-keys/${created.id}`, undefined);
+    }
+  });
+
   it('reports the outbox, both dependencies and the version with one statement, reused for a few seconds', async () => {
     const w = worker();
     await resetStats();

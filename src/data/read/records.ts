@@ -15,7 +15,7 @@
 import type { RecordOf } from '../../cache/codec.ts';
 import { recordKey } from '../../cache/keys.ts';
 import type { Database } from '../../db/client.ts';
-import { loadAssertionBundles, loadBadgeClasses, loadDefinitionPairs, loadIssuers } from '../../db/queries.ts';
+import { loadApiKeys, loadAssertionBundles, loadBadgeClasses, loadDefinitionPairs, loadIssuers } from '../../db/queries.ts';
 import type { AssertionBundle } from '../../db/records.ts';
 import { readQuery } from '../query.ts';
 import { type DataScope, inBackground } from '../scope.ts';
@@ -24,7 +24,7 @@ import { databaseFor, type Found, keepInL1, keyOf, loadStart, readFromRedis, rem
 /** At most this many held definitions are named to Redis (so it does not send them back). */
 const MAX_HELD_NAMED = 100;
 
-type Definition = 'badge' | 'issuer';
+type Definition = 'badge' | 'issuer' | 'apiKey';
 
 function lookupL1<K extends keyof RecordOf>(scope: DataScope, kind: K, id: string) {
   return scope.readsL1?.lookup<RecordOf[K]>(recordKey(kind, id));
@@ -158,6 +158,7 @@ export async function readAssertionBundles(scope: DataScope, ids: readonly strin
 const loadDefinitionRows = {
   badge: loadBadgeClasses,
   issuer: loadIssuers,
+  apiKey: loadApiKeys,
 } satisfies Record<Definition, (db: Database, ids: readonly string[]) => Promise<unknown[]>>;
 
 async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, id: string): Promise<RecordOf[K] | undefined> {
@@ -187,7 +188,7 @@ async function loadDefinition<K extends Definition>(scope: DataScope, kind: K, i
   return row;
 }
 
-/** An issuer or badge class by id, through the tiers; undefined when there is none. */
+/** An issuer, badge class or API key by id, through the tiers; undefined when there is none. */
 export async function readDefinition<K extends Definition>(scope: DataScope, kind: K, id: string): Promise<RecordOf[K] | undefined> {
   const hit = lookupL1(scope, kind, id);
   const load = () => scope.deps.inFlight.run(`${kind}:${id}`, () => loadDefinition(scope, kind, id), joinWindow(scope));

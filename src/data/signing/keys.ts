@@ -11,7 +11,7 @@ import * as writes from '../../db/writes.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { readQuery } from '../query.ts';
 import type { DataScope } from '../scope.ts';
-import { type WriteResult, writeIssuerRecord } from '../write/records.ts';
+import { by, type WriteResult, writeIssuerRecord } from '../write/records.ts';
 
 const keyEncryptionKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 
@@ -33,11 +33,12 @@ export async function setNewSigningKey(
   scope: DataScope,
   issuerId: string,
   onlyIfNone: boolean,
-  claim?: writes.IdempotencyClaim,
+  writer?: writes.Writer,
 ): Promise<WriteResult<IssuerRecord>> {
   const key = await newSigningKey(issuerId, await keyEncryptionKey(scope));
+  const written = by(writer, 'issuer.rotate-key');
   try {
-    return await writeIssuerRecord(scope, (db) => writes.setSigningKey(db, issuerId, key, onlyIfNone, claim), claim);
+    return await writeIssuerRecord(scope, (db) => writes.setSigningKey(db, issuerId, key, onlyIfNone, written), written);
   } catch (error) {
     if (!onlyIfNone || !(error instanceof DomainError) || error.kind !== 'not_found') throw error;
     // Another request gave the issuer its first key meanwhile: that one is current.

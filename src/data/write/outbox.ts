@@ -7,9 +7,8 @@
  * isolate that saw Redis fail sees it answer again.
  */
 
-import type { Database } from '../../db/client.ts';
 import { loadPendingOutbox, type OutboxEntry, settleOutbox } from '../../db/outbox.ts';
-import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../../db/queries.ts';
+import { loadRecordsOf } from '../../db/queries.ts';
 import { cacheTags } from '../../edge/headers.ts';
 import { readQuery } from '../query.ts';
 import { type DataScope, inBackground, newDataScope } from '../scope.ts';
@@ -38,6 +37,7 @@ function edgeTags({ statusLists }: DataScope['deps'], changed: readonly Found[])
   const tags = changed.flatMap((found) => {
     if (found.record.version <= 1) return [];
     if (found.kind === 'assertion') return [cacheTags.assertion(found.record.id), cacheTags.revocations(found.record.issuerId)];
+    if (found.kind === 'apiKey') return []; // never served, so never at the edge
     return [found.kind === 'badge' ? cacheTags.badge(found.record.id) : cacheTags.issuer(found.record.id)];
   });
   const lists = statusLists.changed(assertionsIn(changed)).map(({ issuerId, listNumber }) => cacheTags.statusList(issuerId, listNumber));
@@ -134,21 +134,17 @@ export function drainAfterLostReply(scope: DataScope): void {
   inBackground(scope, 'outbox drain after a lost reply', attempt());
 }
 
-/** The current records behind `pending`, from the primary: at most three statements. */
+/** The current records behind `pending`, from the primary: one statement per kind at most. */
 async function loadCurrent(scope: DataScope, pending: readonly OutboxEntry[]): Promise<Found[]> {
-  const ids = (kind: OutboxEntry['kind']) => pending.filter((e) => e.kind === kind).map((e) => e.id);
-  const load = <T>(kind: OutboxEntry['kind'], query: (db: Database, ids: string[]) => Promise<T[]>) =>
-    ids(kind).length ? readQuery(scope, (db) => query(db, ids(kind)), scope.deps.db) : Promise.resolve([]);
-  const [bundles, badges, issuers] = await Promise.all([
-    load('assertion', loadAssertionBundles),
-    load('badge', loadBadgeClasses),
-    load('issuer', loadIssuers),
-  ]);
-  return [
-    ...bundles.map((b): Found => ({ kind: 'assertion', record: b.assertion })),
-    ...badges.map((record): Found => ({ kind: 'badge', record })),
-    ...issuers.map((record): Found => ({ kind: 'issuer', record })),
-  ];
+  const kinds = [...new Set(pending.map((e) => e.kind))];
+  const loaded = await Promise.all(
+    kinds.map(async (kind) => {
+      const ids = pending.filter((e) => e.kind === kind).map((e) => e.id);
+      const records = await readQuery(scope, (db) => loadRecordsOf[kind](db, ids), scope.deps.db);
+      return records.map((record) => ({ kind, record }) as Found);
+    }),
+  );
+  return loaded.flat();
 }
 
 /** Batches one drain takes at most (a cron run: 10,000 records); the rest waits for the next. */

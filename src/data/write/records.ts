@@ -7,9 +7,10 @@
  */
 
 import type { RecordOf } from '../../cache/codec.ts';
+import type { AuditAction } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
 import { metered } from '../../db/meter.ts';
-import { loadAssertionBundles, loadBadgeClasses, loadIssuers } from '../../db/queries.ts';
+import { loadRecordsOf } from '../../db/queries.ts';
 import type { AssertionRecord, IssuerRecord } from '../../db/records.ts';
 import type { NewBadgeClass, NewIssuer, RecordKind } from '../../db/schema.ts';
 import * as writes from '../../db/writes.ts';
@@ -63,18 +64,9 @@ export const forgetIdempotencyKeys = (scope: DataScope) =>
 
 /** The current records of `kind` with these ids, from the primary, in that order. */
 async function currentRecords<K extends RecordKind>(scope: DataScope, kind: K, ids: string[]): Promise<Array<RecordOf[K]>> {
-  const rows = await readQuery(
-    scope,
-    async (db): Promise<Array<{ id: string }>> =>
-      kind === 'assertion'
-        ? (await loadAssertionBundles(db, ids)).map((bundle) => bundle.assertion)
-        : kind === 'badge'
-          ? loadBadgeClasses(db, ids)
-          : loadIssuers(db, ids),
-    scope.deps.db,
-  );
+  const rows = (await readQuery(scope, (db) => loadRecordsOf[kind](db, ids), scope.deps.db)) as Array<RecordOf[K]>;
   const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as RecordOf[K]] : []));
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 
 /**
@@ -155,6 +147,9 @@ const notFound = (what: string) => (): never => {
 
 export type WriteResult<T> = T & { cache: CacheUpdate };
 
+/** The audit of `writer`'s write (none for the deployment's own writes, a first signing key say). */
+export const by = (writer: writes.Writer | undefined, action: AuditAction): writes.WrittenBy | undefined => writer && { ...writer, action };
+
 /** One statement that changes one record, then that record written through. */
 async function writeRecord<K extends RecordKind>(
   scope: DataScope,
@@ -169,33 +164,33 @@ async function writeRecord<K extends RecordKind>(
 }
 
 /** Any one-statement change of an issuer, written through (the signing-key writes use it). */
-export const writeIssuerRecord = (scope: DataScope, run: (db: Database) => Promise<IssuerRecord[]>, claim?: writes.IdempotencyClaim) =>
-  writeRecord(scope, 'issuer', 'issuer', claim, run);
+export const writeIssuerRecord = (scope: DataScope, run: (db: Database) => Promise<IssuerRecord[]>, by?: writes.WrittenBy) =>
+  writeRecord(scope, 'issuer', 'issuer', by?.claim, run);
 
-export const createIssuer = (scope: DataScope, values: NewIssuer, claim?: writes.IdempotencyClaim) =>
-  writeRecord(scope, 'issuer', 'issuer', claim, (db) => writes.insertIssuer(db, values, claim));
+export const createIssuer = (scope: DataScope, values: NewIssuer, writer?: writes.Writer) =>
+  writeRecord(scope, 'issuer', 'issuer', writer?.claim, (db) => writes.insertIssuer(db, values, by(writer, 'issuer.create')));
 
-export const editIssuer = (scope: DataScope, id: string, patch: Partial<NewIssuer>, claim?: writes.IdempotencyClaim) =>
-  writeRecord(scope, 'issuer', 'issuer', claim, (db) => writes.updateIssuer(db, id, patch, claim));
+export const editIssuer = (scope: DataScope, id: string, patch: Partial<NewIssuer>, writer?: writes.Writer) =>
+  writeRecord(scope, 'issuer', 'issuer', writer?.claim, (db) => writes.updateIssuer(db, id, patch, by(writer, 'issuer.edit')));
 
-export const createBadgeClass = (scope: DataScope, values: NewBadgeClass, claim?: writes.IdempotencyClaim) =>
-  writeRecord(scope, 'badge', 'badge class', claim, (db) => writes.insertBadgeClass(db, values, claim));
+export const createBadgeClass = (scope: DataScope, values: NewBadgeClass, writer?: writes.Writer) =>
+  writeRecord(scope, 'badge', 'badge class', writer?.claim, (db) => writes.insertBadgeClass(db, values, by(writer, 'badge.create')));
 
-export const editBadgeClass = (scope: DataScope, id: string, patch: Partial<NewBadgeClass>, claim?: writes.IdempotencyClaim) =>
-  writeRecord(scope, 'badge', 'badge class', claim, (db) => writes.updateBadgeClass(db, id, patch, claim));
+export const editBadgeClass = (scope: DataScope, id: string, patch: Partial<NewBadgeClass>, writer?: writes.Writer) =>
+  writeRecord(scope, 'badge', 'badge class', writer?.claim, (db) => writes.updateBadgeClass(db, id, patch, by(writer, 'badge.edit')));
 
 /** Issues every award of one badge class in one statement and writes them all through in one Redis call. */
 export async function issueAssertions(
   scope: DataScope,
   badgeClassId: string,
   awards: readonly writes.NewAward[],
-  claim?: writes.IdempotencyClaim,
+  writer?: writes.Writer,
 ): Promise<{ issued: AssertionRecord[]; cache: CacheUpdate }> {
   const { records, cache } = await writeOnce(
     scope,
     'assertion',
-    claim,
-    (db) => writes.insertAssertions(db, badgeClassId, awards, claim),
+    writer?.claim,
+    (db) => writes.insertAssertions(db, badgeClassId, awards, by(writer, 'assertion.issue')),
     () => {
       throw new DomainError('unknown_reference', 'unknown_reference', 'No badge class with this id.');
     },
@@ -203,5 +198,15 @@ export async function issueAssertions(
   return { issued: records, cache };
 }
 
-export const revokeAssertion = (scope: DataScope, id: string, reason: string, claim?: writes.IdempotencyClaim) =>
-  writeRecord(scope, 'assertion', 'assertion', claim, (db) => writes.revokeAssertion(db, id, reason, claim));
+export const revokeAssertion = (scope: DataScope, id: string, reason: string, writer?: writes.Writer) =>
+  writeRecord(scope, 'assertion', 'assertion', writer?.claim, (db) =>
+    writes.revokeAssertion(db, id, reason, by(writer, 'assertion.revoke')),
+  );
+
+/** A new API key (its secret's hash only), written through like any record. */
+export const createApiKey = (scope: DataScope, values: writes.NewApiKey, writer: writes.Writer) =>
+  writeRecord(scope, 'apiKey', 'API key', writer.claim, (db) => writes.insertApiKey(db, values, { ...writer, action: 'api-key.create' }));
+
+/** Revokes an API key: its new version reaches Redis now, and every isolate's L1 within its bound. */
+export const revokeApiKey = (scope: DataScope, id: string, writer: writes.Writer) =>
+  writeRecord(scope, 'apiKey', 'API key', writer.claim, (db) => writes.revokeApiKey(db, id, { ...writer, action: 'api-key.revoke' }));

@@ -1,10 +1,15 @@
 /** @module Wallet pickups in data access: each statement on the primary, an outage a 503. */
 import * as wallet from '../../db/wallet.ts';
+import type { Writer } from '../../db/writes.ts';
 import { readQuery } from '../query.ts';
 import type { DataScope } from '../scope.ts';
 
-export const storeClaimCode = (scope: DataScope, assertionId: string, codeHash: string, expiresAt: Date) =>
-  readQuery(scope, (db) => wallet.insertClaimCode(db, assertionId, codeHash, expiresAt), scope.deps.db);
+export const storeClaimCode = (scope: DataScope, assertionId: string, codeHash: string, expiresAt: Date, writer: Writer) =>
+  readQuery(
+    scope,
+    (db) => wallet.insertClaimCode(db, assertionId, codeHash, expiresAt, { principal: writer.principal, action: 'assertion.claim-code' }),
+    scope.deps.db,
+  );
 
 export const openExchange = (scope: DataScope, exchange: Parameters<typeof wallet.openExchange>[1]) =>
   readQuery(scope, (db) => wallet.openExchange(db, exchange), scope.deps.db);

@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { timingSafeEqual } from 'hono/utils/buffer';
+import { DomainError } from '../../lib/errors.ts';
 import { rateLimitKey } from '../../platform/limiters.ts';
 import type { AppEnv } from '../app-env.ts';
 import { Problem } from '../problem.ts';
@@ -61,7 +61,7 @@ export const revocationListRateLimit = createMiddleware<AppEnv>(async (c, next) 
  * concurrent guesses from one address cannot all slip through before the first is counted
  * (within an isolate; across isolates the shared count lags by the checks in flight).
  */
-export async function checkAdminToken(c: Context<AppEnv>, token: string, expected: string): Promise<boolean> {
+export async function checkAdminToken(c: Context<AppEnv>, verify: () => Promise<boolean>): Promise<boolean> {
   const { adminFailures, adminFailuresInIsolate, adminChecksInFlight: inFlight } = c.var.deps.limits;
   const address = clientIp(c);
   inFlight.set(address, (inFlight.get(address) ?? 0) + 1);
@@ -75,7 +75,10 @@ export async function checkAdminToken(c: Context<AppEnv>, token: string, expecte
     const state = shared && inIsolate ? (shared.remaining <= inIsolate.remaining ? shared : inIsolate) : (shared ?? inIsolate);
     const othersInFlight = (inFlight.get(address) ?? 1) - 1;
     if (state && state.remaining - othersInFlight <= 0) throw tooMany(state.reset);
-    const ok = await timingSafeEqual(expected, token);
+    const ok = await verify().catch((error: unknown) => {
+      if (error instanceof DomainError && error.kind === 'unavailable') throw error;
+      return false;
+    });
     if (!ok) {
       adminFailuresInIsolate?.record(address);
       await adminFailures?.limit(address).catch(() => undefined);

@@ -17,7 +17,7 @@ import {
   recipientCheck,
 } from './remote-checks.ts';
 import { type Answer, badgeAndIssuer, type Documents, isHttpUrl, remoteDocuments } from './remote-documents.ts';
-import { check, type Findings, newFindings, reportOf, shown } from './remote-findings.ts';
+import { check, type Findings, newFindings, noteFailedFetch, reportOf, shown } from './remote-findings.ts';
 import { verifySigned } from './remote-signed.ts';
 
 /** What a verifier holds: an assertion URL, an assertion document (JSON or baked), or a signed assertion's compact JWS. */
@@ -72,7 +72,7 @@ const hostOf = (id: unknown): string => {
  * by a 410, no answer; true when there is a document to check.
  */
 function settledBy(f: Findings, answer: Answer, what: string): boolean {
-  if (answer.kind === 'failed') f.unfetched.push(`The ${what} at ${answer.url} could not be fetched (${answer.code}: ${answer.message}).`);
+  if (answer.kind === 'failed') noteFailedFetch(f, what, answer.url, answer.code, answer.message);
   else if (answer.kind === 'malformed') f.malformed.push(`The ${what} at ${answer.url} is refused: ${answer.problem}.`);
   else if (answer.kind === 'gone' && answer.status === 404) f.notFound = answer.url;
   else if (answer.kind === 'gone') {

@@ -41,8 +41,10 @@ export const assertionTypeCheck = (assertion: Json) =>
 export function inScope(assertionUrl: string, issuer: Json): boolean {
   const policy: Json = isObject(issuer.verification) ? issuer.verification : {};
   const startsWith = many(policy.startsWith).map(text).filter(Boolean);
-  if (startsWith.length && !startsWith.some((prefix) => assertionUrl.startsWith(prefix))) return false;
-  const url = new URL(assertionUrl);
+  // The URL as it is fetched: `..` and `%2e%2e` resolved, so a path cannot climb out of the prefix it starts with.
+  const url = URL.parse(assertionUrl);
+  if (!url) return false;
+  if (startsWith.length && !startsWith.some((prefix) => url.href.startsWith(prefix))) return false;
   const allowed = many(policy.allowedOrigins)
     .map((origin) => text(origin).toLowerCase())
     .filter(Boolean);

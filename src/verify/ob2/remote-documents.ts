@@ -5,9 +5,9 @@
 import { DomainError } from '../../lib/errors.ts';
 import { looksLikeJws } from '../../openbadges/jws.ts';
 import { hasOb2Context, isObject, type Json, parseObject, text } from '../../openbadges/ob2-shape.ts';
-import { RemoteFetchError, type RemoteKind, type RemoteSession } from '../../remote/types.ts';
+import { type RemoteFailure, RemoteFetchError, type RemoteKind, type RemoteSession } from '../../remote/types.ts';
 import { checkJsonComplexity, MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../json-limit.ts';
-import { type Findings, shown } from './remote-findings.ts';
+import { type Findings, noteFailedFetch, shown } from './remote-findings.ts';
 
 /** One answer, sorted: a JSON object, a compact JWS, a 404 / 410 (with its body, if JSON), unreadable, or no answer. */
 export type Answer =
@@ -15,7 +15,7 @@ export type Answer =
   | { kind: 'jws'; url: string; jws: string }
   | { kind: 'gone'; url: string; status: 404 | 410; document: Json | undefined }
   | { kind: 'malformed'; url: string; problem: string }
-  | { kind: 'failed'; url: string; code: string; message: string };
+  | { kind: 'failed'; url: string; code: RemoteFailure; message: string };
 
 /** The answer for `url`; `jws` also takes a compact JWS (an assertion URL may serve a signed badge). Never rejects for a remote failure. */
 export type Documents = (url: string, kind: RemoteKind, jws?: 'or-jws') => Promise<Answer>;
@@ -81,7 +81,7 @@ export async function readDocument(docs: Documents, f: Findings, url: string, wh
       if (text(answer.document.id) !== url) f.misplaced.push(`The ${what} at ${url} says its id is ${shown(answer.document.id)}.`);
       return answer.document;
     case 'failed':
-      f.unfetched.push(`The ${what} at ${url} could not be fetched (${answer.code}: ${answer.message}).`);
+      noteFailedFetch(f, what, url, answer.code, answer.message);
       return undefined;
     case 'gone':
       f.unfetched.push(`The ${what} at ${url} answered ${answer.status}.`);

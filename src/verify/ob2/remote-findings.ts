@@ -1,6 +1,6 @@
 /** @module What one remote OB 2.0 verification found, as it goes, and the report it adds up to. */
 import { dateOf, idOf, isObject, type Json, text } from '../../openbadges/ob2-shape.ts';
-import type { Source } from '../../remote/types.ts';
+import type { RemoteFailure, Source } from '../../remote/types.ts';
 import type { Check, ProofReport, VerificationReport, VerificationStatus } from '../report.ts';
 
 /** Everything the checks need to remember between documents; the report is built from it once, at the end. */
@@ -29,6 +29,11 @@ export type Findings = {
 };
 
 export const newFindings = (): Findings => ({ checks: [], unfetched: [], malformed: [], misplaced: [], contextless: [], read: 0 });
+
+/** A document that could not be had: unfetched, unless the fetcher refused its URL (it can never be had: the document naming it is wrong). */
+export function noteFailedFetch(f: Findings, what: string, url: string, code: RemoteFailure, message: string): void {
+  (code === 'refused_url' ? f.malformed : f.unfetched).push(`The ${what} at ${url} could not be fetched (${code}: ${message}).`);
+}
 
 export const check = (name: string, passed: boolean, pass: string, fail: string): Check => ({
   name,

@@ -2,7 +2,8 @@
  * @module What a verifier needs of any Verifiable Credential, VC Data Model 1.1 or 2.0, read
  * leniently: the OB 3.0 JSON Schema is its own verdict (conformance.ts), never a reason to skip
  * the proof and status checks. 1.1 names its window `issuanceDate` / `expirationDate`, 2.0
- * `validFrom` / `validUntil`.
+ * `validFrom` / `validUntil`; a credential may carry both spellings (a context can map either name
+ * to either term), so its window is the narrowest they give: the latest start, the earliest end.
  */
 import { VC_V1_CONTEXT, VC_V2_CONTEXT } from '../../credentials/contexts.ts';
 
@@ -25,6 +26,18 @@ export type HeldCredential = {
 
 const validDate = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 
+const STARTS = ['validFrom', 'issuanceDate'] as const;
+const ENDS = ['validUntil', 'expirationDate'] as const;
+/** The date of `names` that `narrower` prefers (by time), as written. */
+const narrowest = (supplied: Node, names: readonly string[], narrower: (a: number, b: number) => boolean) =>
+  names
+    .map((name) => text(supplied[name]))
+    .filter((value): value is string => value !== undefined)
+    .reduce<string | undefined>(
+      (best, value) => (best === undefined || narrower(Date.parse(value), Date.parse(best)) ? value : best),
+      undefined,
+    );
+
 /** The credential's parts, or why it is not a Verifiable Credential at all. */
 export function readCredential(supplied: unknown): HeldCredential | { problem: string } {
   if (!isNode(supplied)) return { problem: 'document: not a JSON object' };
@@ -37,9 +50,8 @@ export function readCredential(supplied: unknown): HeldCredential | { problem: s
   if (!issuerId) return { problem: 'issuer: must be a URL or an object with an id' };
   const subjects = listOf(supplied.credentialSubject);
   if (!subjects.length || !subjects.every(isNode)) return { problem: 'credentialSubject: must be an object (or a list of objects)' };
-  const [from, until] = version === '2.0' ? ['validFrom', 'validUntil'] : ['issuanceDate', 'expirationDate'];
   if (version === '1.1' && supplied.issuanceDate === undefined) return { problem: 'issuanceDate: required by VC Data Model 1.1' };
-  for (const name of [from, until] as const)
+  for (const name of [...STARTS, ...ENDS])
     if (supplied[name] !== undefined && !validDate(supplied[name])) return { problem: `${name}: not a date-time` };
   const statuses = listOf(supplied.credentialStatus);
   if (!statuses.every(isNode)) return { problem: 'credentialStatus: must be an object (or a list of objects)' };
@@ -48,8 +60,8 @@ export function readCredential(supplied: unknown): HeldCredential | { problem: s
     version,
     id: text(supplied.id),
     issuer: { id: issuerId, name: isNode(issuer) ? text(issuer.name) : undefined, url: isNode(issuer) ? text(issuer.url) : undefined },
-    validFrom: text(supplied[from]),
-    validUntil: text(supplied[until]),
+    validFrom: narrowest(supplied, STARTS, (a, b) => a > b),
+    validUntil: narrowest(supplied, ENDS, (a, b) => a < b),
     statuses,
     subjects,
   };

@@ -5,7 +5,6 @@
  * `status` document (kept at most REMOTE_STATUS_TTL_SECONDS, never served stale), and it vouches
  * only when the credential's issuer signed it, it is valid now, and its purpose is the entry's.
  */
-import { bitAt } from '../../credentials/status-list.ts';
 import { isUnavailable, RemoteFetchError, type RemoteSession } from '../../remote/types.ts';
 import { type HeldCredential, isNode, listOf, type Node, readCredential } from './credential-shape.ts';
 
@@ -72,7 +71,9 @@ async function checkListEntry(
     const problem = await listProblem(list, kind, purpose, issuer, url, context);
     if (problem) return problem;
     const subject = list.credentialSubject as Node;
-    const bit = await bitAt(String(subject.encodedList), Number(index)).catch(() => undefined);
+    const bit = await context.session.readStatusBit(String(subject.encodedList), Number(index));
+    if (bit === 'over_budget')
+      return { verdict: 'unverifiable', message: `Its status list ${url} was not read: this request decompressed as much as it may.` };
     if (bit === undefined) return { verdict: 'invalid', message: `Its status list ${url} cannot be read at index ${index}.` };
     return verdictOf(bit, purpose, url);
   }

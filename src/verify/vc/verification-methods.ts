@@ -16,8 +16,10 @@ export function didWebUrl(did: string): string | undefined {
   const [host, ...path] = did.slice('did:web:'.length).split(':');
   if (!host) return undefined;
   try {
-    const url = new URL(`https://${decodeURIComponent(host)}`);
-    if (url.pathname !== '/' || url.search || url.hash) return undefined;
+    const authority = decodeURIComponent(host).toLowerCase();
+    const url = new URL(`https://${authority}`);
+    // The host (and port) exactly as the DID spells it: a decoded `@`, `/` or `?` would send the request elsewhere.
+    if (url.host !== authority || url.username || url.password || url.pathname !== '/' || url.search || url.hash) return undefined;
     const segments = path.map(decodeURIComponent);
     return segments.length ? `${url.origin}/${segments.join('/')}/did.json` : `${url.origin}/.well-known/did.json`;
   } catch {
