@@ -221,4 +221,55 @@ describe('privacy', () => {
       await fixture.cleanup();
     }
   });
+
+  it("keeps an API key's secret out of every response but the creating one, the logs, Redis and every column", async () => {
+    const logged = captureLogs();
+    const fixture = await createIssuerWithBadge();
+    try {
+      const created = await w.admin('POST', '/admin/api-keys', {
+        issuerId: fixture.issuerId,
+        actions: ['issue', 'revoke'],
+        label: 'privacy',
+      });
+      const { id, token } = await created.json<{ id: string; token: string }>();
+      const secret = token.split('_')[2]!;
+      const responses: string[] = [];
+      const keep = async (res: Response) => responses.push(JSON.stringify([...res.headers]) + (await res.text()));
+      const asKey = (path: string, body: unknown) =>
+        w.fetch(path, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const issued = await asKey('/admin/assertions', { badgeId: fixture.badgeId, recipient: { identity: 'apikey@example.org' } });
+      await issued.settled;
+      const { id: assertionId } = (await issued.response.clone().json()) as { id: string };
+      await keep(issued.response);
+      const revoked = await asKey(`/admin/assertions/${assertionId}/revoke`, { reason: 'privacy' });
+      await revoked.settled;
+      await keep(revoked.response);
+      await keep(await w.get('/admin/api-keys', ADMIN));
+      await keep(await w.get(`/admin/audit?issuer=${fixture.issuerId}`, ADMIN));
+      await keep((await w.fetch(`/admin/api-keys/${id}`, { method: 'DELETE', headers: ADMIN })).response);
+      vi.restoreAllMocks();
+
+      const deps = depsFor(env);
+      const redisValues = await deps.redisClient!.mget(...(await deps.redisClient!.keys('*')));
+      const rows = await deps.db.execute<{ doc: string }>(sql`
+        select row_to_json(k)::text as doc from api_keys k
+        union all select row_to_json(l)::text from audit_log l
+        union all select row_to_json(i)::text from idempotency_keys i`);
+      const haystacks = {
+        responses: responses.join('\n'),
+        redis: JSON.stringify(redisValues),
+        database: rows.rows.map((r) => r.doc).join('\n'),
+        logs: logged.join('\n'),
+      };
+      expect(haystacks.database).toContain(id); // the key is there, by id and hash
+      for (const [where, text] of Object.entries(haystacks))
+        expect(text.includes(secret), `the key's secret found in ${where}`).toBe(false);
+    } finally {
+      await fixture.cleanup();
+    }
+  });
 });
