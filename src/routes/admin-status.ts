@@ -6,6 +6,8 @@
  * admin authentication (app.ts), for the root token only: it is about every issuer's writes.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import type { DataScope } from '../data/scope.ts';
+import { metered } from '../db/meter.ts';
 import { outboxDepth } from '../db/outbox.ts';
 import { NO_STORE } from '../edge/headers.ts';
 import { principalIn } from '../http/middleware/admin-auth.ts';
@@ -34,11 +36,16 @@ type Status = {
 const lastStatus = new WeakMap<Deps, { at: number; status: Promise<Status> }>();
 const limits = new WeakMap<Deps, IsolateCount>();
 
-function statusFor(deps: Deps): Promise<Status> {
+/** The status, read in `scope` (its statement and Redis command counted there), or the one read within the last 5 s. */
+function statusFor(deps: Deps, scope: DataScope): Promise<Status> {
   const last = lastStatus.get(deps);
   if (last && Date.now() - last.at < CHECK_EVERY_MS) return last.status;
   const { db, redisClient: redis } = deps;
-  const status = Promise.all([measured(() => outboxDepth(db)), redis ? measured(() => readOpsState(redis)) : undefined]).then(
+  const countedRedis = <T>(work: Promise<T>) => work.finally(() => void scope.cache.redisRequests++);
+  const status = Promise.all([
+    measured(() => metered(scope.meter, 1, () => outboxDepth(db))),
+    redis ? measured(() => countedRedis(readOpsState(redis))) : undefined,
+  ]).then(
     ([outbox, ops]): Status => ({
       outbox: outbox.value ?? null,
       ops: ops?.value ?? null,
@@ -114,7 +121,7 @@ export const adminStatus = newRouter().openapi(statusRoute, async (c) => {
       'retry-after': String(Math.max(1, Math.ceil((left.reset - Date.now()) / 1000))),
     });
   limit.record(address);
-  const status = await statusFor(deps);
+  const status = await statusFor(deps, c.var.scope);
   const version = c.env.CF_VERSION_METADATA;
   return c.json(
     {
