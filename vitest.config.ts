@@ -31,6 +31,7 @@ export default defineConfig({
                     STACK_NEON_URL: stack.neonUrl,
                     STACK_NEON_PORT: String(stack.neonPort),
                     STACK_UPSTASH_URL: stack.upstashUrl,
+                    STACK_METRICS_URL: stack.metricsUrl,
                     STACK_BACKENDS: `${stack.postgresKind}+${stack.redisKind}`,
                     REMOTE_FETCH_HOSTS: remote.hostMap,
                     REMOTE_CONTROL_URL: remote.controlUrl,

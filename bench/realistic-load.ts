@@ -23,8 +23,8 @@ export type RealisticSpec = {
   ob3Share: number;
   /** Whether POST /admin/assertions/batch exists (the pre-v2 main has none: batches are sent as singles). */
   batchIssuance: boolean;
-  /** The local stack, whose counters are reset when measuring starts and read when it ends. */
-  stack: { neonUrl: string; upstashUrl: string };
+  /** The local stack, whose counters are reset when measuring starts and read when it ends (the metrics collector's too, when given). */
+  stack: { neonUrl: string; upstashUrl: string; metricsUrl?: string };
 };
 
 /** Shares of all generator requests. Reads are the rest. */
@@ -55,6 +55,8 @@ export type RealisticResult = {
   requestPath: { statements: number; redisRequests: number };
   /** The local stack's own counters over the measured window (background work and writes included). */
   stack: { neon: Record<string, number>; upstash: Record<string, number> };
+  /** What the Worker's metrics sink got over the same window (the collector's sums: `dev/metrics-collector.ts`). */
+  sink?: Record<string, unknown>;
   latency: { p50: number; p90: number; p99: number; max: number };
   xCache: Record<string, number>;
   /** `cf-cache-status` of the reads when an edge cache is in front ('none' without one). */
@@ -314,15 +316,18 @@ await new Promise((resolve) => setTimeout(resolve, spec.warmupSeconds * 1000));
 await Promise.all([
   fetch(`${spec.stack.neonUrl}/__stats/reset`, { method: 'POST' }),
   fetch(`${spec.stack.upstashUrl}/__stats/reset`, { method: 'POST' }),
+  spec.stack.metricsUrl && fetch(`${spec.stack.metricsUrl}/__stats/reset`, { method: 'POST' }),
 ]);
 measuring = true;
 await new Promise((resolve) => setTimeout(resolve, spec.seconds * 1000));
 measuring = false;
-const [neon, upstash] = await Promise.all([
+const [neon, upstash, sink] = await Promise.all([
   fetch(`${spec.stack.neonUrl}/__stats`).then((r) => r.json()),
   fetch(`${spec.stack.upstashUrl}/__stats`).then((r) => r.json()),
+  spec.stack.metricsUrl ? fetch(`${spec.stack.metricsUrl}/__stats`).then((r) => r.json()) : undefined,
 ]);
 result.stack = { neon, upstash } as RealisticResult['stack'];
+if (sink) result.sink = sink as Record<string, unknown>;
 stopped = true;
 await Promise.all([...loops, ...checks]);
 

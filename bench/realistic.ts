@@ -48,7 +48,8 @@ const ASSERTIONS = Number(flags.assertions);
 const ISSUERS = 10;
 const BADGES = 50;
 const ADMIN_TOKEN = 'realistic-bench-admin-token';
-const DATABASE = 'badge_realistic';
+// BENCH_DATABASE: another name, so runs from several checkouts on one server do not share (and truncate) one database.
+const DATABASE = process.env.BENCH_DATABASE ?? 'badge_realistic';
 const PUBLIC_BASE_URL = 'https://badges.bench';
 const results = path.join(root, 'bench/results');
 const log = (line: string) => console.log(`[realistic ${label}] ${line}`);
@@ -167,7 +168,7 @@ const spec: RealisticSpec = {
   seconds: Number(flags.seconds),
   ob3Share: Number(flags['ob3-share']),
   batchIssuance,
-  stack: { neonUrl: stack.neon.url, upstashUrl: stack.upstash.url },
+  stack: { neonUrl: stack.neon.url, upstashUrl: stack.upstash.url, metricsUrl: stack.metrics.url },
 };
 log(`${isolates.length} isolates, ${spec.concurrency} concurrent clients, ${spec.warmupSeconds} s warm-up + ${spec.seconds} s measured`);
 const load = await new Promise<RealisticResult>((resolve, reject) => {
@@ -284,6 +285,18 @@ function markdown(): string {
         const s = r.load.statusListStaleness;
         return [
           `OB 3.0 reads (run ${r.label}): reads by kind ${JSON.stringify(r.load.readsByKind)}; a revoked award's status-list bit, read through every isolate after each revoke answered: ${s.staleAnswers} stale of ${s.checks} reads over ${s.revocations} revocations (worst ${s.worstMs} ms).`,
+          '',
+        ];
+      }),
+    ...runs
+      .filter((r) => r.load.sink)
+      .flatMap((r) => {
+        const sink = r.load.sink as { requests: number; statementsTotal: number; redisCallsTotal: number; byTier: Record<string, number> };
+        const neon = r.load.stack.neon.statements ?? 0;
+        const upstash = r.load.stack.upstash.requests ?? 0;
+        const off = (a: number, b: number) => (b ? `${(((a - b) / b) * 100).toFixed(2)} %` : '–');
+        return [
+          `Metrics sink (run ${r.label}, the points the Worker wrote to its sink over the measured window): ${sink.requests} requests (the generator counted ${r.load.reads} reads + ${Object.values(r.load.writes).reduce((a, b) => a + b, 0)} writes), tiers ${JSON.stringify(sink.byTier)}; statements ${sink.statementsTotal} against the Neon stand-in's ${neon} (${off(sink.statementsTotal, neon)}), Redis calls ${sink.redisCallsTotal} against the Upstash stand-in's ${upstash} requests (${off(sink.redisCallsTotal, upstash)}). The difference is the window's edges (requests in flight at the reset and at the end) and the revocation checker's reads.`,
           '',
         ];
       }),

@@ -98,6 +98,7 @@ for (let attempt = 0; attempt < 120; attempt++) {
   admin token     ${DEV_ADMIN_TOKEN}   (dev only)
   remote issuer   curl -s ${base}/verify -H 'content-type: application/json' -d '${JSON.stringify(remoteDemo?.body)}'   (every case: ${remote.controlUrl}/cases)
   stack stats     ${stack.neon.url}/__stats  ${stack.upstash.url}/__stats  ${base}/__stats (edge cache)
+  metrics         ${stack.metrics.url}/__stats  ${stack.metrics.url}/__points   (what Analytics Engine gets in production)
   (responses carry cf-cache-status from the local Workers Cache; the Worker itself is on port ${workerPort})
 `);
     break;

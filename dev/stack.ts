@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, openPostgres, openRedis } from './backends.ts';
+import { startMetricsCollector } from './metrics-collector.ts';
 import { startNeonProxy } from './neon-proxy.ts';
 import { startUpstashEndpoint } from './upstash-endpoint.ts';
 
@@ -13,6 +14,8 @@ export type LocalStackOptions = {
   /** 0 picks a free port. */
   neonPort?: number;
   upstashPort?: number;
+  /** The metrics collector (Analytics Engine's stand-in); 0 picks a free port. */
+  metricsPort?: number;
   upstashToken?: string;
   /** Use PGlite and in-memory Redis even when the real servers answer. */
   embedded?: boolean;
@@ -39,17 +42,21 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     port: options.upstashPort ?? 0,
     latencyMs: options.redisLatencyMs ?? 0,
   });
+  const metrics = await startMetricsCollector(options.metricsPort ?? 0);
   return {
     postgres,
     redis,
     neon,
     upstash,
+    metrics,
     upstashToken,
-    endpoints: { neonUrl: neon.url, upstashUrl: upstash.url, upstashToken },
+    endpoints: { neonUrl: neon.url, upstashUrl: upstash.url, upstashToken, metricsUrl: metrics.url },
     describe: () =>
       `local Neon proxy ${neon.url} → ${postgres.kind === 'postgres' ? `Postgres ${postgres.host}:${postgres.port}` : 'embedded PGlite'}; ` +
-      `local Upstash ${upstash.url} → ${redis.kind === 'redis' ? 'Redis server' : 'embedded in-memory Redis (ioredis-mock)'}`,
+      `local Upstash ${upstash.url} → ${redis.kind === 'redis' ? 'Redis server' : 'embedded in-memory Redis (ioredis-mock)'}; ` +
+      `metrics collector ${metrics.url}`,
     async close() {
+      await metrics.close();
       await neon.close();
       await upstash.close();
       await redis.close();

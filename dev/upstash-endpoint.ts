@@ -25,6 +25,9 @@ function encode(reply: unknown, base64: boolean): unknown {
   if (reply === null || reply === undefined) return null;
   if (typeof reply === 'number') return reply;
   if (Array.isArray(reply)) return reply.map((item) => encode(item, base64));
+  // ioredis hands HGETALL back as an object even from callBuffer; Upstash answers a flat [field, value, …] array.
+  if (typeof reply === 'object' && !Buffer.isBuffer(reply))
+    return Object.entries(reply).flatMap((pair) => encode(pair, base64) as unknown[]);
   const bytes = Buffer.isBuffer(reply) ? reply : Buffer.from(String(reply), 'utf8');
   return base64 ? bytes.toString('base64') : bytes.toString('utf8');
 }

@@ -7,9 +7,11 @@ import type { AppEnv } from './http/app-env.ts';
 import { adminEnabled, adminToken, bearerScheme, idempotencyKey } from './http/middleware/admin-auth.ts';
 import { canonicalUrl } from './http/middleware/canonical-url.ts';
 import { notFoundOrNotAllowed } from './http/middleware/method-not-allowed.ts';
+import { requestMetrics } from './http/middleware/request-metrics.ts';
 import { requestScope } from './http/middleware/request-scope.ts';
 import { renderProblem } from './http/problem.ts';
 import { admin } from './routes/admin.ts';
+import { adminStatus } from './routes/admin-status.ts';
 import { apiKeys } from './routes/api-keys.ts';
 import { audit } from './routes/audit.ts';
 import { credentials } from './routes/credentials.tsx';
@@ -24,6 +26,8 @@ import { verification } from './routes/verify.ts';
 
 export const app = new OpenAPIHono<AppEnv>();
 
+// First: its log line and metrics point see every answer (redirects, errors, early refusals).
+app.use(requestMetrics);
 app.use(timing({ totalDescription: 'worker' }));
 // Before anything cacheable: one URL per resource, so no second cache entry can outlive a purge.
 app.use(canonicalUrl);
@@ -32,7 +36,7 @@ const publicCors = cors({
   origin: '*',
   allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
   allowHeaders: ['content-type', 'if-none-match'],
-  exposeHeaders: ['etag', 'server-timing', 'x-cache', 'retry-after'],
+  exposeHeaders: ['etag', 'server-timing', 'x-cache', 'retry-after', 'request-id'],
   maxAge: 86_400,
 });
 app.use((c, next) => (c.req.path.startsWith('/admin') ? next() : publicCors(c, next)));
@@ -55,6 +59,7 @@ app.route('/', exchanges);
 app.route('/', admin);
 app.route('/', apiKeys);
 app.route('/', audit);
+app.route('/', adminStatus);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
   type: 'http',

@@ -14,12 +14,15 @@
  */
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { app } from './app.ts';
-import { newDataScope } from './data/scope.ts';
+import { newCacheTrace, newDataScope } from './data/scope.ts';
 import { drainOutbox } from './data/write/outbox.ts';
 import { forgetIdempotencyKeys } from './data/write/records.ts';
-import { edgePurgeFor } from './edge/purge.ts';
+import { newQueryMeter } from './db/meter.ts';
+import { countedPurge, edgePurgeFor } from './edge/purge.ts';
 import { withCanonicalAccept } from './http/middleware/canonical-url.ts';
 import { problemResponse } from './http/problem.ts';
+import { reportDrain } from './metrics/drain.ts';
+import { notePurgeError } from './metrics/ops-state.ts';
 import { depsFor } from './platform/deps.ts';
 import type { Bindings } from './platform/env.ts';
 import { MAX_UPLOAD_BYTES } from './routes/verify.ts';
@@ -42,10 +45,19 @@ export class CachedApp extends WorkerEntrypoint<Bindings> {
   /** Applies cache updates that committed writes could not apply themselves (RPC: never cached). */
   async drainOutbox(): Promise<void> {
     const deps = depsFor(this.env);
-    const scope = newDataScope(deps, (work) => this.ctx.waitUntil(work), edgePurgeFor(this.ctx, deps.config.edgePurgeUrl));
+    const startedAt = performance.now();
+    // The run and everything it starts count in one place, for its metrics point.
+    const after = { meter: newQueryMeter(), cache: newCacheTrace() };
+    const redis = deps.redisClient;
+    const purge = countedPurge(edgePurgeFor(this.ctx, deps.config.edgePurgeUrl), after.cache, (tags) => {
+      if (redis)
+        this.ctx.waitUntil(notePurgeError(redis, { at: new Date().toISOString(), by: 'drain', tags, reason: 'refused' }).catch(() => {}));
+    });
+    const scope = newDataScope(deps, (work) => this.ctx.waitUntil(work), purge, { after });
     const { applied, done } = await drainOutbox(scope);
     if (applied || !done)
       console.log(`cache outbox: ${applied} applied${done ? '' : ', more waiting (Redis failing, or more than one run takes)'}`);
+    await reportDrain(scope, { applied, done, startedAt }, redis, deps.metrics);
   }
 
   /** Forgets the Idempotency-Keys of writes older than a day (RPC). */

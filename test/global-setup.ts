@@ -20,6 +20,7 @@ export default async function setup(project: TestProject) {
     neonPort: stack.neon.port,
     upstashUrl: stack.upstash.url,
     upstashToken: stack.upstashToken,
+    metricsUrl: stack.metrics.url,
     postgresUrl: stack.postgres.url,
     postgresKind: stack.postgres.kind,
     redisKind: stack.redis.kind,
@@ -43,6 +44,8 @@ declare module 'vitest' {
       neonPort: number;
       upstashUrl: string;
       upstashToken: string;
+      /** The metrics collector (Analytics Engine's local stand-in). */
+      metricsUrl: string;
       postgresUrl: string;
       postgresKind: 'postgres' | 'pglite';
       redisKind: 'redis' | 'memory';

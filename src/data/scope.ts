@@ -62,7 +62,13 @@ export type CacheTrace = {
   redisMilliseconds: number;
   /** Requests to other issuers' hosts, redirect hops included. */
   remoteFetches: number;
+  /** Edge purges sent for this request (background ones included), and how many failed. */
+  purges: number;
+  purgeFailures: number;
 };
+
+/** What work after the answer did on a request's behalf (write-backs, outbox settle, drains): for its metrics. */
+export type AfterWork = { meter: QueryMeter; cache: CacheTrace };
 
 export type DataScope = {
   deps: DataDeps;
@@ -80,22 +86,33 @@ export type DataScope = {
   readsL1?: MemoryCache | undefined;
   /** Set by a write answered from an earlier write under the same `Idempotency-Key` (nothing was written). */
   replayed?: boolean;
+  /** Where background scopes made from this one count their work (shared down the chain). */
+  after?: AfterWork | undefined;
 };
 
-export const newCacheTrace = (): CacheTrace => ({ served: new Set(), redisRequests: 0, redisMilliseconds: 0, remoteFetches: 0 });
+export const newCacheTrace = (): CacheTrace => ({
+  served: new Set(),
+  redisRequests: 0,
+  redisMilliseconds: 0,
+  remoteFetches: 0,
+  purges: 0,
+  purgeFailures: 0,
+});
 
 export const newDataScope = (
   deps: DataDeps,
   waitUntil: DataScope['waitUntil'],
   purge?: EdgePurge,
-  options: { storedAtEdge?: boolean } = {},
+  options: { storedAtEdge?: boolean; after?: AfterWork | undefined } = {},
 ): DataScope => ({
   deps,
-  meter: newQueryMeter(),
-  cache: newCacheTrace(),
+  // A background scope counts into the work-after-the-answer of the scope it came from.
+  meter: options.after?.meter ?? newQueryMeter(),
+  cache: options.after?.cache ?? newCacheTrace(),
   waitUntil,
   purge,
   readsL1: options.storedAtEdge ? undefined : deps.tiers.l1,
+  after: options.after,
 });
 
 /** Runs `work` after the answer; a failure is reported (nobody waits for it), never thrown. */

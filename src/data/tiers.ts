@@ -84,6 +84,8 @@ export async function writeNewerToRedis(
 ): Promise<'done' | 'failed' | 'off'> {
   const { redis } = scope.deps.tiers;
   if (!redis) return 'off';
+  // Nothing to write sends nothing: only round trips are counted.
+  if (!entries.length) return 'done';
   return (await meteredRedis(scope, () => redis.write(entries, ttlSeconds))) ? 'done' : 'failed';
 }
 
@@ -147,7 +149,7 @@ export async function readFromRedis(
 ): Promise<FromRedis | undefined> {
   const { redis } = scope.deps.tiers;
   if (!redis) return undefined;
-  const stored = await meteredRedis(scope, () => redis.read(keys, held));
+  const stored = keys.length ? await meteredRedis(scope, () => redis.read(keys, held)) : new Map<string, string>();
   return stored && withoutUnconfirmed(scope, decodeStored(stored));
 }
 

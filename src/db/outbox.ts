@@ -23,3 +23,12 @@ export async function settleOutbox(db: Database, applied: readonly OutboxEntry[]
     using unnest(${sql.param(applied.map((e) => e.kind))}::text[], ${sql.param(applied.map((e) => e.id))}::text[], ${sql.param(applied.map((e) => String(e.version)))}::bigint[]) as s(kind, id, version)
     where o.record_kind = s.kind and o.record_id = s.id and o.version <= s.version`);
 }
+
+/** How many outbox rows wait, and the age of the oldest in seconds (0 when none): one statement, a scan of a table that stays small. */
+export async function outboxDepth(db: Database): Promise<{ depth: number; oldestSeconds: number }> {
+  const result = await db.execute<{ depth: number | string; oldest: number | string }>(
+    sql`select count(*)::int as depth, coalesce(extract(epoch from now() - min(${cacheOutbox.createdAt})), 0)::float8 as oldest from ${cacheOutbox}`,
+  );
+  const row = result.rows[0];
+  return { depth: Number(row?.depth ?? 0), oldestSeconds: Math.max(0, Math.round(Number(row?.oldest ?? 0))) };
+}

@@ -40,3 +40,21 @@ export function edgePurgeFor(ctx: Pick<ExecutionContext, 'cache'> | undefined, s
   }
   return undefined;
 }
+
+/** `purge`, each call counted in `counts` (failures too) and a failure told to `onFailure` with its number of tags. */
+export function countedPurge(
+  purge: EdgePurge | undefined,
+  counts: { purges: number; purgeFailures: number },
+  onFailure: (tags: number) => void,
+): EdgePurge | undefined {
+  if (!purge) return undefined;
+  return async (tags) => {
+    const purged = await purge(tags);
+    counts.purges++;
+    if (!purged) {
+      counts.purgeFailures++;
+      onFailure(tags.length);
+    }
+    return purged;
+  };
+}

@@ -7,6 +7,13 @@ import type { PublicUrls } from '../openbadges/urls.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { Bindings } from '../platform/env.ts';
 
+/** Work handed to `waitUntil` for a request, kept so its metrics can wait for it (`middleware/request-metrics.ts`). */
+export type BackgroundWork = {
+  waitUntil(work: Promise<unknown>): void;
+  /** Resolves once every piece of work, and the work it started, has settled. */
+  settled(): Promise<void>;
+};
+
 export type AppEnv = {
   Bindings: Bindings;
   Variables: TimingVariables & {
@@ -20,5 +27,6 @@ export type AppEnv = {
     principal?: Principal;
     /** An admin write's `Idempotency-Key`, with who sent it and a hash of the request. */
     idempotency?: IdempotencyClaim | undefined;
+    background?: BackgroundWork;
   };
 };

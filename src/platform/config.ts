@@ -39,6 +39,7 @@ const schema = z
     DATABASE_URL_READ: postgresUrl.optional(),
     NEON_HTTP_ENDPOINT: httpUrl.optional(),
     WORKERS_CACHE_PURGE_URL: httpUrl.optional(),
+    METRICS_LOCAL_URL: httpUrl.optional(),
     UPSTASH_REDIS_REST_URL: httpUrl.optional(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -120,6 +121,8 @@ export type Config = {
   redis: { url: string; token: string; timeoutMs: number } | undefined;
   /** Local only: the Workers Cache stand-in's purge endpoint (production purges through `ctx.cache`). */
   edgePurgeUrl: string | undefined;
+  /** Local only: the local stack's metrics collector (production writes to the `METRICS` Analytics Engine dataset). */
+  metricsLocalUrl: string | undefined;
   adminToken: string | undefined;
   /** The key-encryption key of the issuers' signing keys; without it OB 3.0 credentials are off (503). */
   credentialKeySecret: Uint8Array | undefined;
@@ -187,6 +190,7 @@ export function parseConfig(bindings: Partial<Bindings>): Config {
     credentialKeySecret: env.CREDENTIAL_KEY_SECRET,
     issuerDidMethod: env.ISSUER_DID_METHOD,
     edgePurgeUrl: env.WORKERS_CACHE_PURGE_URL,
+    metricsLocalUrl: env.METRICS_LOCAL_URL,
     cache: {
       tiers: { l1: env.CACHE_TIERS.has('l1'), redis: env.CACHE_TIERS.has('redis') && Boolean(env.UPSTASH_REDIS_REST_URL) },
       l1: { maxEntries: env.L1_MAX_ENTRIES, maxBytes: env.L1_MAX_BYTES, ttlSeconds: env.L1_TTL_SECONDS },

@@ -7,6 +7,9 @@ import { issuerDids } from '../credentials/issuer-dids.ts';
 import type { DataDeps } from '../data/scope.ts';
 import { statusListUpkeep } from '../data/signing/status-lists.ts';
 import { createDatabase } from '../db/client.ts';
+import { analyticsEngineSink } from '../metrics/analytics-engine.ts';
+import { localSink } from '../metrics/local.ts';
+import type { MetricsSink } from '../metrics/types.ts';
 import { publicUrls } from '../openbadges/urls.ts';
 import { RemoteFetcher } from '../remote/fetcher.ts';
 import { parseConfig } from './config.ts';
@@ -18,6 +21,8 @@ export type Deps = DataDeps & {
   /** The raw client, for health checks and rate limits. */
   redisClient: ReturnType<typeof createRedis> | undefined;
   limits: RateLimiters;
+  /** Where request and drain metrics go: Analytics Engine (`METRICS`), the local collector, or nowhere. */
+  metrics: MetricsSink | undefined;
 };
 
 // Bindings are one object per isolate; keying on it lets a test with other bindings get its own set.
@@ -45,6 +50,11 @@ export function depsFor(bindings: Bindings): Deps {
       remote: new RemoteFetcher(config.remote, `badge-verify/0.1 (+${config.publicBaseUrl})`),
       redisClient,
       limits: createRateLimiters(redisClient, config),
+      metrics: bindings.METRICS
+        ? analyticsEngineSink(bindings.METRICS)
+        : config.metricsLocalUrl
+          ? localSink(config.metricsLocalUrl)
+          : undefined,
     };
     built.set(bindings, deps);
   }

@@ -15,20 +15,23 @@ const CHECK_TIMEOUT_MS = 2_000;
 /** Answers within this long of a check reuse it. */
 const CHECK_EVERY_MS = 5_000;
 
-type Check = { ok: boolean; ms: number; error?: string };
+export type Check = { ok: boolean; ms: number; error?: string };
 
 /** A failure's kind: `timeout`, a SQLSTATE, or `unreachable`. */
 const failureKind = (error: unknown) => (error instanceof TimeoutError ? 'timeout' : (sqlState(error) ?? 'unreachable'));
 
-async function check(probe: () => Promise<unknown>): Promise<Check> {
+/** Runs `probe` within the check timeout: how it went, and its value when it answered. */
+export async function measured<T>(probe: () => Promise<T>): Promise<{ check: Check; value?: T }> {
   const started = performance.now();
   try {
-    await withTimeLimit(probe(), CHECK_TIMEOUT_MS);
-    return { ok: true, ms: Math.round(performance.now() - started) };
+    const value = await withTimeLimit(probe(), CHECK_TIMEOUT_MS);
+    return { check: { ok: true, ms: Math.round(performance.now() - started) }, value };
   } catch (error) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: failureKind(error) };
+    return { check: { ok: false, ms: Math.round(performance.now() - started), error: failureKind(error) } };
   }
 }
+
+const check = async (probe: () => Promise<unknown>): Promise<Check> => (await measured(probe)).check;
 
 type Checks = { database: Check; redis: Check | null };
 const lastChecks = new WeakMap<Deps, { at: number; checks: Promise<Checks> }>();
@@ -47,7 +50,7 @@ function checksFor(deps: Deps): Promise<Checks> {
   return checks;
 }
 
-const checkResult = z.object({
+export const checkResult = z.object({
   ok: z.boolean(),
   ms: z.number(),
   error: z.string().optional().describe('`timeout`, a SQLSTATE, or `unreachable`'),

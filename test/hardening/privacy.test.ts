@@ -114,6 +114,40 @@ describe('privacy', () => {
     expect(haystacks.logs).not.toContain('wrong-token-that-must-not-be-logged');
   });
 
+  it('keeps identities, tokens and query strings out of the request log lines and the metrics points', async () => {
+    const fixture = await createIssuerWithBadge();
+    try {
+      const identity = `Metric.${crypto.randomUUID().slice(0, 8)}@Example.org`;
+      const id = await fixture.assertion({ recipient: identity.toLowerCase() });
+      await fetch(`${env.STACK_METRICS_URL}/__stats/reset`, { method: 'POST' });
+      const logged = captureLogs();
+      const token = 'bearer-token-that-must-not-be-logged';
+      const calls = [
+        w.fetch('/verify', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'cf-ray': identity },
+          body: JSON.stringify({ assertion: id, recipient: { identity } }),
+        }),
+        w.fetch(`/assertions/${id}/verify?recipient=${encodeURIComponent(identity)}&token=${token}`),
+        w.fetch(`/verify?url=${encodeURIComponent(`https://badges.test/assertions/nope?email=${identity}`)}`),
+        w.fetch('/admin/issuers', { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' }),
+        w.fetch('/admin/issuers', { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` }, body: '{}' }),
+      ];
+      for (const call of calls) await (await call).settled;
+      vi.restoreAllMocks();
+      const points = await (await fetch(`${env.STACK_METRICS_URL}/__points`)).text();
+      const lines = logged.filter((line) => line.startsWith('{'));
+      expect(lines.length).toBeGreaterThanOrEqual(calls.length);
+      for (const [where, text] of Object.entries({ logs: logged.join('\n'), points })) {
+        for (const needle of [identity, identity.toLowerCase(), identity.split('@')[0]!, token, env.ADMIN_TOKEN!, 'recipient=', 'email']) {
+          expect(text.toLowerCase().includes(needle.toLowerCase()), `${needle} found in ${where}`).toBe(false);
+        }
+      }
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
   it("keeps issuers' private keys out of responses, Redis, the logs and every column but their ciphertext", async () => {
     const logged = captureLogs();
     const fixture = await createIssuerWithBadge();

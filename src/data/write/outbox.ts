@@ -26,7 +26,8 @@ const entryOf = (found: Found): OutboxEntry => ({ kind: found.kind, id: found.re
 const settle = (scope: DataScope, entries: OutboxEntry[]) => readQuery(scope, (db) => settleOutbox(db, entries), scope.deps.db);
 
 /** Work after the answer gets its own scope: its statements are not the request's (Server-Timing). */
-const background = (scope: DataScope) => newDataScope(scope.deps, scope.waitUntil, scope.purge, { storedAtEdge: !scope.readsL1 });
+const background = (scope: DataScope) =>
+  newDataScope(scope.deps, scope.waitUntil, scope.purge, { storedAtEdge: !scope.readsL1, after: scope.after });
 
 /**
  * The edge tags of what changed. A new record (version 1) has nothing cached at the edge (404s

@@ -4,9 +4,11 @@
  */
 import { createMiddleware } from 'hono/factory';
 import { setMetric } from 'hono/timing';
-import { type CacheTrace, newDataScope } from '../../data/scope.ts';
+import { type CacheTrace, type DataScope, inBackground, newCacheTrace, newDataScope } from '../../data/scope.ts';
 import { drainIfRedisRecovered } from '../../data/write/outbox.ts';
-import { edgePurgeFor } from '../../edge/purge.ts';
+import { newQueryMeter } from '../../db/meter.ts';
+import { countedPurge, edgePurgeFor } from '../../edge/purge.ts';
+import { notePurgeError } from '../../metrics/ops-state.ts';
 import { depsFor } from '../../platform/deps.ts';
 import type { AppEnv } from '../app-env.ts';
 
@@ -20,11 +22,27 @@ function answeredBy(trace: CacheTrace): string | undefined {
 
 export const requestScope = createMiddleware<AppEnv>(async (c, next) => {
   const deps = depsFor(c.env);
-  const purge = edgePurgeFor(c.executionCtx as unknown as ExecutionContext, deps.config.edgePurgeUrl);
+  const cache = newCacheTrace();
+  const waitUntil = c.var.background?.waitUntil ?? ((work: Promise<unknown>) => c.executionCtx.waitUntil(work));
+  // Purges are counted for the request's metrics; the last failure is kept for GET /admin/status.
+  const purge = countedPurge(edgePurgeFor(c.executionCtx as unknown as ExecutionContext, deps.config.edgePurgeUrl), cache, (tags) => {
+    const redis = deps.redisClient;
+    if (redis)
+      inBackground(
+        scope,
+        'purge error note',
+        notePurgeError(redis, { at: new Date().toISOString(), by: 'request', tags, reason: 'refused' }),
+      );
+  });
   // With an edge cache in front, what a GET answers is stored for everyone: build it from the shared tiers.
   const storedAtEdge = purge !== undefined && (c.req.method === 'GET' || c.req.method === 'HEAD');
-  const scope = newDataScope(deps, (work) => c.executionCtx.waitUntil(work), purge, { storedAtEdge });
-  const { meter, cache } = scope;
+  // The request's own counters (Server-Timing), and where its background scopes count (metrics).
+  const scope: DataScope = {
+    ...newDataScope(deps, waitUntil, purge, { storedAtEdge }),
+    cache,
+    after: { meter: newQueryMeter(), cache: newCacheTrace() },
+  };
+  const { meter } = scope;
   c.set('deps', deps);
   c.set('urls', deps.urls);
   c.set('scope', scope);
