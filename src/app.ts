@@ -12,6 +12,7 @@ import { admin } from './routes/admin.ts';
 import { credentials } from './routes/credentials.tsx';
 import { docs } from './routes/docs.tsx';
 import { documents } from './routes/documents.tsx';
+import { earner } from './routes/earner.tsx';
 import { exchanges } from './routes/exchanges.tsx';
 import { health } from './routes/health.ts';
 import { images } from './routes/images.ts';
@@ -46,6 +47,7 @@ app.route('/', verification);
 app.route('/', pages);
 app.route('/', credentials);
 app.route('/', exchanges);
+app.route('/', earner);
 app.route('/', admin);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' });

@@ -14,6 +14,7 @@ export const issuerColumns = {
   imageUrl: issuers.imageUrl,
   verificationStartsWith: issuers.verificationStartsWith,
   verificationAllowedOrigins: issuers.verificationAllowedOrigins,
+  linkedInOrganizationId: issuers.linkedInOrganizationId,
   signingKeyId: issuers.signingKeyId,
   publicKeyIds: issuers.publicKeyIds,
   updatedAt: issuers.updatedAt,

@@ -28,6 +28,11 @@ const issuerFields = {
   email: z.email().max(320),
   description: text(5000).nullish(),
   imageUrl: httpUrl.nullish(),
+  linkedInOrganizationId: z
+    .string()
+    .regex(/^[0-9]{1,20}$/, "LinkedIn's numeric organization id")
+    .nullish()
+    .describe('the issuer\'s LinkedIn company id: "Add to profile" then shows its logo'),
   verification: z
     .object({
       startsWith: z.array(httpUrl).max(20).optional(),

@@ -28,6 +28,7 @@ function canonicalPath(rawPath: string): string {
 /** The routes that read their query string, and the parameters each reads, in their canonical order. */
 const QUERY_PARAMETERS: Record<string, readonly string[]> = {
   '/verify': ['url'],
+  '/oembed': ['url', 'format', 'maxwidth', 'maxheight'],
 };
 
 /** The canonical query of `path`: the parameters it reads, once each, in order, encoded as URLSearchParams writes them; '' for none. */

@@ -1,0 +1,1 @@
+ALTER TABLE "issuers" ADD COLUMN "linkedin_organization_id" text;
