@@ -280,3 +280,15 @@ describe('the issuer’s LinkedIn organization id (admin API)', () => {
     expect(params.get('organizationName')).toBe('Test & Issuer');
   });
 });
+
+describe('the API reference', () => {
+  it('documents every earner route in /openapi.json and shows it on /docs', async () => {
+    const doc = (await (await w.get('/openapi.json')).json()) as { paths: Record<string, Record<string, { tags: string[] }>> };
+    const routes = ['/assertions/{id}/embed', '/assertions/{id}/certificate', '/assertions/{id}/qr.svg', '/oembed'];
+    for (const route of routes) expect(doc.paths[route]?.get?.tags, route).toEqual(['Earner']);
+    const issuerBody = JSON.stringify(doc).includes('linkedInOrganizationId');
+    expect(issuerBody).toBe(true);
+    const html = await (await w.get('/docs', BROWSER)).text();
+    for (const route of routes) expect(html, route).toContain(`<code>${route}</code>`);
+  });
+});

@@ -177,6 +177,12 @@ describe('the printable certificate', () => {
     await page.close();
   });
 
+  it('counts pages truly: the long API reference prints to several', async () => {
+    const page = await open(`${base}/docs`);
+    expect(pdfPages(await page.pdf({ format: 'A4' }))).toBeGreaterThan(1);
+    await page.close();
+  });
+
   it.each([
     ['demo-revoked', 'REVOKED: this certificate is no longer valid'],
     ['demo-expired', 'EXPIRED: this certificate is no longer valid'],
