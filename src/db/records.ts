@@ -48,6 +48,7 @@ export const assertionColumns = {
   expires: assertions.expires,
   evidence: assertions.evidence,
   narrative: assertions.narrative,
+  recipientName: assertions.recipientName,
   revokedAt: assertions.revokedAt,
   revocationReason: assertions.revocationReason,
   statusIndex: assertions.statusIndex,

@@ -135,6 +135,8 @@ export const assertions = pgTable(
     /** OB 2.0 Evidence: a list of `{id?, narrative?, name?, description?}`. */
     evidence: jsonb('evidence').$type<Array<Record<string, string>>>(),
     narrative: text('narrative'),
+    /** The earner's name as the issuer chose to print it (the certificate); never the identity, which is only hashed. */
+    recipientName: text('recipient_name'),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revocationReason: text('revocation_reason'),
     /** Position in the issuer's status lists (list = index / 131,072); null for awards made before OB 3.0. */

@@ -67,6 +67,9 @@ button { font: inherit; padding: .4rem .9rem; border-radius: .375rem; border: 0;
 .kicker { text-transform: uppercase; letter-spacing: .2em; font-size: 11pt; color: #4b5563; margin: 4mm 0; }
 .badge { width: 34mm; height: 34mm; object-fit: contain; }
 h1 { font-size: 24pt; margin: 4mm 0 2mm; }
+.recipient { margin: 2mm 0 3mm; }
+.recipient span { display: block; color: #4b5563; font-size: 11pt; }
+.recipient strong { font-size: 20pt; }
 .awarded { font-size: 14pt; margin: 0 0 4mm; }
 .description { max-height: 40mm; overflow: hidden; color: #374151; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 1mm 6mm; justify-content: center; text-align: left; margin: 6mm 0; }

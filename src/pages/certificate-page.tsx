@@ -49,7 +49,13 @@ export function CertificatePage({ bundle, report, urls }: { bundle: AssertionBun
           <p class="kicker">Certificate of achievement</p>
           <img class="badge" src={`/badges/${badge.id}/image`} alt={`${badge.name} badge`} width="120" height="120" />
           <h1>{badge.name}</h1>
-          {/* No recipient line: the issuer records no display name, and an e-mail or other identity is never printed. */}
+          {/* A name only when the issuer recorded one to print: the identity (an e-mail, a URL) is never stored, let alone printed. */}
+          {assertion.recipientName && (
+            <p class="recipient" data-testid="recipient">
+              <span>presented to</span>
+              <strong>{assertion.recipientName}</strong>
+            </p>
+          )}
           <p class="awarded">
             awarded by <strong>{issuer.name}</strong>
           </p>

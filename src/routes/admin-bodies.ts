@@ -112,8 +112,13 @@ const expiresAfterIssuedOn: [
   { message: 'expires must be after issuedOn (default: now)', path: ['expires'] },
 ];
 
+/** A recipient as awarded: the identity (hashed, never stored) and, if the issuer wants it printed on the certificate, a display name. */
+const awardedRecipient = recipientClaim.extend({
+  name: text(200).optional().describe('display name printed on the certificate (optional; never the identity)'),
+});
+
 export const newAssertionBody = z
-  .strictObject({ id: publicId.optional(), badgeId: publicId, recipient: recipientClaim, ...awardFields })
+  .strictObject({ id: publicId.optional(), badgeId: publicId, recipient: awardedRecipient, ...awardFields })
   .refine(...expiresAfterIssuedOn)
   .openapi({ example: { badgeId: 'demo-badge', recipient: { type: 'email', identity: 'bob@example.org' } } });
 
@@ -124,7 +129,7 @@ export const newAssertionsBatchBody = z
   .strictObject({
     badgeId: publicId,
     recipients: z
-      .array(recipientClaim.extend({ id: publicId.optional() }))
+      .array(awardedRecipient.extend({ id: publicId.optional() }))
       .min(1)
       .max(MAX_BATCH_AWARDS),
     ...awardFields,

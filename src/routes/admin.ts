@@ -129,6 +129,7 @@ async function award(input: AwardFields): Promise<NewAward> {
     expires: input.expires ? new Date(input.expires) : null,
     evidence: input.evidence ?? null,
     narrative: input.narrative ?? null,
+    recipientName: input.recipient.name ?? null,
   };
 }
 

@@ -247,6 +247,7 @@ describe('GET /assertions/{id}/certificate', () => {
     expect(html).toContain(`<img src="/assertions/${ids.valid}/qr.svg"`);
     expect(html).toContain(`${BASE}/assertions/${ids.valid}</a>`);
     expect(html).not.toContain('data-testid="notice"');
+    expect(html).not.toContain('data-testid="recipient"'); // no display name recorded: no recipient line
     expect(html).not.toContain('alice@example.org');
     expect(html).not.toContain('sha256$');
     const css = await (await w.get('/assets/certificate.css')).text();
@@ -290,5 +291,31 @@ describe('the API reference', () => {
     expect(issuerBody).toBe(true);
     const html = await (await w.get('/docs', BROWSER)).text();
     for (const route of routes) expect(html, route).toContain(`<code>${route}</code>`);
+  });
+});
+
+describe('the recipient’s display name', () => {
+  it('is printed on the certificate only when the issuer recorded one, never the identity', async () => {
+    const issued = await w.admin('POST', '/admin/assertions', {
+      badgeId: fixture.badgeId,
+      recipient: { identity: 'Dana.Named@example.org', name: 'Dana <Named>' },
+    });
+    expect(issued.status).toBe(201);
+    const { id } = (await issued.json()) as { id: string };
+    const html = await (await w.get(`/assertions/${id}/certificate`)).text();
+    expect(html).toContain('<strong>Dana &lt;Named&gt;</strong>');
+    expect(html.toLowerCase()).not.toContain('dana.named@example.org');
+    // Kept in Redis with the record: a second isolate reads it from there.
+    expect(await (await worker().get(`/assertions/${id}/certificate`)).text()).toContain('<strong>Dana &lt;Named&gt;</strong>');
+    const batch = await w.admin('POST', '/admin/assertions/batch', {
+      badgeId: fixture.badgeId,
+      recipients: [{ identity: 'eve@example.org', name: 'Eve E.' }, { identity: 'frank@example.org' }],
+    });
+    expect(batch.status).toBe(201);
+    const [eve, frank] = ((await batch.json()) as { assertions: Array<{ id: string }> }).assertions;
+    expect(await (await w.get(`/assertions/${eve!.id}/certificate`)).text()).toContain('<strong>Eve E.</strong>');
+    expect(await (await w.get(`/assertions/${frank!.id}/certificate`)).text()).not.toContain('data-testid="recipient"');
+    // The OB 2.0 document does not carry it.
+    expect(await (await w.get(`/assertions/${id}`, { accept: 'application/ld+json' })).text()).not.toContain('Dana');
   });
 });
