@@ -44,6 +44,7 @@ export function criticalQueries(db: Database, sample: Sample): CriticalQuery[] {
     expires: null,
     evidence: null,
     narrative: null,
+    recipientName: null,
   });
   return [
     read('verify one (assertion ⋈ badge ⋈ issuer)', q.assertionBundles.getQuery(), { ids: [sample.assertionId] }),

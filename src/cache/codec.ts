@@ -28,6 +28,8 @@ const ASSERTION_FIELDS = [
   'revocationReason',
   'updatedAt',
   'statusIndex',
+  // Appended: an entry stored before it has no such position, and reads null.
+  'recipientName',
 ] as const satisfies ReadonlyArray<keyof AssertionRecord>;
 const ASSERTION_DATES = new Set<string>(['issuedOn', 'expires', 'revokedAt', 'updatedAt']);
 

@@ -52,6 +52,8 @@ export const issuers = pgTable('issuers', {
   verificationStartsWith: text('verification_starts_with').array(),
   /** OB 2.0 `verification.allowedOrigins`: hosts hosted assertions may live on. */
   verificationAllowedOrigins: text('verification_allowed_origins').array(),
+  /** LinkedIn's numeric company id: "Add to profile" then shows the issuer's logo (else its name is sent). */
+  linkedInOrganizationId: text('linkedin_organization_id'),
   /** The key that signs this issuer's OB 3.0 credentials now (an `issuer_keys.id`); set on first use, changed by rotation. */
   signingKeyId: text('signing_key_id'),
   /** Every key the issuer ever had, oldest first: its DID document (public keys only; the private halves stay in `issuer_keys`). */
@@ -133,6 +135,8 @@ export const assertions = pgTable(
     /** OB 2.0 Evidence: a list of `{id?, narrative?, name?, description?}`. */
     evidence: jsonb('evidence').$type<Array<Record<string, string>>>(),
     narrative: text('narrative'),
+    /** The earner's name as the issuer chose to print it (the certificate); never the identity, which is only hashed. */
+    recipientName: text('recipient_name'),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revocationReason: text('revocation_reason'),
     /** Position in the issuer's status lists (list = index / 131,072); null for awards made before OB 3.0. */

@@ -134,6 +134,7 @@ export type NewAward = {
   expires: Date | null;
   evidence: Array<Record<string, string>> | null;
   narrative: string | null;
+  recipientName: string | null;
 };
 
 /**
@@ -154,14 +155,15 @@ export function insertAssertionsStatement(badgeClassId: string, awards: readonly
       returning id as issuer_id, next_status_index - ${awards.length} as first)`;
   return recorded(
     'assertion',
-    sql`insert into ${assertions} (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, evidence, narrative, status_index)
+    sql`insert into ${assertions} (id, badge_class_id, issuer_id, recipient_type, recipient_hashed, recipient_identity, recipient_salt, issued_on, expires, evidence, narrative, recipient_name, status_index)
       select a.id, b.id, b.issuer_id, a.recipient_type, true, a.identity, a.salt, a.issued_on::timestamptz, a.expires::timestamptz, a.evidence::jsonb, a.narrative,
-        p.first + a.n::int - 1
+        a.recipient_name, p.first + a.n::int - 1
       from ${badgeClasses} b
         join positions p on p.issuer_id = b.issuer_id,
         unnest(${column('id')}::text[], ${column('recipientType')}::text[], ${column('recipientIdentity')}::text[], ${column('recipientSalt')}::text[],
-               ${column('issuedOn', iso)}::text[], ${column('expires', iso)}::text[], ${column('evidence', (e) => (e ? JSON.stringify(e) : null))}::text[], ${column('narrative')}::text[])
-          with ordinality as a(id, recipient_type, identity, salt, issued_on, expires, evidence, narrative, n)
+               ${column('issuedOn', iso)}::text[], ${column('expires', iso)}::text[], ${column('evidence', (e) => (e ? JSON.stringify(e) : null))}::text[], ${column('narrative')}::text[],
+               ${column('recipientName')}::text[])
+          with ordinality as a(id, recipient_type, identity, salt, issued_on, expires, evidence, narrative, recipient_name, n)
       where b.id = ${badgeClassId}
       returning *`,
     { before: positions, by },

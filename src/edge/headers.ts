@@ -12,7 +12,10 @@ export type Freshness = { freshSeconds: number; staleSeconds: number };
  * `not_found` is kept by browsers only; `purged_not_found` also by the edge: a 404 whose tag the
  * write that creates the resource purges (a status list, whose allocating award purges `status:…`).
  */
-export type ResourceKind = 'definition' | 'image' | 'assertion' | 'not_found' | 'purged_not_found' | 'private';
+export type ResourceKind = 'definition' | 'image' | 'assertion' | 'not_found' | 'purged_not_found' | 'private' | 'immutable';
+
+/** A year: what `immutable` answers (a QR code of a URL, which names the same URL forever) are kept. */
+const IMMUTABLE_SECONDS = 31_536_000;
 
 /** Definitions are purged on change in this data centre; elsewhere they are rechecked this often. */
 const DEFINITION_FRESH_SECONDS = 300;
@@ -33,6 +36,8 @@ export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
       return { freshSeconds: NOT_FOUND_SECONDS, staleSeconds: 0 };
     case 'private':
       return { freshSeconds: 0, staleSeconds: 0 };
+    case 'immutable':
+      return { freshSeconds: IMMUTABLE_SECONDS, staleSeconds: 0 };
   }
 }
 
@@ -43,6 +48,11 @@ export function freshness(kind: ResourceKind, ttl: Config['ttl']): Freshness {
  */
 export function cacheHeaders(kind: ResourceKind, ttl: Config['ttl'], changesAt?: Date | null, now = Date.now()): Record<string, string> {
   if (kind === 'private') return { 'cache-control': PRIVATE_CACHE_CONTROL };
+  // Built from the URL alone: the same bytes for as long as the URL exists, so never revalidated.
+  if (kind === 'immutable') {
+    const edge = `max-age=${IMMUTABLE_SECONDS}`;
+    return { 'cache-control': `public, ${edge}, immutable`, 'cdn-cache-control': edge, 'cloudflare-cdn-cache-control': edge };
+  }
   // Browsers may keep a 404 briefly; the shared edge never does, so creating a record needs no purge.
   if (kind === 'not_found')
     return {

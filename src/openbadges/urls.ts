@@ -36,6 +36,11 @@ export function publicUrls(base: string) {
     credential: (id: string) => `${base}/credentials/${id}`,
     credentialImage: (id: string) => `${base}/credentials/${id}/image`,
     walletPickup: (id: string) => `${base}/assertions/${id}/wallet`,
+    embed: (id: string) => `${base}/assertions/${id}/embed`,
+    qrCode: (id: string) => `${base}/assertions/${id}/qr.svg`,
+    certificate: (id: string) => `${base}/assertions/${id}/certificate`,
+    /** The oEmbed answer for `url`, its parameters in the canonical-URL order. */
+    oembed: (url: string) => `${base}/oembed?${new URLSearchParams({ url, format: 'json' })}`,
     exchange: (id: string) => `${base}/exchanges/${id}`,
     /** The Learner Credential Wallet's deep link into exchange `id` (its `request.html`, VC-API with a bearer challenge). */
     walletRequest: (id: string, challenge: string) =>

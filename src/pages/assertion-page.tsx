@@ -2,6 +2,7 @@
 import type { AssertionBundle } from '../db/records.ts';
 import type { PublicUrls } from '../openbadges/urls.ts';
 import type { VerificationReport } from '../verify/report.ts';
+import { htmlSnippet, iframeSnippet, linkedInAddToProfileUrl, linkedInShareUrl, mailtoUrl } from './earner-links.ts';
 import { Layout } from './layout.tsx';
 
 const date = (iso: string) =>
@@ -44,14 +45,17 @@ export function AssertionPage({
 }) {
   const { assertion, badge, issuer } = bundle;
   const status = statusText(report);
+  const pageUrl = urls.assertion(assertion.id);
   return (
     <Layout
       meta={{
         title: `${badge.name} — ${issuer.name}`,
         description: `${status}. ${badge.description}`,
-        url: urls.assertion(assertion.id),
+        url: pageUrl,
         image: urls.badgeImage(badge.id),
+        oembed: urls.oembed(pageUrl),
       }}
+      scripts={['/assets/earner.js']}
     >
       <article class="card" aria-labelledby="badge-name">
         <div class="badge-head">
@@ -98,6 +102,7 @@ export function AssertionPage({
           </p>
         )}
       </article>
+      <EarnerActions bundle={bundle} urls={urls} />
       <section class="card" aria-label="Recipient check">
         <form method="post" action={`/assertions/${assertion.id}/recipient`}>
           <label id="recipient-question" for="email">
@@ -119,5 +124,77 @@ export function AssertionPage({
         </a>
       </p>
     </Layout>
+  );
+}
+
+/** Taking the badge elsewhere: LinkedIn, e-mail, a copied link, the wallet, the QR code, the certificate and the embed code. */
+function EarnerActions({ bundle, urls }: { bundle: AssertionBundle; urls: PublicUrls }) {
+  const { assertion } = bundle;
+  const pageUrl = urls.assertion(assertion.id);
+  const revoked = Boolean(assertion.revokedAt);
+  return (
+    <section class="card" aria-labelledby="share">
+      <h2 id="share">Show this badge</h2>
+      {!revoked && (
+        <ul class="actions">
+          <li>
+            <a class="button" href={linkedInAddToProfileUrl(bundle, urls)} rel="noopener" target="_blank" data-testid="linkedin-add">
+              Add to LinkedIn profile
+            </a>
+          </li>
+          <li>
+            <a class="button secondary" href={linkedInShareUrl(pageUrl)} rel="noopener" target="_blank" data-testid="linkedin-share">
+              Share on LinkedIn
+            </a>
+          </li>
+          <li>
+            <a class="button secondary" href={mailtoUrl(bundle, pageUrl)} data-testid="share-email">
+              Share by e-mail
+            </a>
+          </li>
+          <li>
+            <button type="button" class="secondary" data-copy="page-url" data-testid="copy-link">
+              Copy link
+            </button>
+          </li>
+          <li>
+            <a class="button secondary" href={`/assertions/${assertion.id}/wallet`} data-testid="wallet-link">
+              Pick it up in your wallet
+            </a>
+          </li>
+        </ul>
+      )}
+      <p>
+        <label for="page-url">Link to this badge</label>
+        <input id="page-url" type="url" readonly value={pageUrl} />
+      </p>
+      <div class="qr-row">
+        <img src={`/assertions/${assertion.id}/qr.svg`} alt={`QR code of ${pageUrl}`} width="128" height="128" data-testid="qr" />
+        <p>
+          Scan to open this page. <a href={`/assertions/${assertion.id}/certificate`}>Printable certificate</a> ·{' '}
+          <a href={`/assertions/${assertion.id}/qr.svg`} download={`qr-${assertion.id}.svg`}>
+            Download the QR code
+          </a>
+        </p>
+      </div>
+      <details>
+        <summary>Embed this badge on a web page</summary>
+        <label for="embed-iframe">An embedded card (iframe)</label>
+        <textarea id="embed-iframe" readonly rows={3}>
+          {iframeSnippet(bundle, urls)}
+        </textarea>
+        <button type="button" class="secondary" data-copy="embed-iframe">
+          Copy the iframe code
+        </button>
+        <label for="embed-html">Plain HTML (where iframes are not allowed, such as a README)</label>
+        <textarea id="embed-html" readonly rows={3}>
+          {htmlSnippet(bundle, urls)}
+        </textarea>
+        <button type="button" class="secondary" data-copy="embed-html">
+          Copy the HTML
+        </button>
+      </details>
+      <p class="copied" role="status" aria-live="polite" data-testid="copied"></p>
+    </section>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * @module The pages' only assets, served by the Worker itself (no external font, script or style):
- * one stylesheet and the upload page's script. Both are immutable per deployment.
+ * the site stylesheet, the certificate's, the upload page's script and the earner actions' script
+ * (copy, print). All are immutable per deployment.
  */
 
 export const SITE_CSS = `
@@ -38,6 +39,66 @@ pre { background: #f3f4f6; padding: .75rem; border-radius: .375rem; overflow-x: 
 .route { border-top: 1px solid var(--line); padding-top: .75rem; }
 .method { font-family: ui-monospace, monospace; font-weight: 700; color: var(--brand); margin-right: .5rem; }
 code { font-family: ui-monospace, monospace; }
+.actions { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .5rem; }
+.secondary, .button.secondary { background: #fff; color: var(--brand); border: 2px solid var(--brand); }
+textarea { width: 100%; font: .8rem ui-monospace, monospace; padding: .5rem; border: 1px solid var(--muted); border-radius: .375rem; margin-bottom: .5rem; }
+input[readonly] { width: 100%; }
+details { margin-top: 1rem; }
+details label { margin-top: .75rem; }
+.qr-row { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+.copied { min-height: 1.5em; color: var(--ok); font-weight: 600; }
+body.embed { background: #fff; }
+.embed-card { display: flex; gap: .75rem; align-items: center; padding: .75rem; border: 1px solid var(--line); border-radius: .75rem; max-width: 400px; height: 190px; overflow: hidden; }
+.embed-card img { width: 96px; height: 96px; object-fit: contain; flex: none; }
+.embed-card h1 { font-size: 1.1rem; margin: 0; }
+.embed-card p { margin: .2rem 0; font-size: .9rem; }
+.embed-card .status { font-size: .8rem; padding: .1rem .5rem; }
+.embed-card .issuer { color: var(--muted); }
+`;
+
+/** The certificate's own stylesheet: one page on A4 or Letter (the printable area both share, 186 × 254 mm, is never exceeded). */
+export const CERTIFICATE_CSS = `
+@page { margin: 12mm; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 12pt/1.45 Georgia, "Times New Roman", serif; color: #111827; background: #f3f4f6; }
+.screen-only { max-width: 186mm; margin: 1rem auto; font-family: system-ui, sans-serif; }
+button { font: inherit; padding: .4rem .9rem; border-radius: .375rem; border: 0; background: #1d4ed8; color: #fff; cursor: pointer; }
+.certificate { width: 186mm; height: 250mm; margin: 0 auto 2rem; padding: 14mm 16mm; background: #fff; border: 3mm double #1d4ed8; text-align: center; overflow: hidden; position: relative; }
+.kicker { text-transform: uppercase; letter-spacing: .2em; font-size: 11pt; color: #4b5563; margin: 4mm 0; }
+.badge { width: 34mm; height: 34mm; object-fit: contain; }
+h1 { font-size: 24pt; margin: 4mm 0 2mm; }
+.recipient { margin: 2mm 0 3mm; }
+.recipient span { display: block; color: #4b5563; font-size: 11pt; }
+.recipient strong { font-size: 20pt; }
+.awarded { font-size: 14pt; margin: 0 0 4mm; }
+.description { max-height: 40mm; overflow: hidden; color: #374151; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 1mm 6mm; justify-content: center; text-align: left; margin: 6mm 0; }
+dt { color: #4b5563; }
+dd { margin: 0; font-weight: 700; }
+.verify { position: absolute; left: 16mm; right: 16mm; bottom: 12mm; display: flex; gap: 6mm; align-items: center; text-align: left; font-size: 10pt; }
+.verify img { width: 30mm; height: 30mm; flex: none; }
+.verify a { color: #111827; word-break: break-all; }
+.notice { border: 1mm solid #991b1b; color: #991b1b; font: 700 16pt system-ui, sans-serif; padding: 3mm; margin: 0 0 4mm; }
+.status-revoked, .status-expired, .status-invalid { border-color: #991b1b; }
+@media print {
+  body { background: #fff; }
+  .screen-only { display: none; }
+  .certificate { margin: 0 auto; break-inside: avoid; page-break-inside: avoid; }
+}
+`;
+
+/** Copy-to-clipboard buttons (data-copy names the field) and the certificate's print button: no third-party script. */
+export const EARNER_JS = `
+const said = document.querySelector('.copied');
+for (const button of document.querySelectorAll('[data-copy]')) {
+  button.addEventListener('click', async () => {
+    const field = document.getElementById(button.dataset.copy);
+    try { await navigator.clipboard.writeText(field.value); }
+    catch { field.select(); document.execCommand('copy'); }
+    if (said) said.textContent = 'Copied.';
+  });
+}
+for (const button of document.querySelectorAll('[data-print]')) button.addEventListener('click', () => window.print());
 `;
 
 export const VERIFY_JS = `
@@ -84,6 +145,9 @@ form.addEventListener('submit', async (e) => {
 });
 `;
 
-/** `Content-Security-Policy` of every page: nothing from another origin, no inline code. */
+/** `Content-Security-Policy` of every page: nothing from another origin, no inline code, never framed. */
 export const PAGE_CSP =
   "default-src 'none'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** The embed card's policy: the page policy, except that any site may frame it (the one page that may be framed). */
+export const EMBED_CSP = PAGE_CSP.replace("frame-ancestors 'none'", 'frame-ancestors *');

@@ -8,6 +8,8 @@ export type Meta = {
   url: string;
   /** Absolute URL of an image for link previews. */
   image?: string;
+  /** oEmbed discovery (`<link rel="alternate" type="application/json+oembed">`): the URL of this page's oEmbed answer. */
+  oembed?: string;
 };
 
 export function Layout({ meta, children, scripts = [] }: { meta: Meta; children: Child; scripts?: string[] }) {
@@ -27,6 +29,7 @@ export function Layout({ meta, children, scripts = [] }: { meta: Meta; children:
         <meta name="twitter:title" content={meta.title} />
         <meta name="twitter:description" content={meta.description} />
         {meta.image && <meta name="twitter:image" content={meta.image} />}
+        {meta.oembed && <link rel="alternate" type="application/json+oembed" href={meta.oembed} title={meta.title} />}
         <link rel="stylesheet" href="/assets/site.css" />
         {scripts.map((src) => (
           <script src={src} defer />

@@ -28,6 +28,11 @@ const issuerFields = {
   email: z.email().max(320),
   description: text(5000).nullish(),
   imageUrl: httpUrl.nullish(),
+  linkedInOrganizationId: z
+    .string()
+    .regex(/^[0-9]{1,20}$/, "LinkedIn's numeric organization id")
+    .nullish()
+    .describe('the issuer\'s LinkedIn company id: "Add to profile" then shows its logo'),
   verification: z
     .object({
       startsWith: z.array(httpUrl).max(20).optional(),
@@ -107,8 +112,13 @@ const expiresAfterIssuedOn: [
   { message: 'expires must be after issuedOn (default: now)', path: ['expires'] },
 ];
 
+/** A recipient as awarded: the identity (hashed, never stored) and, if the issuer wants it printed on the certificate, a display name. */
+const awardedRecipient = recipientClaim.extend({
+  name: text(200).optional().describe('display name printed on the certificate (optional; never the identity)'),
+});
+
 export const newAssertionBody = z
-  .strictObject({ id: publicId.optional(), badgeId: publicId, recipient: recipientClaim, ...awardFields })
+  .strictObject({ id: publicId.optional(), badgeId: publicId, recipient: awardedRecipient, ...awardFields })
   .refine(...expiresAfterIssuedOn)
   .openapi({ example: { badgeId: 'demo-badge', recipient: { type: 'email', identity: 'bob@example.org' } } });
 
@@ -119,7 +129,7 @@ export const newAssertionsBatchBody = z
   .strictObject({
     badgeId: publicId,
     recipients: z
-      .array(recipientClaim.extend({ id: publicId.optional() }))
+      .array(awardedRecipient.extend({ id: publicId.optional() }))
       .min(1)
       .max(MAX_BATCH_AWARDS),
     ...awardFields,

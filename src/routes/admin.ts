@@ -78,6 +78,7 @@ async function award(input: AwardFields): Promise<NewAward> {
     expires: input.expires ? new Date(input.expires) : null,
     evidence: input.evidence ?? null,
     narrative: input.narrative ?? null,
+    recipientName: input.recipient.name ?? null,
   };
 }
 

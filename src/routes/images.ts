@@ -27,7 +27,7 @@ const hostedElsewhere = (badge: BadgeClassRecord) => (!badge.imageType && badge.
 const redirectTo = (url: string) => new Response(null, { status: 302, headers: { location: url } });
 
 /** An image is never a document: no script, no plugins, no navigation, even when opened directly. */
-const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+export const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 const imageHeaders = (type: string) => ({
   'content-type': type,

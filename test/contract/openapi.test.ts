@@ -80,10 +80,15 @@ function exampleOf(media: Media): unknown {
 /** The request a documented example makes, or undefined when the operation documents none it can send. */
 function exampleRequest(pathTemplate: string, method: string, op: Operation): Request | undefined {
   let url = pathTemplate;
+  const query = new URLSearchParams();
   for (const parameter of op.parameters ?? []) {
     const example = parameter.example ?? parameter.schema?.example;
     if (parameter.in === 'path') url = url.replace(`{${parameter.name}}`, encodeURIComponent(String(example)));
+    // A query example names the documentation's origin; sent here, it names the served one.
+    if (parameter.in === 'query' && example !== undefined)
+      query.set(parameter.name, String(example).replace('https://badges.example.org', base));
   }
+  if (query.size) url += `?${query}`;
   const headers = new Headers(op.security?.length ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {});
   let body: string | undefined;
   if (op.requestBody) {

@@ -154,6 +154,8 @@ describe('behind Workers Cache', () => {
       [`/assertions/${id}`, { accept: 'text/html' }],
       [`/assertions/${id}/image`, {}],
       [`/issuers/${issuerId}/revocations`, {}],
+      [`/assertions/${id}/embed`, {}],
+      [`/assertions/${id}/certificate`, {}],
     ];
     for (const [url, headers] of urls) await get(url, headers);
     for (const [url, headers] of urls) expect((await get(url, headers)).cache, url).toBe('HIT');
@@ -166,6 +168,9 @@ describe('behind Workers Cache', () => {
     expect((await get(`/assertions/${id}`, { accept: 'text/html' })).status).toBe(410);
     expect((await get(`/assertions/${id}/image`)).status).toBe(410);
     expect((await get(`/issuers/${issuerId}/revocations`)).body).toContain(id);
+    const embed = await get(`/assertions/${id}/embed`);
+    expect([embed.status, embed.body.includes('>Revoked: edge</p>')]).toEqual([410, true]);
+    expect((await get(`/assertions/${id}/certificate`)).body).toContain('REVOKED: this certificate is no longer valid');
   });
 
   it('shows a badge edit and an issuer edit in every cached answer that embeds them', async () => {

@@ -23,7 +23,8 @@ function externalResources(html: string): string[] {
     ...html.matchAll(/<link\b[^>]*\bhref="([^"]*)"/g),
     ...html.matchAll(/url\(([^)]*)\)/g),
   ].map((m) => m[1]!);
-  return refs.filter((ref) => /^(https?:)?\/\//.test(ref));
+  // The oEmbed discovery link names this origin absolutely, as consumers expect.
+  return refs.filter((ref) => /^(https?:)?\/\//.test(ref) && !ref.startsWith('https://badges.test/'));
 }
 
 describe('content negotiation', () => {

@@ -29,6 +29,7 @@ function canonicalPath(rawPath: string): string {
 const QUERY_PARAMETERS: Record<string, readonly string[]> = {
   '/verify': ['url'],
   '/admin/audit': ['issuer', 'before', 'limit'],
+  '/oembed': ['url', 'format', 'maxwidth', 'maxheight'],
 };
 
 /** The canonical query of `path`: the parameters it reads, once each, in order, encoded as URLSearchParams writes them; '' for none. */
