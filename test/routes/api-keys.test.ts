@@ -4,7 +4,7 @@
  * keys; the secret is shown once and stored as its hash only.
  */
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetStats, upstashStats } from '../stack.ts';
 import { ADMIN, worker } from '../worker.ts';
 
@@ -128,9 +128,21 @@ describe('a key of one issuer', () => {
     const [method, path, body] = request(b);
     const before = await (await root.get(`/admin/audit?issuer=${b.issuer}`, ADMIN)).json<{ rows: unknown[] }>();
     const bBefore = await (await root.get(`/assertions/${b.assertion}/verify`)).json<{ status: string }>();
+    const logged = vi.spyOn(console, 'log');
     const response = await as(root, key.token, method as string, path as string, body as unknown);
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ status: 403, code: 'other_issuer' });
+    // The request's log line (written once its background work is over) counts its purges:
+    // a refused write attempts none.
+    const requestLines = () => logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"kind":"request"'));
+    const [line] = await vi
+      .waitFor(() => {
+        const lines = requestLines();
+        expect(lines).toHaveLength(1);
+        return lines;
+      })
+      .finally(() => logged.mockRestore());
+    expect(JSON.parse(line!)).toMatchObject({ status: 403, purge: 'none' });
     const after = await (await root.get(`/admin/audit?issuer=${b.issuer}`, ADMIN)).json<{ rows: unknown[] }>();
     expect(after.rows).toEqual(before.rows);
     expect((await (await root.get(`/assertions/${b.assertion}/verify`)).json<{ status: string }>()).status).toBe(bStatus(bBefore));
