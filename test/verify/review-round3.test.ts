@@ -12,6 +12,7 @@ import { encodeStatusBits, statusListCredential } from '../../src/credentials/st
 import { toBase64url } from '../../src/lib/base64.ts';
 import { parseConfig } from '../../src/platform/config.ts';
 import { RemoteFetcher, type RemoteStore, type StoredDocument } from '../../src/remote/fetcher.ts';
+import { MAX_NAMED_RECORDS } from '../../src/verify/vc/held-credential.ts';
 import { BASE } from '../fixtures.ts';
 import { worker } from '../worker.ts';
 import { credentialBy, plant, verifyCredential } from './strangers.ts';
@@ -102,9 +103,17 @@ describe('a stranger’s credential naming many records of this deployment', () 
     });
     await settled;
     expect(response.status).toBe(200);
-    const report = await response.json<{ status: string; proofs?: Array<{ verified: boolean }> }>();
+    const report = await response.json<{
+      status: string;
+      proofs?: Array<{ verified: boolean }>;
+      checks: Array<{ name: string; passed: boolean; message: string }>;
+    }>();
     expect(report.proofs?.[0]?.verified).toBe(true);
     expect(report.status).toBe('invalid');
+    expect(report.checks.find((c) => c.name === 'issuer_of_claims')).toMatchObject({
+      passed: false,
+      message: expect.stringContaining(`more than the ${MAX_NAMED_RECORDS}`),
+    });
     const cost = costOf(response);
     // The README's bound for one client request: 16 Redis calls for remote documents, 30 network
     // requests, "under the Free plan's 50 subrequests" (Upstash Redis calls are subrequests).
