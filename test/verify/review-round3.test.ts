@@ -12,7 +12,7 @@ import { encodeStatusBits, statusListCredential } from '../../src/credentials/st
 import { toBase64url } from '../../src/lib/base64.ts';
 import { parseConfig } from '../../src/platform/config.ts';
 import { RemoteFetcher, type RemoteStore, type StoredDocument } from '../../src/remote/fetcher.ts';
-import { MAX_NAMED_RECORDS } from '../../src/verify/vc/held-credential.ts';
+import { MAX_NAMED_RECORDS, REMOTE_CONTEXT_LIMITS } from '../../src/verify/vc/held-credential.ts';
 import { BASE } from '../fixtures.ts';
 import { worker } from '../worker.ts';
 import { credentialBy, plant, verifyCredential } from './strangers.ts';
@@ -188,6 +188,29 @@ describe('a VC-JWT whose exp is a finite number past the Date range', () => {
     await settled;
     expect(response.status).toBe(200);
     expect((await response.json<{ status: string }>()).status).toBe('invalid');
+  });
+});
+
+describe('a remote JSON-LD context over REMOTE_CONTEXT_LIMITS.bytes', () => {
+  it('is refused before it is expanded: a forged proof over a large context costs no canonicalization of it', async () => {
+    const did = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
+    const terms: Record<string, unknown> = {};
+    for (let i = 0; JSON.stringify({ '@context': terms }).length <= REMOTE_CONTEXT_LIMITS.bytes; i++)
+      terms[`t${i}`] = { '@id': `https://example.org/terms/${i}`, '@type': '@id' };
+    const context = await plant({ '@context': terms });
+    const credential = credentialBy(did);
+    credential['@context'] = [...credential['@context'], context];
+    const proof = {
+      type: 'DataIntegrityProof',
+      cryptosuite: 'eddsa-rdfc-2022',
+      created: '2026-01-01T00:00:00Z',
+      verificationMethod: `${did}#${did.slice(8)}`,
+      proofPurpose: 'assertionMethod',
+      proofValue: base58btc(new Uint8Array(64).fill(1)),
+    };
+    const report = await verifyCredential(w, { ...credential, proof: [proof] });
+    expect(report.status).toBe('invalid');
+    expect(JSON.stringify(report.proofs)).toContain(`larger than ${REMOTE_CONTEXT_LIMITS.bytes / 1024} KiB`);
   });
 });
 

@@ -96,7 +96,7 @@ async function recipientOf(credential: HeldCredential, claim: RecipientClaim | u
 }
 
 /** Remote contexts one verification may use, and the size of each: a context is expanded on every canonicalization. */
-export const REMOTE_CONTEXT_LIMITS = { count: 4, bytes: 65_536 } as const;
+export const REMOTE_CONTEXT_LIMITS = { count: 4, bytes: 16_384 } as const;
 
 /** Remote JSON-LD contexts through the fetcher, kept as definitions, within REMOTE_CONTEXT_LIMITS. */
 function contextsOf(session: RemoteSession): RemoteContexts {
