@@ -28,8 +28,9 @@ type Signed = { '@context': unknown; proof?: unknown };
 
 const sha256 = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 
+/** A proof's options canonicalized under the document's context (a proof's own `@context` is only a prefix of it, checked first). */
 const canonicalOptions = (document: Signed, options: object, remote?: RemoteContexts) =>
-  canonize({ '@context': document['@context'], ...options }, remote);
+  canonize({ ...options, '@context': document['@context'] }, remote);
 
 /** `document` with one proof by the key `verificationMethod` names (`did…#z6Mk…`), made at `created`; contexts beyond the bundled ones from `remote`. */
 export async function signDocument<T extends Signed>(
@@ -88,7 +89,28 @@ export type ProofPurpose = 'assertionMethod' | 'authentication';
 /** Proofs checked on one document: real ones carry one or two, and each may cost a key lookup and a canonicalization. */
 export const MAX_PROOFS = 4;
 
-const SUITES = new Set(['DataIntegrityProof/eddsa-rdfc-2022', 'Ed25519Signature2020/']);
+/**
+ * The JSON keys a proof of each suite may carry: the terms its context defines that this verifier
+ * reads or knows. Any other key (a full IRI, an alias) could carry a signed option, such as
+ * `https://w3id.org/security#expiration`, past the checks that read the term's own name.
+ */
+const COMMON_PROOF_KEYS = [
+  '@context',
+  'id',
+  'type',
+  'created',
+  'expires',
+  'verificationMethod',
+  'proofPurpose',
+  'proofValue',
+  'challenge',
+  'domain',
+  'nonce',
+];
+const SUITES = new Map([
+  ['DataIntegrityProof/eddsa-rdfc-2022', new Set([...COMMON_PROOF_KEYS, 'cryptosuite', 'previousProof'])],
+  ['Ed25519Signature2020/', new Set(COMMON_PROOF_KEYS)],
+]);
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
@@ -103,9 +125,23 @@ export const failure = (why: MethodProblem): Pick<ProofOutcome, 'verdict' | 'rea
 });
 
 /** Why a proof cannot be checked before any key or canonicalization, or undefined. */
-function proofShapeProblem(proof: Record<string, unknown>, purpose: ProofPurpose): Pick<ProofOutcome, 'verdict' | 'reason'> | undefined {
+function proofShapeProblem(
+  proof: Record<string, unknown>,
+  purpose: ProofPurpose,
+  document: Signed,
+): Pick<ProofOutcome, 'verdict' | 'reason'> | undefined {
   const suite = `${text(proof.type)}/${proof.type === 'DataIntegrityProof' ? text(proof.cryptosuite) : ''}`;
-  if (!SUITES.has(suite)) return { verdict: 'unsupported', reason: `${suite.replace(/\/$/, '')} is not a suite this verifier checks` };
+  const keys = SUITES.get(suite);
+  if (!keys) return { verdict: 'unsupported', reason: `${suite.replace(/\/$/, '')} is not a suite this verifier checks` };
+  const unknown = Object.keys(proof).find((key) => !keys.has(key));
+  if (unknown !== undefined) return { verdict: 'failed', reason: `the proof carries ${JSON.stringify(unknown)}, not a term of its suite` };
+  // Data Integrity: a proof's own `@context`, if any, is the start of the document's (the options are canonicalized under the latter).
+  if (proof['@context'] !== undefined) {
+    const own = [proof['@context']].flat();
+    const documents = [document['@context']].flat();
+    if (own.some((entry, i) => JSON.stringify(entry) !== JSON.stringify(documents[i])))
+      return { verdict: 'failed', reason: 'its @context is not the start of the document’s' };
+  }
   if (proof.proofPurpose !== purpose) return { verdict: 'failed', reason: `its purpose is not ${purpose}` };
   if (typeof proof.verificationMethod !== 'string') return { verdict: 'failed', reason: 'it names no verification method' };
   if (fromBase58btc(text(proof.proofValue) ?? '')?.length !== 64)
@@ -138,7 +174,7 @@ export async function verifyEmbeddedProofs(
     verdict: 'failed',
   }));
   const failAll = (reason: string): ProofsCheck => ({
-    outcomes: outcomes.map((o, i) => ({ ...o, ...(proofShapeProblem(proofs[i]!, purpose) ?? { verdict: 'failed', reason }) })),
+    outcomes: outcomes.map((o, i) => ({ ...o, ...(proofShapeProblem(proofs[i]!, purpose, document) ?? { verdict: 'failed', reason }) })),
   });
   const tooMuch = overBudget(document);
   if (tooMuch) return failAll(`the document is too large to canonicalize (${tooMuch})`);
@@ -156,7 +192,7 @@ export async function verifyEmbeddedProofs(
   await Promise.all(
     proofs.map(async (proof, i) => {
       const outcome = outcomes[i]!;
-      const shape = proofShapeProblem(proof, purpose);
+      const shape = proofShapeProblem(proof, purpose, document);
       if (shape) return Object.assign(outcome, shape);
       const method = await resolve(proof.verificationMethod as string);
       if ('problem' in method) return Object.assign(outcome, failure(method));

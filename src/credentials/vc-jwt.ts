@@ -32,6 +32,9 @@ function json(part: string): Claims | undefined {
     return undefined;
   }
 }
+/** The largest time a JavaScript Date holds (ECMA-262 §21.4.1.1), in seconds: past it a NumericDate has no date. */
+const MAX_DATE_SECONDS = 8.64e12;
+const isNumericDate = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_DATE_SECONDS;
 const isoOf = (seconds: unknown) =>
   typeof seconds === 'number' ? new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') : undefined;
 
@@ -50,7 +53,7 @@ function credentialOf(claims: Claims): Claims | { problem: string } {
   if (!vc || typeof vc !== 'object' || Array.isArray(vc)) return { problem: 'its `vc` claim is not an object' };
   // RFC 7519 NumericDate: a window claim that is no finite number is not ignored (it would hide an end date).
   for (const name of ['nbf', 'exp'] as const)
-    if (claims[name] !== undefined && !Number.isFinite(claims[name])) return { problem: `its ${name} claim is not a NumericDate` };
+    if (claims[name] !== undefined && !isNumericDate(claims[name])) return { problem: `its ${name} claim is not a NumericDate` };
   const credential: Claims = { ...(vc as Claims) };
   const v2 = [credential['@context']].flat().includes(V2_CONTEXT);
   const mapped: Array<[string, unknown]> = [

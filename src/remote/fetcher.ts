@@ -134,16 +134,18 @@ export class RemoteFetcher {
   async #fetch(key: string, ask: Ask, kept: StoredDocument | undefined, context: LoadContext): Promise<Fetched> {
     const request = this.#request(ask);
     const keptPolicy = kept && CachePolicy.fromObject(kept.policy);
+    const headers = keptPolicy ? stringsOnly(keptPolicy.revalidationHeaders(request)) : request.headers;
+    const conditional = Object.keys(headers).some((name) => /^if-(none-match|modified-since)$/i.test(name));
     const answer = await fetchFollowing({
       url: ask.url,
       accept: ask.accept,
-      headers: keptPolicy ? stringsOnly(keptPolicy.revalidationHeaders(request)) : request.headers,
+      headers,
       rules: this.config,
       spend: () => context.spend(ask.url.href),
     });
     if (answer.status === 304) {
-      // Only a conditional request may be answered 304.
-      if (!kept || !keptPolicy) throw new BadStatusError(ask.url.href, 304);
+      // Only a conditional request may be answered 304: one that sent no validator renews nothing.
+      if (!kept || !keptPolicy || !conditional) throw new BadStatusError(ask.url.href, 304);
       const { policy, matches } = keptPolicy.revalidatedPolicy(request, { status: 304, headers: cacheHeadersOf(answer.headers) });
       // A 304 whose validators are not the kept copy's does not renew it (RFC 9111 §4.3.4): asked again, unconditionally.
       if (!matches) return this.#fetch(key, ask, undefined, context);

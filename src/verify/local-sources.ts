@@ -17,4 +17,6 @@ export type LocalSources = {
    * null for a URL of this deployment that names no record; undefined for any other URL.
    */
   ownerOf(url: string): Promise<string | null | undefined>;
+  /** Whether a URL names a record of this deployment (no lookup: whether that record exists is `ownerOf`'s). */
+  isRecordUrl(url: string): boolean;
 };

@@ -60,6 +60,7 @@ function localSourcesOf(scope: DataScope): LocalSources {
     readList: async (issuerId, listNumber) => (await readStatusList(scope, issuerId, listNumber))?.json,
     issuerOfWeb: (did) => dids.issuerOfWeb(did),
     issuerKeys: (issuerId, fromPrimary) => readIssuerKeys(scope, issuerId, fromPrimary),
+    isRecordUrl: (url) => urls.recordOf(url) !== undefined,
     ownerOf: async (url) => {
       const record = urls.recordOf(url);
       return record && ((await issuerOfRecord(scope, record)) ?? (await issuerOfRecord(scope, record, true)) ?? null);

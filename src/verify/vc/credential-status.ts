@@ -47,6 +47,8 @@ async function fetchStatusDocument(session: RemoteSession, url: string): Promise
 }
 
 const PURPOSES = new Set(['revocation', 'suspension']);
+/** The widest status entry read (Bitstring `statusSize`, in bits): wider ones are for messages, not validity. */
+const MAX_STATUS_SIZE = 8;
 
 /** One Bitstring or Status List 2021 entry. */
 async function checkListEntry(
@@ -62,7 +64,20 @@ async function checkListEntry(
   if (!PURPOSES.has(purpose)) return { verdict: 'none', message: `Its status purpose ${purpose || '(none)'} says nothing about validity.` };
   if (typeof url !== 'string' || !/^(0|[1-9][0-9]{0,8})$/.test(index))
     return { verdict: 'invalid', message: 'Its status entry has no list URL or no valid index.' };
-  const own = await context.ownBit(url, Number(index));
+  // Bitstring Status List: an entry of `statusSize` bits occupies bits index × size … index × size + size − 1; any nonzero value counts.
+  const size = entry.statusSize ?? 1;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > MAX_STATUS_SIZE)
+    return { verdict: 'invalid', message: `Its status entry's statusSize is not a whole number from 1 to ${MAX_STATUS_SIZE}.` };
+  const positions = Array.from({ length: size }, (_, bit) => Number(index) * size + bit);
+  let own: boolean | null | undefined = false;
+  for (const position of positions) {
+    const read = await context.ownBit(url, position);
+    if (read === null || read === undefined) {
+      own = read;
+      break;
+    }
+    own ||= read;
+  }
   if (own === null) return { verdict: 'revoked', message: 'Its status list of this deployment does not exist: nothing vouches for it.' };
   if (own === undefined) {
     const fetched = await fetchStatusDocument(context.session, url);
@@ -71,11 +86,15 @@ async function checkListEntry(
     const problem = await listProblem(list, kind, purpose, issuer, url, context);
     if (problem) return problem;
     const subject = list.credentialSubject as Node;
-    const bit = await context.session.readStatusBit(String(subject.encodedList), Number(index));
-    if (bit === 'over_budget')
-      return { verdict: 'unverifiable', message: `Its status list ${url} was not read: this request decompressed as much as it may.` };
-    if (bit === undefined) return { verdict: 'invalid', message: `Its status list ${url} cannot be read at index ${index}.` };
-    return verdictOf(bit, purpose, url);
+    let set = false;
+    for (const position of positions) {
+      const bit = await context.session.readStatusBit(String(subject.encodedList), position);
+      if (bit === 'over_budget')
+        return { verdict: 'unverifiable', message: `Its status list ${url} was not read: this request decompressed as much as it may.` };
+      if (bit === undefined) return { verdict: 'invalid', message: `Its status list ${url} cannot be read at index ${index}.` };
+      set ||= bit;
+    }
+    return verdictOf(set, purpose, url);
   }
   return verdictOf(own, purpose, url);
 }

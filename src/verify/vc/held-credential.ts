@@ -39,16 +39,28 @@ function graphProblem(credential: HeldCredential, nquads: string): string | unde
  * The issuers of the records of this deployment a credential names as its id, issuer or
  * achievement (null for a named record that does not exist), and its did:web issuer of ours.
  */
-async function claimsOf(credential: HeldCredential, webIssuerId: string | undefined, local: LocalSources): Promise<Set<string | null>> {
+async function claimsOf(credential: HeldCredential, webIssuerId: string | undefined, local: LocalSources): Promise<Claims> {
   const issuer = credential.issuer.id;
   const named = [credential.id, ...(issuer.startsWith('did:') ? [] : [issuer]), ...achievementIdsOf(credential)].filter(
     (url): url is string => typeof url === 'string',
   );
+  // Each record named costs a lookup or two: a credential names its award, issuer and a badge or two, and no more is looked up.
+  const records = [...new Set(named)].filter((url) => local.isRecordUrl(url));
   const owners = new Set<string | null>();
-  for (const owner of await Promise.all(named.map(local.ownerOf))) if (owner !== undefined) owners.add(owner);
+  if (records.length > MAX_NAMED_RECORDS)
+    return {
+      owners,
+      problem: `It names ${records.length} records of this deployment, more than the ${MAX_NAMED_RECORDS} one credential may name.`,
+    };
+  for (const owner of await Promise.all(records.map(local.ownerOf))) if (owner !== undefined) owners.add(owner);
   if (webIssuerId) owners.add(webIssuerId);
-  return owners;
+  return { owners };
 }
+
+/** The records of this deployment one credential may name (its id, issuer and achievements), each looked up. */
+export const MAX_NAMED_RECORDS = 4;
+/** The issuers of the records a credential names, or why they were not looked up. */
+type Claims = { owners: Set<string | null>; problem?: string };
 
 /** Why a credential naming this deployment's records is not theirs (their issuer must have signed it); undefined when it is, or names none. */
 async function impersonationOf(
@@ -84,7 +96,7 @@ async function recipientOf(credential: HeldCredential, claim: RecipientClaim | u
 }
 
 /** Remote contexts one verification may use, and the size of each: a context is expanded on every canonicalization. */
-export const REMOTE_CONTEXT_LIMITS = { count: 4, bytes: 65_536 } as const;
+export const REMOTE_CONTEXT_LIMITS = { count: 4, bytes: 16_384 } as const;
 
 /** Remote JSON-LD contexts through the fetcher, kept as definitions, within REMOTE_CONTEXT_LIMITS. */
 function contextsOf(session: RemoteSession): RemoteContexts {
@@ -223,7 +235,8 @@ export async function verifyCredential(
   // Looked up after the proof, so a forged proof costs no lookup.
   const signer = await verifiedByIssuer;
   const claims = proof.verdict === 'verified' ? await claimsOf(held, webIssuerId, local) : undefined;
-  const impersonation = claims && (await impersonationOf(claims, webIssuerId, (owner) => issuerHad(owner, didKeyOf(signer))));
+  const impersonation =
+    claims && (claims.problem ?? (await impersonationOf(claims.owners, webIssuerId, (owner) => issuerHad(owner, didKeyOf(signer)))));
 
   const validFrom = held.validFrom ? new Date(held.validFrom) : undefined;
   const validUntil = held.validUntil ? new Date(held.validUntil) : undefined;
@@ -246,7 +259,7 @@ export async function verifyCredential(
           check(
             'issuer_of_claims',
             !impersonation,
-            claims?.size
+            claims?.owners.size
               ? "The records of this deployment it names are signed by their issuer's key."
               : 'It names no record of this deployment.',
             impersonation ?? '',
@@ -286,7 +299,7 @@ export async function verifyCredential(
       id: issuer,
       name: held.issuer.name ?? issuer,
       url: held.issuer.url ?? issuer,
-      thisDeployment: webIssuerId !== undefined || (claims?.size ?? 0) > 0,
+      thisDeployment: webIssuerId !== undefined || (claims?.owners.size ?? 0) > 0 || claims?.problem !== undefined,
     },
     proofs: outcomes.map((o) => proofReportOf(o, issuer)),
     schema: { conforms: !('problem' in conformance), problems: 'problem' in conformance ? [conformance.problem] : [] },
