@@ -19,13 +19,12 @@ import { htmlResponse } from '../pages/render.ts';
 import { verifyBundle } from '../verify/ob2/hosted.ts';
 import { IMAGE_CSP } from './images.ts';
 import { newRouter } from './router.ts';
-import { EXAMPLE_BASE, idParams, problem, problems } from './schemas.ts';
+import { EXAMPLE_BASE, htmlPage, idParams, problem, problems } from './schemas.ts';
 
 const tags = ['Earner'];
-const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 const pageResponses = {
-  200: html('The page'),
-  410: html('The page of a revoked badge, saying so'),
+  200: htmlPage('The page'),
+  410: htmlPage('The page of a revoked badge, saying so'),
   ...problems(400, 404, 503),
 };
 

@@ -13,9 +13,8 @@ import { htmlResponse } from '../pages/render.ts';
 import { WalletPage } from '../pages/wallet-page.tsx';
 import { continueExchange, EXCHANGE_SECONDS, openPickup } from '../wallet/pickup.ts';
 import { bodyOfType, limitBody, newRouter } from './router.ts';
-import { idParams, problems } from './schemas.ts';
+import { htmlPage, idParams, problems } from './schemas.ts';
 
-const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 const claimCode = z.string().trim().min(8).max(64).openapi({ description: 'the claim code the issuer sent the earner' });
 const claimCodeBody = z.object({ claimCode }).openapi({ example: { claimCode: 'demo-claim-code-0001' } });
 const tags = ['Wallet pickup'];
@@ -26,7 +25,7 @@ const pickupPage = createRoute({
   tags,
   summary: 'The earner’s page for picking the OB 3.0 credential up in the Learner Credential Wallet',
   request: { params: idParams('demo-valid') },
-  responses: { 200: html('The claim code form'), ...problems(400, 404, 503) },
+  responses: { 200: htmlPage('The claim code form'), ...problems(400, 404, 503) },
 });
 
 const pickupForm = createRoute({
@@ -40,9 +39,9 @@ const pickupForm = createRoute({
     body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: claimCodeBody } } },
   },
   responses: {
-    200: html('The wallet link'),
-    410: html('The award is revoked, or the claim code expired'),
-    422: html('Not a claim code for this award'),
+    200: htmlPage('The wallet link'),
+    410: htmlPage('The award is revoked, or the claim code expired'),
+    422: htmlPage('Not a claim code for this award'),
     ...problems(400, 404, 415, 503),
   },
 });

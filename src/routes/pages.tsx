@@ -15,12 +15,10 @@ import { verifyBundle } from '../verify/ob2/hosted.ts';
 import { verifiableFromReference } from '../verify/reference.ts';
 import { verifyVerifiables } from '../verify/service.ts';
 import { bodyOfType, newRouter } from './router.ts';
-import { idParams, problems } from './schemas.ts';
+import { htmlPage, idParams, problems } from './schemas.ts';
 
 const asset = (body: string, type: string) =>
   new Response(body, { headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': STATIC_CACHE_CONTROL } });
-
-const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 
 const uploadPage = createRoute({
   method: 'get',
@@ -36,7 +34,7 @@ const uploadPage = createRoute({
         .openapi({ description: "any badge URL: an OB 2.0 assertion or a credential, ours or anyone else's" }),
     }),
   },
-  responses: { 200: html('HTML page'), ...problems(400, 422, 429, 503) },
+  responses: { 200: htmlPage('HTML page'), ...problems(400, 422, 429, 503) },
 });
 
 const recipientQuestion = createRoute({
@@ -57,8 +55,8 @@ const recipientQuestion = createRoute({
     },
   },
   responses: {
-    200: html('The page with the answer'),
-    410: html('The page of a revoked badge, with the answer'),
+    200: htmlPage('The page with the answer'),
+    410: htmlPage('The page of a revoked badge, with the answer'),
     ...problems(400, 404, 415, 429, 503),
   },
 });

@@ -143,6 +143,9 @@ export const documentContent = <T extends z.ZodType>(schema: T) => ({
   'text/html': { schema: z.string().openapi({ description: 'a page for people, with the same facts' }) },
 });
 
+/** A response that is a page for people. */
+export const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+
 export const imageContent = {
   'image/png': { schema: z.string().openapi({ format: 'binary' }) },
   'image/svg+xml': { schema: z.string().openapi({ format: 'binary' }) },
