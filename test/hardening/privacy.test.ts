@@ -254,7 +254,15 @@ describe('privacy', () => {
       vi.restoreAllMocks();
 
       const deps = depsFor(env);
-      const redisValues = await deps.redisClient!.mget(...(await deps.redisClient!.keys('*')));
+      // Every API key record, and the records its requests wrote (the shared Redis holds other tests' keys too: not all of them).
+      const keys = [
+        ...(await deps.redisClient!.keys('v1:k:*')),
+        recordKey('assertion', assertionId),
+        recordKey('issuer', fixture.issuerId),
+        recordKey('badge', fixture.badgeId),
+      ];
+      const redisValues = await deps.redisClient!.mget(...keys);
+      expect(redisValues.some((value) => typeof value === 'string' && value.includes(id))).toBe(true);
       const rows = await deps.db.execute<{ doc: string }>(sql`
         select row_to_json(k)::text as doc from api_keys k
         union all select row_to_json(l)::text from audit_log l
