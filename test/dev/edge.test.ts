@@ -277,6 +277,32 @@ describe('behind Workers Cache: what clients that negotiate compression get, HEA
     }
   });
 
+  it("the earner's routes (embed, certificate, QR code, oEmbed): HEAD then GET is a hit; gzip when asked, the same bytes decoded", async () => {
+    const id = await issue();
+    const oembed = `/oembed?url=${encodeURIComponent(`https://badges.edge.test/assertions/${id}`)}&format=json`;
+    for (const url of [`/assertions/${id}/embed`, `/assertions/${id}/certificate`, `/assertions/${id}/qr.svg`, oembed]) {
+      await fetch(`${edge().url}/__purge`, { method: 'POST', body: JSON.stringify({ pathPrefixes: [url.split('?')[0]] }) });
+      const head = await raw(`${edge().url}${url}`, 'HEAD');
+      expect([head.status, head.body.length], url).toEqual([200, 0]);
+      const plain = await raw(`${edge().url}${url}`, 'GET');
+      expect([plain.status, plain.headers['cf-cache-status'], plain.headers['content-encoding']], url).toEqual([200, 'HIT', undefined]);
+      expect(plain.headers['content-length'], url).toBe(head.headers['content-length']);
+      expect(plain.body.length, url).toBeGreaterThan(0);
+      const gzipped = await raw(`${edge().url}${url}`, 'GET', { 'accept-encoding': 'gzip, deflate, br' });
+      expect(gzipped.headers['cf-cache-status'], url).toBe('HIT');
+      if (!url.endsWith('.svg')) expect(gzipped.headers['content-encoding'], url).toBe('gzip');
+      expect(decoded(gzipped).equals(plain.body), url).toBe(true);
+      // What a browser or undici (which decode for themselves) read.
+      expect(Buffer.from(await (await fetch(`${edge().url}${url}`)).arrayBuffer()).equals(plain.body), url).toBe(true);
+    }
+    const embed = (await raw(`${edge().url}/assertions/${id}/embed`, 'GET')).body.toString('utf8');
+    expect(embed).toContain('data-testid="status">Valid<');
+    expect(embed).toContain(`href="https://badges.edge.test/assertions/${id}"`);
+    const card = JSON.parse((await raw(`${edge().url}${oembed}`, 'GET')).body.toString('utf8')) as { type: string; html: string };
+    expect(card.type).toBe('rich');
+    expect(card.html).toContain(`/assertions/${id}/embed`);
+  });
+
   it('a 30 MB POST /verify through the edge answers 413 (fetch, and a raw client without Expect); a wrong token answers 401 every time; nothing uncaught', async () => {
     const big = new Uint8Array(30_000_000);
     for (let i = 0; i < 3; i++) {
