@@ -29,9 +29,9 @@ export default defineConfig({
                     RATE_LIMIT_VERIFY_PER_MINUTE: '100000',
                     RATE_LIMIT_REVOCATION_LISTS_PER_MINUTE: '100000',
                     // The local stack shares vitest's Node event loop, which stalls (100–700 ms measured, about
-                    // once per test file) and holds Redis replies past the production budget of 150 ms; on the
-                    // embedded stack PGlite runs there too. Tests of Redis timeouts set their own REDIS_TIMEOUT_MS.
-                    ...(stack.postgresKind === 'pglite' && { REDIS_TIMEOUT_MS: '2000' }),
+                    // once per test file, on both stacks) and holds Redis replies past the production budget of
+                    // 150 ms. Tests of Redis timeouts set their own REDIS_TIMEOUT_MS.
+                    REDIS_TIMEOUT_MS: '2000',
                     STACK_NEON_URL: stack.neonUrl,
                     STACK_NEON_PORT: String(stack.neonPort),
                     STACK_UPSTASH_URL: stack.upstashUrl,
